@@ -1,0 +1,35 @@
+//! Host-side bindings generated from `wit/` (kept out of sight; capability
+//! folders implement the generated `Host` traits).
+
+#![allow(missing_docs)]
+
+wasmtime::component::bindgen!({
+    path: ["../wit/host", "../wit/commerce"],
+    inline: "
+        package modgate:bindings;
+
+        world host {
+            import modgate:host/log@1.0.0;
+            import modgate:commerce/products@1.0.0;
+            import modgate:commerce/categories@1.0.0;
+            import modgate:commerce/orders@1.0.0;
+            import modgate:commerce/customers@1.0.0;
+            export modgate:host/lifecycle@1.0.0;
+        }
+    ",
+    world: "modgate:bindings/host",
+    imports: { default: async },
+    exports: { default: async },
+});
+
+pub use modgate::host::types::{Error as WitError, ErrorCode as WitErrorCode};
+
+impl WitError {
+    /// An error with the given code and message.
+    pub fn new(code: WitErrorCode, message: impl Into<String>) -> Self {
+        WitError {
+            code,
+            message: message.into(),
+        }
+    }
+}

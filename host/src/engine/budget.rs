@@ -1,0 +1,200 @@
+//! Budgets: what one invocation may spend, per invocation context (SPEC §5).
+
+use std::time::Duration;
+
+/// Why the host is calling into a module; each context has its own budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InvocationContext {
+    /// Serving an HTTP request under the module's mount.
+    Http,
+    /// A before-hook (may reject or adjust; no data operations).
+    HookBefore,
+    /// An after-hook.
+    HookAfter,
+    /// Delivering an event.
+    Event,
+    /// Rendering a storefront slot.
+    Slot,
+    /// The `lifecycle.activate` call at install, upgrade or re-configuration.
+    Activate,
+}
+
+impl InvocationContext {
+    /// Every context.
+    pub const ALL: [InvocationContext; 6] = [
+        InvocationContext::Http,
+        InvocationContext::HookBefore,
+        InvocationContext::HookAfter,
+        InvocationContext::Event,
+        InvocationContext::Slot,
+        InvocationContext::Activate,
+    ];
+
+    /// Stable lowercase name, as in configuration and metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvocationContext::Http => "http",
+            InvocationContext::HookBefore => "hook-before",
+            InvocationContext::HookAfter => "hook-after",
+            InvocationContext::Event => "event",
+            InvocationContext::Slot => "slot",
+            InvocationContext::Activate => "activate",
+        }
+    }
+}
+
+impl std::fmt::Display for InvocationContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What one invocation may spend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Capability operations counted by the host; past it a capability call
+    /// returns `budget-exhausted` (the guest may handle it).
+    pub ops: u32,
+    /// Wasm instructions (fuel); past it the invocation is stopped.
+    pub fuel: u64,
+    /// Wall-clock deadline, enforced with epochs (also preempts busy loops).
+    pub wall_clock: Duration,
+}
+
+/// One [`Budget`] per [`InvocationContext`], operator-configurable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budgets {
+    /// `http`: 1000 ops, 100 M fuel, 5 s.
+    pub http: Budget,
+    /// `hook-before`: 0 data ops, 10 M fuel, 500 ms.
+    pub hook_before: Budget,
+    /// `hook-after`: 100 ops, 20 M fuel, 2 s.
+    pub hook_after: Budget,
+    /// `event`: 100 ops, 20 M fuel, 2 s.
+    pub event: Budget,
+    /// `slot`: 10 ops, 5 M fuel, 200 ms.
+    pub slot: Budget,
+    /// `activate`: as `http` (1000 ops, 100 M fuel, 5 s).
+    pub activate: Budget,
+}
+
+impl Default for Budgets {
+    fn default() -> Self {
+        let http = Budget {
+            ops: 1000,
+            fuel: 100_000_000,
+            wall_clock: Duration::from_secs(5),
+        };
+        let after = Budget {
+            ops: 100,
+            fuel: 20_000_000,
+            wall_clock: Duration::from_secs(2),
+        };
+        Budgets {
+            http,
+            hook_before: Budget {
+                ops: 0,
+                fuel: 10_000_000,
+                wall_clock: Duration::from_millis(500),
+            },
+            hook_after: after,
+            event: after,
+            slot: Budget {
+                ops: 10,
+                fuel: 5_000_000,
+                wall_clock: Duration::from_millis(200),
+            },
+            activate: http,
+        }
+    }
+}
+
+impl Budgets {
+    /// The budget for a context.
+    pub fn for_context(&self, context: InvocationContext) -> Budget {
+        match context {
+            InvocationContext::Http => self.http,
+            InvocationContext::HookBefore => self.hook_before,
+            InvocationContext::HookAfter => self.hook_after,
+            InvocationContext::Event => self.event,
+            InvocationContext::Slot => self.slot,
+            InvocationContext::Activate => self.activate,
+        }
+    }
+
+    /// Replaces the budget of one context.
+    pub fn set(&mut self, context: InvocationContext, budget: Budget) {
+        let slot = match context {
+            InvocationContext::Http => &mut self.http,
+            InvocationContext::HookBefore => &mut self.hook_before,
+            InvocationContext::HookAfter => &mut self.hook_after,
+            InvocationContext::Event => &mut self.event,
+            InvocationContext::Slot => &mut self.slot,
+            InvocationContext::Activate => &mut self.activate,
+        };
+        *slot = budget;
+    }
+}
+
+/// Counts the capability operations of one invocation.
+#[derive(Debug, Clone, Copy)]
+pub struct OpsCounter {
+    limit: u32,
+    used: u32,
+}
+
+impl OpsCounter {
+    /// A counter allowing `limit` operations.
+    pub fn new(limit: u32) -> Self {
+        OpsCounter { limit, used: 0 }
+    }
+
+    /// Takes one operation; `false` when the budget is used up (nothing is
+    /// taken then).
+    pub fn try_take(&mut self) -> bool {
+        if self.used < self.limit {
+            self.used += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Operations taken so far.
+    pub fn used(&self) -> u32 {
+        self.used
+    }
+
+    /// The limit.
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_spec_table() {
+        let b = Budgets::default();
+        assert_eq!(b.http.ops, 1000);
+        assert_eq!(b.hook_before.ops, 0);
+        assert_eq!(b.slot.wall_clock, Duration::from_millis(200));
+        assert_eq!(b.event.fuel, 20_000_000);
+    }
+
+    #[test]
+    fn ops_counter_stops_at_its_limit() {
+        let mut ops = OpsCounter::new(2);
+        assert!(ops.try_take());
+        assert!(ops.try_take());
+        assert!(!ops.try_take());
+        assert_eq!(ops.used(), 2);
+    }
+
+    #[test]
+    fn a_zero_budget_refuses_the_first_operation() {
+        assert!(!OpsCounter::new(0).try_take());
+    }
+}

@@ -1,0 +1,206 @@
+//! The engine: compiles components once, links only granted capabilities,
+//! and runs every invocation in a fresh instance under its budget.
+//!
+//! Lifecycle of a module here:
+//! 1. [`Engine::load`] re-checks the component against the grants
+//!    ([`crate::verify::check_component`]), compiles it (cached by content
+//!    hash), takes the linker for its grant set (cached per distinct set)
+//!    and pre-instantiates it (`InstancePre`).
+//! 2. Each call ([`LoadedModule::activate`], and the HTTP, slot, hook and
+//!    event calls of later layers) is an invocation: a new store with the
+//!    context's budget (fuel, ops, deadline, memory), a new instance, one
+//!    export call, then everything is dropped. No state survives between
+//!    invocations, tenants or customers.
+
+mod budget;
+mod config;
+mod epoch;
+mod error;
+mod invocation;
+mod limits;
+mod linker_cache;
+mod module;
+pub mod module_log;
+mod state;
+mod tenant;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use modgate_manifest::{Manifest, Permission};
+use sha2::{Digest, Sha256};
+use wasmtime::component::Component;
+
+pub use budget::{Budget, Budgets, InvocationContext, OpsCounter};
+pub use config::EngineConfig;
+pub use error::{ErrorCode, InvocationError, error_code_name};
+pub use invocation::Invoked;
+pub use limits::MemoryLimiter;
+pub use module::LoadedModule;
+pub use state::InvocationState;
+pub use tenant::{InvalidTenantId, TenantId};
+
+use crate::capabilities::CapabilityRegistry;
+use crate::services::HostServices;
+use crate::verify::{ComponentReport, check_component};
+use epoch::EpochTicker;
+use linker_cache::LinkerCache;
+
+/// Why a module could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The component check refused it; the report says why and how to fix it.
+    #[error("module {module} refused:\n{report}")]
+    Refused {
+        /// The module.
+        module: String,
+        /// The full check report.
+        report: Box<ComponentReport>,
+    },
+    /// A permission was granted that the manifest does not ask for.
+    #[error("module {module}: permission {permission} was granted but the manifest does not ask for it")]
+    GrantNotRequested {
+        /// The module.
+        module: String,
+        /// The permission.
+        permission: Permission,
+    },
+    /// Compilation failed (the component passed validation, so this is rare).
+    #[error("module {module}: compiling the component failed: {message}")]
+    Compile {
+        /// The module.
+        module: String,
+        /// Wasmtime's explanation.
+        message: String,
+    },
+    /// Pre-instantiation failed although the check passed: a host bug.
+    #[error("module {module}: linking failed although the component check passed (host bug): {message}")]
+    Link {
+        /// The module.
+        module: String,
+        /// Wasmtime's explanation.
+        message: String,
+    },
+}
+
+/// Why the engine could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// Wasmtime refused the configuration.
+    #[error("invalid engine configuration: {0}")]
+    Config(String),
+    /// The epoch thread could not be started.
+    #[error("starting the epoch ticker: {0}")]
+    Ticker(#[from] std::io::Error),
+}
+
+/// Runs modules. One per process is typical; cheap to share behind `Arc`.
+pub struct Engine {
+    shared: Arc<Shared>,
+    linkers: LinkerCache,
+    components: Mutex<HashMap<[u8; 32], Component>>,
+    _ticker: EpochTicker,
+}
+
+/// What loaded modules keep a handle on.
+pub(crate) struct Shared {
+    pub wasmtime: wasmtime::Engine,
+    pub config: EngineConfig,
+    pub registry: CapabilityRegistry,
+    pub services: Arc<HostServices>,
+}
+
+impl Engine {
+    /// Starts an engine with these capabilities and providers.
+    pub fn new(
+        config: EngineConfig,
+        registry: CapabilityRegistry,
+        services: HostServices,
+    ) -> Result<Self, EngineError> {
+        let wasmtime = wasmtime::Engine::new(&config.wasmtime_config())
+            .map_err(|e| EngineError::Config(format!("{e:#}")))?;
+        let ticker = EpochTicker::start(wasmtime.clone(), config.epoch_tick)?;
+        Ok(Engine {
+            shared: Arc::new(Shared {
+                wasmtime,
+                config,
+                registry,
+                services: Arc::new(services),
+            }),
+            linkers: LinkerCache::default(),
+            components: Mutex::new(HashMap::new()),
+            _ticker: ticker,
+        })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &EngineConfig {
+        &self.shared.config
+    }
+
+    /// The capabilities this engine offers.
+    pub fn registry(&self) -> &CapabilityRegistry {
+        &self.shared.registry
+    }
+
+    /// Checks, compiles, links and pre-instantiates a module with the
+    /// operator's `grants` (a subset of the manifest's permissions).
+    pub fn load(
+        &self,
+        manifest: Manifest,
+        component: &[u8],
+        grants: BTreeSet<Permission>,
+    ) -> Result<LoadedModule, LoadError> {
+        let module = manifest.name.as_str().to_owned();
+        if let Some(&permission) = grants.iter().find(|p| !manifest.permissions.contains(p)) {
+            return Err(LoadError::GrantNotRequested { module, permission });
+        }
+        let report = check_component(
+            &manifest,
+            component,
+            &grants,
+            &self.shared.registry,
+            self.shared.config.max_component_bytes,
+        );
+        if report.is_refused() {
+            return Err(LoadError::Refused {
+                module,
+                report: Box::new(report),
+            });
+        }
+        let hash: [u8; 32] = Sha256::digest(component).into();
+        let compiled = self.compile(&module, hash, component)?;
+        let linker = self
+            .linkers
+            .get_or_build(&grants, &self.shared.registry, &self.shared.wasmtime)
+            .map_err(|e| LoadError::Link {
+                module: module.clone(),
+                message: format!("{e:#}"),
+            })?;
+        LoadedModule::new(self.shared.clone(), manifest, grants, hash, &compiled, &linker)
+    }
+
+    /// Compiles once per distinct component (content hash).
+    fn compile(&self, module: &str, hash: [u8; 32], bytes: &[u8]) -> Result<Component, LoadError> {
+        let mut cache = self.components.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(found) = cache.get(&hash) {
+            return Ok(found.clone());
+        }
+        let compiled =
+            Component::new(&self.shared.wasmtime, bytes).map_err(|e| LoadError::Compile {
+                module: module.to_owned(),
+                message: format!("{e:#}"),
+            })?;
+        cache.insert(hash, compiled.clone());
+        Ok(compiled)
+    }
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.shared.config)
+            .field("registry", &self.shared.registry)
+            .finish()
+    }
+}

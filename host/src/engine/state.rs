@@ -1,0 +1,171 @@
+//! The data of one invocation's store: who is calling, for which tenant,
+//! what is left of the budget, and the inert WASI context.
+//!
+//! Capabilities implement their generated `Host` traits on
+//! [`InvocationState`]; the first line of every host function is
+//! [`InvocationState::take_op`] so the op budget is checked before any work.
+
+use std::sync::Arc;
+
+use wasmtime::component::ResourceTable;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+use crate::bindings::{WitError, WitErrorCode};
+use crate::engine::budget::{InvocationContext, OpsCounter};
+use crate::engine::limits::MemoryLimiter;
+use crate::engine::module_log::{LogLevel, ModuleLog};
+use crate::engine::tenant::TenantId;
+use crate::services::HostServices;
+
+/// Captured stdout/stderr per invocation, in bytes; more is refused to the guest.
+const CAPTURED_OUTPUT_BYTES: usize = 16 * 1024;
+
+/// Store data of one invocation.
+pub struct InvocationState {
+    module: Arc<str>,
+    tenant: TenantId,
+    context: InvocationContext,
+    ops: OpsCounter,
+    log: Arc<ModuleLog>,
+    log_lines_written: u32,
+    services: Arc<HostServices>,
+    pub(crate) limiter: MemoryLimiter,
+    table: ResourceTable,
+    /// Built on first use: most guests never touch WASI.
+    wasi: Option<InertWasi>,
+}
+
+struct InertWasi {
+    ctx: WasiCtx,
+    stdout: MemoryOutputPipe,
+    stderr: MemoryOutputPipe,
+}
+
+/// Everything needed to start an invocation's store.
+pub(crate) struct InvocationSetup {
+    pub module: Arc<str>,
+    pub tenant: TenantId,
+    pub context: InvocationContext,
+    pub ops_limit: u32,
+    pub log: Arc<ModuleLog>,
+    pub services: Arc<HostServices>,
+    pub limiter: MemoryLimiter,
+}
+
+impl InvocationState {
+    pub(crate) fn new(setup: InvocationSetup) -> Self {
+        InvocationState {
+            module: setup.module,
+            tenant: setup.tenant,
+            context: setup.context,
+            ops: OpsCounter::new(setup.ops_limit),
+            log: setup.log,
+            log_lines_written: 0,
+            services: setup.services,
+            limiter: setup.limiter,
+            table: ResourceTable::new(),
+            wasi: None,
+        }
+    }
+
+    /// Takes one capability operation from the budget, or answers
+    /// `budget-exhausted` naming the operation.
+    pub fn take_op(&mut self, operation: &str) -> Result<(), WitError> {
+        if self.ops.try_take() {
+            Ok(())
+        } else {
+            Err(WitError::new(
+                WitErrorCode::BudgetExhausted,
+                format!(
+                    "{operation}: the {} invocation's budget of {} capability operations is used up",
+                    self.context,
+                    self.ops.limit()
+                ),
+            ))
+        }
+    }
+
+    /// The module being invoked.
+    pub fn module(&self) -> &str {
+        &self.module
+    }
+
+    /// The tenant the invocation runs for; every capability scopes to it.
+    pub fn tenant(&self) -> &TenantId {
+        &self.tenant
+    }
+
+    /// Why the module is being called.
+    pub fn context(&self) -> InvocationContext {
+        self.context
+    }
+
+    /// Capability operations used so far.
+    pub fn ops_used(&self) -> u32 {
+        self.ops.used()
+    }
+
+    /// The host integrator's provider for `P`, or `not-available` naming the
+    /// capability when the integrator did not provide one.
+    pub fn provider<P: ?Sized + Send + Sync + 'static>(
+        &self,
+        capability: &str,
+    ) -> Result<Arc<P>, WitError> {
+        self.services.get::<P>().ok_or_else(|| {
+            WitError::new(
+                WitErrorCode::NotAvailable,
+                format!("{capability}: this host has no provider for it"),
+            )
+        })
+    }
+
+    /// Writes a line to the module log, within the per-invocation line cap.
+    pub fn write_log(&mut self, level: LogLevel, message: &str) {
+        let cap = self.log.limits().max_lines_per_invocation;
+        if self.log_lines_written >= cap {
+            self.log.count_dropped(1);
+            return;
+        }
+        self.log_lines_written += 1;
+        self.log.append(self.tenant.as_str(), level, message);
+    }
+
+    /// Moves captured stdout/stderr into the module log.
+    pub(crate) fn flush_captured_output(&mut self) {
+        let Some(wasi) = self.wasi.take() else { return };
+        for (level, pipe) in [(LogLevel::Stdout, wasi.stdout), (LogLevel::Stderr, wasi.stderr)] {
+            let bytes = pipe.contents();
+            for line in String::from_utf8_lossy(&bytes).lines().filter(|l| !l.is_empty()) {
+                self.write_log(level, line);
+            }
+        }
+    }
+}
+
+impl WasiView for InvocationState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        let wasi = self.wasi.get_or_insert_with(|| {
+            let stdout = MemoryOutputPipe::new(CAPTURED_OUTPUT_BYTES);
+            let stderr = MemoryOutputPipe::new(CAPTURED_OUTPUT_BYTES);
+            // Grants nothing: no env, args or preopens (the defaults), stdin
+            // closed (the default), no sockets or name lookups.
+            let ctx = WasiCtx::builder()
+                .stdout(stdout.clone())
+                .stderr(stderr.clone())
+                .allow_tcp(false)
+                .allow_udp(false)
+                .allow_ip_name_lookup(false)
+                .build();
+            InertWasi {
+                ctx,
+                stdout,
+                stderr,
+            }
+        });
+        WasiCtxView {
+            ctx: &mut wasi.ctx,
+            table: &mut self.table,
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Tenant identifiers.
+
+/// The tenant an invocation runs for. Chosen by the host (never by a
+/// module); every capability scopes its data to it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TenantId(String);
+
+/// A tenant id that is not a lowercase slug.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("tenant id {0:?} must be a lowercase slug (a-z, 0-9, '-'; at most 64 characters, starting with a letter)")]
+pub struct InvalidTenantId(pub String);
+
+impl TenantId {
+    /// Validates and wraps a tenant id.
+    pub fn new(id: impl Into<String>) -> Result<Self, InvalidTenantId> {
+        let id = id.into();
+        let ok = id.len() <= 64
+            && id.starts_with(|c: char| c.is_ascii_lowercase())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if ok { Ok(TenantId(id)) } else { Err(InvalidTenantId(id)) }
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for TenantId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenant_ids_are_slugs() {
+        assert!(TenantId::new("acme").is_ok());
+        assert!(TenantId::new("acme-2").is_ok());
+        assert_eq!(TenantId::new("Acme"), Err(InvalidTenantId("Acme".into())));
+        assert!(TenantId::new("").is_err());
+        assert!(TenantId::new("a/../b").is_err());
+    }
+}

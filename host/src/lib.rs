@@ -1,0 +1,33 @@
+//! The modgate host: runs untrusted modules as WebAssembly components.
+//!
+//! A module is a component plus a `module.toml` manifest. The manifest asks
+//! for permissions; the operator grants them; the host links **only** the
+//! interfaces of granted permissions (plus the always-available and inert
+//! sets), so a component importing anything else is refused before it runs.
+//! Every call into a module is an [`engine::Invocation`] with its own fresh
+//! instance and store, bounded by fuel, host-counted operations, a
+//! wall-clock deadline and a memory limit.
+//!
+//! Where things live:
+//! - [`contract`]: what the WIT contracts say (interface → permission).
+//! - [`verify`]: install-time checks of a manifest and a component.
+//! - [`engine`]: compiling, linking, budgets and invocations.
+//! - [`capabilities`]: one folder per capability; the engine knows only the
+//!   [`capabilities::Capability`] trait.
+//! - [`testing`]: an in-memory commerce provider for tests and examples.
+
+#![deny(missing_docs)]
+
+pub mod bindings;
+pub mod capabilities;
+pub mod contract;
+pub mod engine;
+pub mod services;
+pub mod testing;
+pub mod verify;
+
+pub use modgate_manifest as manifest;
+
+/// The version of the `modgate:host` / `modgate:commerce` contracts this host
+/// implements. Manifests' `compatible-core` must admit it.
+pub const CORE_VERSION: semver::Version = semver::Version::new(1, 0, 0);

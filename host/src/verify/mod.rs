@@ -1,0 +1,20 @@
+//! Install-time verification: the manifest (by `modgate-manifest`) and the
+//! component (imports, exports, size), with one readable report.
+//!
+//! Refusals never rely on wasmtime's linker errors: every import is
+//! classified here first, and a refused one names the permission to add or
+//! the import to remove.
+
+mod classify;
+mod component;
+mod decode;
+mod locate;
+mod problem;
+mod report;
+
+pub use classify::ImportClass;
+pub use component::{ComponentReport, ImportEntry, check_component};
+pub use decode::{ComponentSurface, decode_surface};
+pub use locate::{LocatedComponent, locate_component};
+pub use problem::{Problem, ProblemCode};
+pub use report::{VerifyReport, verify_module_dir};

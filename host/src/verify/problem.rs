@@ -1,0 +1,92 @@
+//! Problems and warnings found by the install-time checks.
+
+/// Stable codes of install-time refusals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProblemCode {
+    /// The bytes are not a valid component.
+    InvalidComponent,
+    /// The component is larger than the host accepts.
+    ComponentTooLarge,
+    /// An import needs a permission the manifest does not ask for.
+    UngrantedImport,
+    /// An import needs a permission the manifest asks for but the operator did not grant.
+    PermissionNotGranted,
+    /// An import that is neither a capability nor in the always-available or inert sets.
+    UnknownImport,
+    /// An import of a contract version this host does not implement.
+    UnsupportedVersion,
+    /// A permission this host does not offer (no capability provides it).
+    CapabilityUnavailable,
+    /// An export the manifest implies is missing.
+    MissingExport,
+    /// An export that needs a permission the manifest does not ask for.
+    ExportNeedsPermission,
+    /// The manifest itself is invalid.
+    InvalidManifest,
+    /// The component file could not be found or built.
+    ComponentNotFound,
+}
+
+impl ProblemCode {
+    /// The stable kebab-case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemCode::InvalidComponent => "invalid-component",
+            ProblemCode::ComponentTooLarge => "component-too-large",
+            ProblemCode::UngrantedImport => "ungranted-import",
+            ProblemCode::PermissionNotGranted => "permission-not-granted",
+            ProblemCode::UnknownImport => "unknown-import",
+            ProblemCode::UnsupportedVersion => "unsupported-version",
+            ProblemCode::CapabilityUnavailable => "capability-unavailable",
+            ProblemCode::MissingExport => "missing-export",
+            ProblemCode::ExportNeedsPermission => "export-needs-permission",
+            ProblemCode::InvalidManifest => "invalid-manifest",
+            ProblemCode::ComponentNotFound => "component-not-found",
+        }
+    }
+}
+
+impl std::fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One reason a module is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Stable code.
+    pub code: ProblemCode,
+    /// What it is about: an import or export name, a manifest key, a file.
+    pub subject: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+impl Problem {
+    pub(crate) fn new(
+        code: ProblemCode,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Problem {
+            code,
+            subject: subject.into(),
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "[{}] {}: {} (fix: {})",
+            self.code, self.subject, self.message, self.fix
+        )
+    }
+}
