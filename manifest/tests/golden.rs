@@ -146,3 +146,24 @@ fn unreadable_file_is_an_io_error() {
     assert_eq!(errors.codes(), [ManifestErrorCode::Io]);
     assert_eq!(errors.0[0].path, "(file)");
 }
+
+#[test]
+fn readme_example_is_a_valid_manifest() {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README exists");
+    let example = readme
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README has a toml example");
+    let verified = modgate_manifest::verify_manifest(example, &host())
+        .unwrap_or_else(|errors| panic!("README example refused:\n{errors}"));
+    assert!(verified.warnings.is_empty(), "{:?}", verified.warnings);
+    let manifest = verified.manifest;
+    assert!(manifest.description.is_some() && manifest.component.is_some());
+    assert!(
+        !manifest.tables.is_empty() && !manifest.routes.is_empty() && !manifest.hooks.is_empty()
+    );
+    assert!(!manifest.slots.is_empty() && !manifest.subscriptions.is_empty());
+    assert!(manifest.settings_schema.is_some());
+}

@@ -132,11 +132,17 @@ fn compile(report: &mut Report, schema: &Json) -> bool {
     });
     let compiled = problems.is_empty();
     for (path, message) in problems {
+        // `type` keyword, not a setting that happens to be called "type".
+        let fix = if path.ends_with(".type") && !path.ends_with(".properties.type") {
+            "write one of the JSON types \"string\", \"number\", \"integer\", \"boolean\", \"array\", \"object\" or \"null\""
+        } else {
+            "correct this keyword following https://json-schema.org/understanding-json-schema"
+        };
         report.error(
             path,
             ManifestErrorCode::InvalidSettingsSchema,
             format!("not a valid JSON Schema: {}", one_line(&message)),
-            "correct this keyword following https://json-schema.org/understanding-json-schema",
+            fix,
         );
     }
     compiled
@@ -257,6 +263,21 @@ mod tests {
     fn unresolvable_reference_is_refused() {
         let (_, errors) = run("[settings]\ntype = \"object\"\n\"$ref\" = \"#/$defs/missing\"");
         assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+
+    #[test]
+    fn external_references_are_never_fetched() {
+        for reference in ["https://example.com/schema.json", "file:///etc/passwd"] {
+            let (schema, errors) = run(&format!(
+                "[settings]\ntype = \"object\"\n[settings.properties.a]\n\"$ref\" = \"{reference}\""
+            ));
+            assert_eq!(schema, None, "{reference}");
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert!(
+                errors[0].starts_with("settings: not a valid JSON Schema"),
+                "{errors:?}"
+            );
+        }
     }
 
     #[test]

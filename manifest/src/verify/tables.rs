@@ -36,21 +36,9 @@ pub(crate) fn check(
     for (path, entry) in entries {
         check_keys(report, entry, TABLE_KEYS, &path);
         let name_path = key_path(&path, "name");
-        let name = required(
-            report,
-            entry,
-            &path,
-            "name",
-            &format!("name = \"{prefix}items\""),
-        )
-        .and_then(|value| {
-            as_str(
-                report,
-                value,
-                &name_path,
-                &format!("name = \"{prefix}items\""),
-            )
-        });
+        let example = format!("name = \"{prefix}items\"");
+        let name = required(report, entry, &path, "name", &example)
+            .and_then(|value| as_str(report, value, &name_path, &example));
         let suffix = name.and_then(|name| {
             let suffix = check_name(report, &name_path, name, module)?;
             if let Some((_, first)) = seen.iter().find(|(seen_name, _)| seen_name == name) {

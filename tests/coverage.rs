@@ -1,0 +1,28 @@
+//! Every test component must be used by a test: each name listed by
+//! `for_each_test_component!` must resolve to a test function below, so an
+//! unused component fails the build of this suite.
+
+#![allow(unused_imports)]
+
+mod uses {
+    pub use crate::budgets::a_panic_traps_only_its_invocation as panicking;
+    pub use crate::budgets::deep_recursion_overflows_the_stack_while_another_module_answers as deep_recursion;
+    pub use crate::budgets::exhausted_ops_are_a_typed_error_the_guest_can_handle as host_calls;
+    pub use crate::budgets::fuel_is_metered_and_reported as spin;
+    pub use crate::budgets::infinite_loop_is_stopped_by_fuel_while_another_module_answers as infinite_loop;
+    pub use crate::budgets::memory_bomb_hits_the_memory_limit_while_another_module_answers as memory_bomb;
+    pub use crate::budgets::infinite_loop_is_stopped_by_fuel_while_another_module_answers as minimal;
+    pub use crate::conformance::base::conformance_base;
+    pub use crate::conformance::read_categories::conformance_read_categories;
+    pub use crate::conformance::read_customers::conformance_read_customers;
+    pub use crate::conformance::read_orders::conformance_read_orders;
+    pub use crate::conformance::read_products::conformance_read_products;
+}
+
+macro_rules! assert_component_is_tested {
+    ($name:ident) => {
+        use uses::$name as _;
+    };
+}
+
+modgate_artifacts::for_each_test_component!(assert_component_is_tested);

@@ -1,0 +1,8 @@
+//! The whole-system suite: conformance per WIT world, budgets, install-time
+//! refusals, and the contracts themselves. One test binary (faster to link).
+
+pub mod budgets;
+pub mod conformance;
+mod contracts;
+mod coverage;
+mod refusals;
