@@ -1,1 +1,76 @@
-fn main(){}
+//! Invocation benchmarks (criterion):
+//! - `fresh_instance/minimal`: instantiate + one `activate` call + drop, minimal Rust guest.
+//! - `host_call/products_get`: one guest→host capability call (1000 calls per
+//!   invocation, minus an empty invocation, divided by 1000 — see docs/benchmarks.md).
+//! - `fuel/{on,off}`: a CPU-bound guest (1 M xorshift rounds) with and without fuel metering.
+//!
+//! Run: `cargo bench -p modgate-host --bench invocation`
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use modgate_host::CORE_VERSION;
+use modgate_host::capabilities::builtin;
+use modgate_host::engine::{Budget, Engine, EngineConfig, InvocationContext, LoadedModule, TenantId};
+use modgate_host::manifest::verify_manifest;
+use modgate_host::services::HostServices;
+use modgate_host::testing::InMemoryCommerce;
+
+fn engine(fuel: bool) -> Engine {
+    let mut config = EngineConfig::default();
+    config.fuel = fuel;
+    config.budgets.set(
+        InvocationContext::Activate,
+        Budget { ops: 10_000, fuel: u64::MAX / 2, wall_clock: Duration::from_secs(60) },
+    );
+    let mut services = HostServices::new();
+    InMemoryCommerce::sample().register(&mut services);
+    Engine::new(config, builtin(), services).expect("engine")
+}
+
+fn load(engine: &Engine, name: &str, permissions: &str, path: &str) -> LoadedModule {
+    let text = format!("name = {name:?}\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\npermissions = [{permissions}]\n");
+    let manifest = verify_manifest(&text, &CORE_VERSION).expect("manifest").manifest;
+    let grants: BTreeSet<_> = manifest.permissions.clone();
+    engine.load(manifest, &modgate_artifacts::read(path), grants).expect("loads")
+}
+
+fn benches(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let tenant = TenantId::new("acme").unwrap();
+
+    let fuel_on = engine(true);
+    let fuel_off = engine(false);
+
+    let minimal = load(&fuel_on, "minimal", "", modgate_artifacts::MINIMAL);
+    c.bench_function("fresh_instance/minimal", |b| {
+        b.iter(|| runtime.block_on(minimal.activate(&tenant, "")).unwrap())
+    });
+
+    let calls = load(&fuel_on, "calls", "\"read:products\"", modgate_artifacts::HOST_CALLS);
+    let mut group = c.benchmark_group("host_call");
+    group.bench_function("invocation_with_0_calls", |b| {
+        b.iter(|| runtime.block_on(calls.activate(&tenant, "0")).unwrap())
+    });
+    group.bench_function("invocation_with_1000_products_get", |b| {
+        b.iter(|| runtime.block_on(calls.activate(&tenant, "1000")).unwrap())
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("fuel");
+    for (label, engine) in [("on", &fuel_on), ("off", &fuel_off)] {
+        let spin = load(engine, "spin", "", modgate_artifacts::SPIN);
+        group.bench_function(label, |b| {
+            b.iter(|| runtime.block_on(spin.activate(&tenant, "1000000")).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = invocation;
+    config = Criterion::default().sample_size(50).measurement_time(Duration::from_secs(4));
+    targets = benches
+}
+criterion_main!(invocation);

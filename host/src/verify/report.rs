@@ -143,7 +143,8 @@ impl std::fmt::Display for VerifyReport {
                     Some(_) => "used",
                     None => "",
                 };
-                let _ = writeln!(out, "  {:<18} risk {:<7} {:<7} {}", p.as_str(), p.risk(), state, p.summary());
+                let risk = p.risk().to_string();
+                let _ = writeln!(out, "  {:<18} risk {risk:<7} {state:<7} {}", p.as_str(), p.summary());
             }
         }
         if let Some(c) = &self.component {
