@@ -6,3 +6,4 @@ pub mod conformance;
 mod contracts;
 mod coverage;
 mod refusals;
+pub mod storage;

@@ -116,9 +116,9 @@ fn an_oversize_component_is_refused() {
 #[test]
 fn a_declared_but_ungranted_permission_is_refused() {
     let engine = default_engine();
-    let manifest = manifest("wishlist", &["read:products"]);
+    let manifest = manifest("wishlist", &["read:products", "write:own-tables"]);
     let err = engine
-        .load(manifest, &modgate_artifacts::read(WISHLIST), BTreeSet::new())
+        .load(manifest, &modgate_artifacts::read(WISHLIST), BTreeSet::from([Permission::WriteOwnTables]))
         .unwrap_err();
     let LoadError::Refused { report, .. } = err else { panic!("{err}") };
     let problem = only_problem(&report.problems);
@@ -149,7 +149,7 @@ fn a_permission_the_host_does_not_offer_yet_is_refused() {
 #[test]
 fn unused_permissions_are_reported_for_least_privilege() {
     let engine = default_engine();
-    let manifest = manifest("wishlist", &["read:products", "read:orders"]);
+    let manifest = manifest("wishlist", &["read:products", "write:own-tables", "read:orders"]);
     let report = modgate_host::verify::check_component(
         &manifest,
         &modgate_artifacts::read(WISHLIST),

@@ -10,6 +10,7 @@ wasmtime::component::bindgen!({
 
         world host {
             import modgate:host/log@1.0.0;
+            import modgate:host/tables@1.0.0;
             import modgate:commerce/products@1.0.0;
             import modgate:commerce/categories@1.0.0;
             import modgate:commerce/orders@1.0.0;

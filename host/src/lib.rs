@@ -22,7 +22,9 @@ pub mod bindings;
 pub mod capabilities;
 pub mod contract;
 pub mod engine;
+pub mod lifecycle;
 pub mod services;
+pub mod storage;
 pub mod testing;
 pub mod verify;
 

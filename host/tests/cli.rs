@@ -61,3 +61,69 @@ fn verify_without_a_manifest_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no module.toml"));
 }
+
+fn run(args: &[&str], data_dir: &Path) -> (Option<i32>, String, String) {
+    let out = modgate().args(args).arg("--data-dir").arg(data_dir).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn install_then_show_reports_the_wishlist_table_and_drift_once_altered() {
+    let data = tempfile::tempdir().unwrap();
+    let wishlist = repo().join("guests/modules/wishlist");
+    let wishlist = wishlist.to_str().unwrap();
+
+    let (code, stdout, stderr) = run(&["install", wishlist, "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("write:own-tables"), "{stdout}");
+    assert!(stdout.contains("risk"), "{stdout}");
+    assert!(stdout.contains("installed wishlist 0.1.0 for tenant acme"), "{stdout}");
+    assert!(stdout.contains("tables:   create table mod_wishlist_items"), "{stdout}");
+
+    let (code, stdout, stderr) = run(&["show", "wishlist", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("table mod_wishlist_items (stored as acme__mod_wishlist_items)"), "{stdout}");
+    assert!(stdout.contains("customer_id"), "{stdout}");
+    assert!(stdout.contains("unique index (customer_id, product_id)"), "{stdout}");
+    assert!(stdout.contains("drift: none"), "{stdout}");
+
+    let (code, stdout, _) = run(&["list"], data.path());
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("wishlist") && stdout.contains("acme"), "{stdout}");
+
+    // Someone alters the table behind the host's back.
+    let url = format!("sqlite://{}", data.path().join("modgate.db").display());
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        use sea_orm::ConnectionTrait;
+        let db = sea_orm::Database::connect(&url).await.unwrap();
+        db.execute_unprepared("ALTER TABLE \"acme__mod_wishlist_items\" ADD COLUMN sneaky TEXT").await.unwrap();
+    });
+    let (code, stdout, _) = run(&["show", "wishlist", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("DRIFT: column sneaky is not declared"), "{stdout}");
+
+    let (code, _, stderr) = run(&["uninstall", "wishlist", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = run(&["show", "wishlist", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("[not-installed]"), "{stderr}");
+}
+
+#[test]
+fn install_refuses_invalid_settings_naming_the_path() {
+    let data = tempfile::tempdir().unwrap();
+    let wishlist = repo().join("guests/modules/wishlist");
+    let (code, stdout, stderr) = run(
+        &["install", wishlist.to_str().unwrap(), "--tenant", "acme", "--settings", "{\"max-items\": 0}"],
+        data.path(),
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stderr.contains("[invalid-settings]"), "{stderr}");
+    assert!(stderr.contains("settings /max-items"), "{stderr}");
+    let (code, _, stderr) = run(&["install", wishlist.to_str().unwrap(), "--tenant", "Not A Slug"], data.path());
+    assert_eq!(code, Some(2), "{stderr}");
+}

@@ -8,6 +8,7 @@ pub mod read_categories;
 pub mod read_customers;
 pub mod read_orders;
 pub mod read_products;
+pub mod write_own_tables;
 mod worlds;
 
 use modgate_host::engine::LoadError;

@@ -3,13 +3,19 @@
 
 #![deny(missing_docs)]
 
+pub mod postgres;
+
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use modgate_host::CORE_VERSION;
 use modgate_host::capabilities::builtin;
 use modgate_host::engine::{Engine, EngineConfig, LoadError, LoadedModule, TenantId};
 use modgate_host::manifest::{Manifest, Permission, verify_manifest};
 use modgate_host::services::HostServices;
+use modgate_host::lifecycle::{Lifecycle, ModuleSource};
+use modgate_host::storage::module_sql::{ModuleTables, SqlLimits};
+use modgate_host::storage::{Backend, Storage};
 use modgate_host::testing::InMemoryCommerce;
 
 /// An engine with the built-in capabilities and the two-tenant sample data.
@@ -68,4 +74,86 @@ pub fn run<F: std::future::Future>(future: F) -> F::Output {
         .build()
         .expect("runtime")
         .block_on(future)
+}
+
+/// A host over a fresh database: engine with the sample commerce data and
+/// the module tables service, and its lifecycle.
+pub struct TestHost {
+    /// Install, show, uninstall.
+    pub lifecycle: Lifecycle,
+    /// The database.
+    pub storage: Storage,
+    /// The database URL (to open a second connection, e.g. from the CLI).
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A fresh database on `backend` with the default SQL limits; `None` when
+/// PostgreSQL is not available here (see [`postgres::server`]).
+pub async fn test_host(backend: Backend) -> Option<TestHost> {
+    test_host_with(backend, SqlLimits::default()).await
+}
+
+/// [`test_host`] with explicit SQL limits.
+pub async fn test_host_with(backend: Backend, limits: SqlLimits) -> Option<TestHost> {
+    let (url, dir) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("modgate.db").display());
+            (url, Some(dir))
+        }
+        Backend::Postgres => (postgres::server()?.create_database(), None),
+    };
+    let storage = Storage::connect(&url).await.expect("database opens and migrates");
+    let mut services = HostServices::new();
+    InMemoryCommerce::sample().register(&mut services);
+    services.provide::<ModuleTables>(Arc::new(ModuleTables::new(storage.clone(), limits)));
+    let engine = Engine::new(EngineConfig::default(), builtin(), services).expect("engine starts");
+    Some(TestHost {
+        lifecycle: Lifecycle::new(Arc::new(engine), storage.clone()),
+        storage,
+        url,
+        _dir: dir,
+    })
+}
+
+/// A module source from inline manifest TOML and a built test component.
+pub fn source(manifest_toml: &str, component: &str) -> ModuleSource {
+    ModuleSource {
+        manifest_text: manifest_toml.to_owned(),
+        component: modgate_artifacts::read(component),
+    }
+}
+
+/// Defines `mod $name` with the scenario run on SQLite (`on_sqlite`) and on
+/// PostgreSQL (`on_postgres`, which reports itself skipped when PostgreSQL
+/// is not installed).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(#[$meta:meta])* async fn $name:ident($host:ident) $body:block) => {
+        $(#[$meta])*
+        pub mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn scenario($host: $crate::TestHost) $body
+
+            #[test]
+            pub fn on_sqlite() {
+                $crate::run(async {
+                    let host = $crate::test_host(modgate_host::storage::Backend::Sqlite).await.expect("sqlite");
+                    scenario(host).await
+                })
+            }
+
+            #[test]
+            pub fn on_postgres() {
+                $crate::run(async {
+                    if let Some(host) = $crate::test_host(modgate_host::storage::Backend::Postgres).await {
+                        scenario(host).await
+                    }
+                })
+            }
+        }
+    };
 }

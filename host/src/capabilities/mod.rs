@@ -14,6 +14,7 @@ pub mod log;
 pub mod orders;
 pub mod products;
 pub mod provider;
+pub mod tables;
 pub mod wasi;
 
 use modgate_manifest::Permission;
@@ -121,6 +122,7 @@ pub fn builtin() -> CapabilityRegistry {
         .register(products::Products)
         .register(categories::Categories)
         .register(orders::Orders)
-        .register(customers::Customers);
+        .register(customers::Customers)
+        .register(tables::Tables);
     registry
 }

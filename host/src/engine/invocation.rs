@@ -14,6 +14,7 @@ use crate::engine::limits::MemoryLimiter;
 use crate::engine::module::ModuleInner;
 use crate::engine::state::{InvocationSetup, InvocationState};
 use crate::engine::tenant::TenantId;
+use crate::storage::DataSession;
 
 /// The value an export returned, with what the invocation spent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,7 @@ impl Invocation {
         module: &ModuleInner,
         tenant: &TenantId,
         context: InvocationContext,
+        session: Option<DataSession>,
     ) -> Result<Self, InvocationError> {
         let started = Instant::now();
         let permit = module
@@ -64,6 +66,8 @@ impl Invocation {
             ops_limit: budget.ops,
             log: module.log.clone(),
             services: module.shared.services.clone(),
+            tables: module.tables.clone(),
+            session,
             limiter: MemoryLimiter::new(config.memory_limit_bytes, config.table_elements_limit),
         });
         let mut store = Store::new(&module.shared.wasmtime, state);

@@ -180,6 +180,17 @@ impl Engine {
         LoadedModule::new(self.shared.clone(), manifest, grants, hash, &compiled, &linker)
     }
 
+    /// The cache key of a component's compiled artifact: its content hash
+    /// plus this engine's compatibility fingerprint (wasmtime version and
+    /// compilation settings), so an artifact is never reused by an engine
+    /// that would compile it differently.
+    pub fn artifact_key(&self, content_hash: [u8; 32]) -> String {
+        use std::hash::{Hash, Hasher};
+        let mut fingerprint = std::collections::hash_map::DefaultHasher::new();
+        self.shared.wasmtime.precompile_compatibility_hash().hash(&mut fingerprint);
+        format!("{}-{:016x}", hex::encode(content_hash), fingerprint.finish())
+    }
+
     /// Compiles once per distinct component (content hash).
     fn compile(&self, module: &str, hash: [u8; 32], bytes: &[u8]) -> Result<Component, LoadError> {
         let mut cache = self.components.lock().unwrap_or_else(|p| p.into_inner());

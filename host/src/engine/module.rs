@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use modgate_manifest::{Manifest, Permission};
+use modgate_manifest::{Manifest, Permission, TableDecl};
 use tokio::sync::Semaphore;
 use wasmtime::component::{Component, InstancePre, Linker};
 
@@ -16,6 +16,7 @@ use crate::engine::module_log::ModuleLog;
 use crate::engine::state::InvocationState;
 use crate::engine::tenant::TenantId;
 use crate::engine::{LoadError, Shared};
+use crate::storage::DataSession;
 
 /// A module ready to be invoked. Cheap to clone.
 #[derive(Clone)]
@@ -26,6 +27,7 @@ pub struct LoadedModule {
 pub(crate) struct ModuleInner {
     pub name: Arc<str>,
     pub manifest: Manifest,
+    pub tables: Arc<[TableDecl]>,
     pub grants: BTreeSet<Permission>,
     pub content_hash: [u8; 32],
     pub pre: InstancePre<InvocationState>,
@@ -56,6 +58,7 @@ impl LoadedModule {
         Ok(LoadedModule {
             inner: Arc::new(ModuleInner {
                 name,
+                tables: manifest.tables.clone().into(),
                 manifest,
                 grants,
                 content_hash,
@@ -100,8 +103,19 @@ impl LoadedModule {
         tenant: &TenantId,
         settings: &str,
     ) -> Result<Invoked<()>, InvocationError> {
+        self.activate_in(tenant, settings, None).await
+    }
+
+    /// [`Self::activate`], with the module's table statements running in
+    /// `session` (the install transaction) so a failed install leaves nothing.
+    pub async fn activate_in(
+        &self,
+        tenant: &TenantId,
+        settings: &str,
+        session: Option<DataSession>,
+    ) -> Result<Invoked<()>, InvocationError> {
         let inner = &*self.inner;
-        let mut invocation = Invocation::begin(inner, tenant, InvocationContext::Activate)?;
+        let mut invocation = Invocation::begin(inner, tenant, InvocationContext::Activate, session)?;
         let wall_clock = invocation.budget.wall_clock;
         let store = &mut invocation.store;
         let result = within_deadline(wall_clock, inner.shared.config.epoch_tick * 2, async {

@@ -17,6 +17,9 @@ use crate::engine::limits::MemoryLimiter;
 use crate::engine::module_log::{LogLevel, ModuleLog};
 use crate::engine::tenant::TenantId;
 use crate::services::HostServices;
+use crate::storage::DataSession;
+use crate::storage::module_sql::TableCaller;
+use modgate_manifest::TableDecl;
 
 /// Captured stdout/stderr per invocation, in bytes; more is refused to the guest.
 const CAPTURED_OUTPUT_BYTES: usize = 16 * 1024;
@@ -30,6 +33,8 @@ pub struct InvocationState {
     log: Arc<ModuleLog>,
     log_lines_written: u32,
     services: Arc<HostServices>,
+    tables: Arc<[TableDecl]>,
+    session: Option<DataSession>,
     pub(crate) limiter: MemoryLimiter,
     table: ResourceTable,
     /// Built on first use: most guests never touch WASI.
@@ -50,6 +55,8 @@ pub(crate) struct InvocationSetup {
     pub ops_limit: u32,
     pub log: Arc<ModuleLog>,
     pub services: Arc<HostServices>,
+    pub tables: Arc<[TableDecl]>,
+    pub session: Option<DataSession>,
     pub limiter: MemoryLimiter,
 }
 
@@ -63,6 +70,8 @@ impl InvocationState {
             log: setup.log,
             log_lines_written: 0,
             services: setup.services,
+            tables: setup.tables,
+            session: setup.session,
             limiter: setup.limiter,
             table: ResourceTable::new(),
             wasi: None,
@@ -118,6 +127,17 @@ impl InvocationState {
                 format!("{capability}: this host has no provider for it"),
             )
         })
+    }
+
+    /// Who the module's SQL runs as: module, tenant, declared tables, and
+    /// the install transaction when there is one.
+    pub fn table_caller(&self) -> TableCaller<'_> {
+        TableCaller {
+            module: &self.module,
+            tenant: &self.tenant,
+            tables: &self.tables,
+            session: self.session.as_ref().map(|s| s.transaction()),
+        }
     }
 
     /// Writes a line to the module log, within the per-invocation line cap.

@@ -1,5 +1,9 @@
 //! Tenant identifiers.
 
+/// Longest tenant id: PostgreSQL identifiers hold 63 characters and the
+/// tenant's schema is `mg_t_<tenant>`.
+pub const MAX_TENANT_ID_CHARS: usize = 48;
+
 /// The tenant an invocation runs for. Chosen by the host (never by a
 /// module); every capability scopes its data to it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7,14 +11,14 @@ pub struct TenantId(String);
 
 /// A tenant id that is not a lowercase slug.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("tenant id {0:?} must be a lowercase slug (a-z, 0-9, '-'; at most 64 characters, starting with a letter)")]
+#[error("tenant id {0:?} must be a lowercase slug (a-z, 0-9, '-'; at most 48 characters, starting with a letter)")]
 pub struct InvalidTenantId(pub String);
 
 impl TenantId {
     /// Validates and wraps a tenant id.
     pub fn new(id: impl Into<String>) -> Result<Self, InvalidTenantId> {
         let id = id.into();
-        let ok = id.len() <= 64
+        let ok = id.len() <= MAX_TENANT_ID_CHARS
             && id.starts_with(|c: char| c.is_ascii_lowercase())
             && id
                 .chars()

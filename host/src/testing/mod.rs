@@ -2,6 +2,7 @@
 //! two-tenant sample (`acme` and `globex`) whose ids never overlap, so
 //! tenant-isolation tests can ask one tenant for the other's ids.
 
+pub mod hostile_sql;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

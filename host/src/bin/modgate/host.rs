@@ -1,0 +1,60 @@
+//! The host the CLI opens for a lifecycle command: the database, an engine
+//! with the built-in capabilities and the module tables service. It has no
+//! commerce data: the storefront (or another integrator) provides that.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use modgate_host::capabilities::builtin;
+use modgate_host::engine::{Engine, EngineConfig};
+use modgate_host::lifecycle::{InstallError, Lifecycle};
+use modgate_host::services::HostServices;
+use modgate_host::storage::Storage;
+use modgate_host::storage::module_sql::{ModuleTables, SqlLimits};
+
+use crate::Database;
+
+/// Opens the host and runs `command` on it. A refusal or failure prints its
+/// stable code and exits 1.
+pub fn run<F>(database: &Database, command: F) -> ExitCode
+where
+    F: AsyncFnOnce(&Lifecycle) -> Result<ExitCode, InstallError>,
+{
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("modgate: starting the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(async {
+        let storage = match &database.database_url {
+            Some(url) => Storage::connect(url).await,
+            None => Storage::open_data_dir(&database.data_dir).await,
+        };
+        let storage = match storage {
+            Ok(storage) => storage,
+            Err(e) => {
+                eprintln!("modgate: opening the database: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let mut services = HostServices::new();
+        services.provide::<ModuleTables>(Arc::new(ModuleTables::new(storage.clone(), SqlLimits::default())));
+        let engine = match Engine::new(EngineConfig::default(), builtin(), services) {
+            Ok(engine) => engine,
+            Err(e) => {
+                eprintln!("modgate: starting the engine: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let lifecycle = Lifecycle::new(Arc::new(engine), storage);
+        match command(&lifecycle).await {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("modgate: refused [{}]: {error}", error.code());
+                ExitCode::from(1)
+            }
+        }
+    })
+}

@@ -1,0 +1,244 @@
+//! `modgate`: the operator's command line.
+
+mod host;
+mod print;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use modgate_host::capabilities::builtin;
+use modgate_host::engine::{EngineConfig, TenantId};
+use modgate_host::lifecycle::{InstallRequest, ModuleSource};
+use modgate_host::manifest::Permission;
+use modgate_host::verify::verify_module_dir;
+
+/// Run and manage untrusted modules as WebAssembly components.
+#[derive(Debug, Parser)]
+#[command(name = "modgate", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the host keeps its data.
+#[derive(Debug, Args)]
+struct Database {
+    /// Data directory of the embedded SQLite database (created on first use).
+    #[arg(long, env = "MODGATE_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// A `postgres://` (or `sqlite://`) URL; overrides --data-dir.
+    #[arg(long, env = "MODGATE_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a module folder (module.toml + component) and print a report.
+    ///
+    /// Exits 0 when the module would be accepted, 1 when it would be refused,
+    /// 2 when the arguments are wrong. A Rust guest crate without a built
+    /// component is built first.
+    Verify {
+        /// The module folder (holding module.toml).
+        module_dir: PathBuf,
+        /// Largest component accepted, in bytes.
+        #[arg(long, default_value_t = EngineConfig::default().max_component_bytes)]
+        max_component_bytes: usize,
+    },
+    /// Install (or upgrade) a module for a tenant.
+    ///
+    /// Shows the permissions with their risk, records the grants, compiles
+    /// the component, creates or migrates the module's tables and runs its
+    /// `activate`. All or nothing: a failed install changes nothing.
+    Install {
+        /// The module folder (holding module.toml).
+        module_dir: PathBuf,
+        /// The tenant to install for.
+        #[arg(long)]
+        tenant: String,
+        /// Grant only these permissions (repeatable); default: all requested.
+        #[arg(long = "grant", value_name = "PERMISSION")]
+        grants: Vec<String>,
+        /// Accept the high-risk permissions granted (after reviewing them).
+        #[arg(long)]
+        acknowledge_risk: bool,
+        /// Accept destructive table changes of an upgrade (data is lost).
+        #[arg(long)]
+        allow_destructive: bool,
+        /// Settings as a JSON object (validated against the module's schema).
+        #[arg(long)]
+        settings: Option<String>,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Uninstall a module for a tenant (its tables are kept unless --purge).
+    Uninstall {
+        /// The module's name.
+        module: String,
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// Also drop the module's tables and rows for this tenant.
+        #[arg(long)]
+        purge: bool,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// List installed modules.
+    List {
+        /// Only this tenant's.
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Show an installed module: permissions, settings, tables and drift.
+    ///
+    /// Exits 0, or 1 when a table drifted from its declaration.
+    Show {
+        /// The module's name.
+        module: String,
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Verify {
+            module_dir,
+            max_component_bytes,
+        } => {
+            if !module_dir.join("module.toml").is_file() {
+                eprintln!(
+                    "modgate verify: {} has no module.toml (give the module's folder)",
+                    module_dir.display()
+                );
+                return ExitCode::from(2);
+            }
+            let report = verify_module_dir(&module_dir, &builtin(), max_component_bytes);
+            print!("{report}");
+            if report.is_refused() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Install {
+            module_dir,
+            tenant,
+            grants,
+            acknowledge_risk,
+            allow_destructive,
+            settings,
+            database,
+        } => {
+            let Some(tenant) = parse_tenant(&tenant) else { return ExitCode::from(2) };
+            let grants = match parse_grants(&grants) {
+                Ok(grants) => grants,
+                Err(code) => return code,
+            };
+            let settings = match settings.as_deref().map(serde_json::from_str::<serde_json::Value>).transpose() {
+                Ok(settings) => settings,
+                Err(e) => {
+                    eprintln!("modgate install: --settings is not JSON: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            host::run(&database, async move |lifecycle| {
+                let source = ModuleSource::from_dir(&module_dir)?;
+                print::permissions_to_review(&source);
+                let request = InstallRequest {
+                    source,
+                    tenant,
+                    grants,
+                    acknowledge_risk,
+                    allow_destructive,
+                    settings,
+                };
+                let outcome = lifecycle.install(request).await?;
+                print::installed(&outcome);
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::Uninstall {
+            module,
+            tenant,
+            purge,
+            database,
+        } => {
+            let Some(tenant) = parse_tenant(&tenant) else { return ExitCode::from(2) };
+            host::run(&database, async move |lifecycle| {
+                lifecycle.uninstall(&tenant, &module, purge).await?;
+                println!(
+                    "uninstalled {module} for {tenant}{}",
+                    if purge { "; its tables were dropped" } else { "; its tables are kept (--purge drops them)" }
+                );
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::List { tenant, json, database } => {
+            let tenant = match tenant.as_deref().map(parse_tenant) {
+                Some(None) => return ExitCode::from(2),
+                Some(Some(t)) => Some(t),
+                None => None,
+            };
+            host::run(&database, async move |lifecycle| {
+                let installs = lifecycle.list(tenant.as_ref()).await?;
+                print::list(&installs, json);
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::Show {
+            module,
+            tenant,
+            json,
+            database,
+        } => {
+            let Some(tenant) = parse_tenant(&tenant) else { return ExitCode::from(2) };
+            host::run(&database, async move |lifecycle| {
+                let status = lifecycle.show(&tenant, &module).await?;
+                print::status(&status, json);
+                Ok(if status.has_drift() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            })
+        }
+    }
+}
+
+fn parse_tenant(text: &str) -> Option<TenantId> {
+    match TenantId::new(text) {
+        Ok(tenant) => Some(tenant),
+        Err(e) => {
+            eprintln!("modgate: --tenant: {e}");
+            None
+        }
+    }
+}
+
+fn parse_grants(names: &[String]) -> Result<Option<std::collections::BTreeSet<Permission>>, ExitCode> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    names
+        .iter()
+        .map(|name| {
+            Permission::ALL.iter().copied().find(|p| p.as_str() == name).ok_or_else(|| {
+                let known: Vec<&str> = Permission::ALL.iter().map(|p| p.as_str()).collect();
+                eprintln!("modgate install: unknown permission {name:?}; known: {}", known.join(", "));
+                ExitCode::from(2)
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map(Some)
+}

@@ -1,0 +1,109 @@
+//! What the lifecycle commands print.
+
+use modgate_host::lifecycle::{InstallOutcome, InstallSummary, ModuleSource, ModuleStatus};
+use modgate_host::manifest::verify_manifest;
+use modgate_host::CORE_VERSION;
+
+/// Before installing: the permissions the module asks for, with their risk,
+/// so the operator sees what they grant.
+pub fn permissions_to_review(source: &ModuleSource) {
+    let Ok(verified) = verify_manifest(&source.manifest_text, &CORE_VERSION) else { return };
+    let manifest = verified.manifest;
+    println!("{} {} asks for:", manifest.name.as_str(), manifest.version);
+    if manifest.permissions.is_empty() {
+        println!("  (no permissions)");
+    }
+    for permission in &manifest.permissions {
+        println!(
+            "  {:<20} risk {:<6} {}{}",
+            permission.as_str(),
+            permission.risk().as_str(),
+            permission.summary(),
+            if permission.requires_acknowledgement() { "  [needs --acknowledge-risk]" } else { "" }
+        );
+    }
+}
+
+/// After a successful install.
+pub fn installed(outcome: &InstallOutcome) {
+    match &outcome.previous_version {
+        Some(previous) => println!(
+            "upgraded {} {} -> {} for tenant {}",
+            outcome.module, previous, outcome.version, outcome.tenant
+        ),
+        None => println!("installed {} {} for tenant {}", outcome.module, outcome.version, outcome.tenant),
+    }
+    let granted: Vec<&str> = outcome.granted.iter().map(|p| p.as_str()).collect();
+    println!("  granted:  {}", if granted.is_empty() { "(none)".into() } else { granted.join(", ") });
+    for change in &outcome.table_changes {
+        println!("  tables:   {change}");
+    }
+    println!("  settings: {}", outcome.settings);
+    println!("  artifact: {}", outcome.artifact_key);
+    println!("  activate: {:.1} ms", outcome.activation_time.as_secs_f64() * 1000.0);
+    for warning in &outcome.warnings {
+        println!("  warning:  {warning}");
+    }
+}
+
+/// `modgate list`.
+pub fn list(installs: &[InstallSummary], json: bool) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(installs).unwrap_or_default());
+        return;
+    }
+    if installs.is_empty() {
+        println!("no modules installed");
+        return;
+    }
+    println!("{:<16} {:<24} {:<10} {:<8} granted", "tenant", "module", "version", "enabled");
+    for install in installs {
+        println!(
+            "{:<16} {:<24} {:<10} {:<8} {}",
+            install.tenant,
+            install.module,
+            install.version,
+            install.enabled,
+            install.granted.join(", ")
+        );
+    }
+}
+
+/// `modgate show`.
+pub fn status(status: &ModuleStatus, json: bool) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(status).unwrap_or_default());
+        return;
+    }
+    println!("{} {} for tenant {}", status.module, status.version, status.tenant);
+    if let Some(description) = &status.description {
+        println!("  {description}");
+    }
+    println!("  enabled:    {}", status.enabled);
+    println!("  installed:  {} (updated {})", status.installed_at, status.updated_at);
+    println!("  component:  sha256 {}", status.component_hash);
+    println!("  settings:   {}", status.settings);
+    println!("  permissions:");
+    for granted in &status.granted {
+        println!("    {:<20} risk {:<6} {}", granted.permission.as_str(), granted.risk.as_str(), granted.summary);
+    }
+    if status.tables.is_empty() {
+        println!("  tables:     (none)");
+    }
+    for table in &status.tables {
+        println!("  table {} (stored as {})", table.name, table.physical);
+        for (name, ty, nullable) in &table.columns {
+            println!("    {:<24} {:<10} {}", name, ty, if *nullable { "null" } else { "not null" });
+        }
+        for (columns, unique) in &table.indexes {
+            println!("    {}index ({})", if *unique { "unique " } else { "" }, columns.join(", "));
+        }
+        if table.drift.is_empty() {
+            println!("    drift: none");
+        } else {
+            for problem in &table.drift {
+                println!("    DRIFT: {problem}");
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! The install pipeline (first install and upgrade).
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use modgate_manifest::{Manifest, Permission, verify_manifest};
+use sea_orm::TransactionTrait;
+use serde::Serialize;
+
+use super::records::{self, InstallRecord, VersionRecord};
+use super::settings::validate_settings;
+use super::{InstallError, Lifecycle, ModuleSource};
+use crate::CORE_VERSION;
+use crate::engine::TenantId;
+use crate::storage::module_tables::{
+    DriftProblem, TablePlan, TableStep, apply_plan, detect_drift, ensure_role, module_role,
+};
+use crate::storage::{Backend, DataSession, StorageError};
+
+/// What the operator asks for.
+#[derive(Debug, Clone)]
+pub struct InstallRequest {
+    /// The module.
+    pub source: ModuleSource,
+    /// For which tenant.
+    pub tenant: TenantId,
+    /// Permissions granted; `None` grants everything the manifest asks for.
+    pub grants: Option<BTreeSet<Permission>>,
+    /// The operator reviewed and accepts the high-risk permissions granted.
+    pub acknowledge_risk: bool,
+    /// The operator accepts destructive table changes of an upgrade.
+    pub allow_destructive: bool,
+    /// Settings (`None` = defaults only).
+    pub settings: Option<serde_json::Value>,
+}
+
+impl InstallRequest {
+    /// A request granting what the manifest asks for, with default settings.
+    pub fn new(source: ModuleSource, tenant: TenantId) -> Self {
+        InstallRequest {
+            source,
+            tenant,
+            grants: None,
+            acknowledge_risk: false,
+            allow_destructive: false,
+            settings: None,
+        }
+    }
+}
+
+/// What an install did.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstallOutcome {
+    /// The module.
+    pub module: String,
+    /// The tenant.
+    pub tenant: String,
+    /// The version now installed.
+    pub version: String,
+    /// The version it replaced, on an upgrade.
+    pub previous_version: Option<String>,
+    /// Permissions granted.
+    pub granted: Vec<Permission>,
+    /// Table changes applied, for the operator.
+    pub table_changes: Vec<String>,
+    /// The settings stored and passed to `activate`.
+    pub settings: serde_json::Value,
+    /// The compiled artifact's cache key.
+    pub artifact_key: String,
+    /// Manifest warnings (e.g. a permission nothing uses).
+    pub warnings: Vec<String>,
+    /// How long `activate` took.
+    #[serde(skip)]
+    pub activation_time: Duration,
+}
+
+/// The checks that need no database, in pipeline order.
+struct Checked {
+    manifest: Manifest,
+    grants: BTreeSet<Permission>,
+    acknowledged: Vec<Permission>,
+    settings: serde_json::Value,
+    warnings: Vec<String>,
+}
+
+fn check_request(request: &InstallRequest) -> Result<Checked, InstallError> {
+    let verified = verify_manifest(&request.source.manifest_text, &CORE_VERSION).map_err(InstallError::InvalidManifest)?;
+    let manifest = verified.manifest;
+    let grants = request.grants.clone().unwrap_or_else(|| manifest.permissions.clone());
+    if let Some(&extra) = grants.iter().find(|p| !manifest.permissions.contains(p)) {
+        return Err(InstallError::GrantNotRequested(extra));
+    }
+    let acknowledged: Vec<Permission> = grants.iter().copied().filter(|p| p.requires_acknowledgement()).collect();
+    if !acknowledged.is_empty() && !request.acknowledge_risk {
+        return Err(InstallError::AcknowledgementRequired(acknowledged));
+    }
+    let settings = validate_settings(manifest.settings_schema.as_ref(), request.settings.clone())
+        .map_err(InstallError::InvalidSettings)?;
+    Ok(Checked {
+        warnings: verified.warnings.iter().map(|w| w.to_string()).collect(),
+        manifest,
+        grants,
+        acknowledged,
+        settings,
+    })
+}
+
+impl Lifecycle {
+    /// On a first install, tables kept by an earlier uninstall (without
+    /// `--purge`) are reused when they match the declaration; ones that do
+    /// not match are refused rather than guessed at.
+    async fn reuse_kept_tables(
+        &self,
+        tx: &sea_orm::DatabaseTransaction,
+        tenant: &TenantId,
+        plan: TablePlan,
+        manifest: &Manifest,
+    ) -> Result<TablePlan, InstallError> {
+        let found = detect_drift(tx, self.storage.backend(), tenant, &manifest.tables)
+            .await
+            .map_err(StorageError::db("reading existing module tables"))?;
+        let mut conflicts = Vec::new();
+        let steps = plan
+            .steps
+            .into_iter()
+            .filter(|step| {
+                let TableStep::CreateTable(table) = step else { return true };
+                match found.iter().find(|d| d.table == table.name) {
+                    Some(drift) if drift.problems == [DriftProblem::MissingTable] => true,
+                    Some(drift) if drift.problems.is_empty() => false,
+                    Some(drift) => {
+                        let problems: Vec<String> = drift.problems.iter().map(|p| p.to_string()).collect();
+                        conflicts.push(format!("{}: {}", table.name, problems.join("; ")));
+                        false
+                    }
+                    None => true,
+                }
+            })
+            .collect();
+        if conflicts.is_empty() {
+            Ok(TablePlan { steps })
+        } else {
+            Err(InstallError::KeptTableConflict(conflicts))
+        }
+    }
+
+    /// Installs (or upgrades) a module for a tenant. All or nothing.
+    pub async fn install(&self, request: InstallRequest) -> Result<InstallOutcome, InstallError> {
+        let checked = check_request(&request)?;
+        let tenant = &request.tenant;
+        let name = checked.manifest.name.as_str().to_owned();
+        let module = self.engine.load(checked.manifest.clone(), &request.source.component, checked.grants.clone())?;
+        let component_hash = hex::encode(module.content_hash());
+        let artifact_key = self.engine.artifact_key(module.content_hash());
+
+        let db = self.storage.connection();
+        let tx = db.begin().await.map_err(StorageError::db("starting the install transaction"))?;
+        let previous = records::find_install(&tx, tenant, &name).await?;
+        let old_tables = match &previous {
+            Some(stored) => verify_manifest(&stored.version.manifest, &CORE_VERSION)
+                .map_err(|e| InstallError::Corrupt { module: name.clone(), message: format!("stored manifest: {e}") })?
+                .manifest
+                .tables,
+            None => Vec::new(),
+        };
+        let mut plan = TablePlan::between(&old_tables, &checked.manifest.tables);
+        if previous.is_none() {
+            plan = self.reuse_kept_tables(&tx, tenant, plan, &checked.manifest).await?;
+        }
+        let destructive: Vec<String> = plan.destructive().map(|s| s.describe()).collect();
+        if !destructive.is_empty() && !request.allow_destructive {
+            return Err(InstallError::DestructiveChange(destructive));
+        }
+
+        records::ensure_tenant(&tx, tenant).await?;
+        records::ensure_module(&tx, &name).await?;
+        let version = checked.manifest.version.to_string();
+        let version_id = records::ensure_version(
+            &tx,
+            VersionRecord {
+                module: &name,
+                version: &version,
+                manifest: &request.source.manifest_text,
+                component: &request.source.component,
+                component_hash: &component_hash,
+                artifact_key: &artifact_key,
+            },
+        )
+        .await?;
+        records::save_install(
+            &tx,
+            previous.as_ref().map(|p| &p.install),
+            InstallRecord {
+                tenant,
+                module: &name,
+                version_id: &version_id,
+                settings: &checked.settings,
+                granted: &checked.grants,
+                acknowledged: &checked.acknowledged,
+            },
+        )
+        .await?;
+        let backend = self.storage.backend();
+        apply_plan(&tx, backend, tenant, &plan)
+            .await
+            .map_err(StorageError::db(format!("migrating the tables of {name} for {tenant}")))?;
+        if backend == Backend::Postgres && checked.grants.contains(&Permission::WriteOwnTables) {
+            let role = module_role(self.storage.database_name(), &name, tenant);
+            ensure_role(&tx, &role, tenant, &checked.manifest.tables)
+                .await
+                .map_err(StorageError::db(format!("preparing the database role of {name}")))?;
+        }
+        let previous_version = previous.as_ref().map(|p| p.version.version.clone());
+        records::audit(
+            &tx,
+            tenant,
+            &name,
+            if previous.is_some() { "upgrade" } else { "install" },
+            serde_json::json!({
+                "version": version,
+                "previous-version": previous_version,
+                "granted": checked.grants.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                "acknowledged": checked.acknowledged.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                "tables": plan.steps.iter().map(|s| s.describe()).collect::<Vec<_>>(),
+            }),
+        )
+        .await?;
+
+        let session = DataSession::new(tx);
+        let activation = module.activate_in(tenant, &checked.settings.to_string(), Some(session.clone())).await;
+        // The invocation is over, so the session is ours again; were it not,
+        // dropping it rolls back.
+        let Some(tx) = session.into_transaction() else {
+            return Err(StorageError::Database {
+                context: "finishing the install".into(),
+                source: sea_orm::DbErr::Custom("the install transaction is still shared".into()),
+            }
+            .into());
+        };
+        let activation = match activation {
+            Ok(invoked) => invoked,
+            Err(error) => {
+                // Dropping would roll back too; an explicit rollback reports failures.
+                let _ = tx.rollback().await;
+                return Err(InstallError::Activation(error));
+            }
+        };
+        tx.commit().await.map_err(StorageError::db("committing the install"))?;
+        self.remember(tenant, module);
+        Ok(InstallOutcome {
+            module: name,
+            tenant: tenant.to_string(),
+            version,
+            previous_version,
+            granted: checked.grants.into_iter().collect(),
+            table_changes: plan.steps.iter().map(|s| s.describe()).collect(),
+            settings: checked.settings,
+            artifact_key,
+            warnings: checked.warnings,
+            activation_time: activation.elapsed,
+        })
+    }
+}

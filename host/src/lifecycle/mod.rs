@@ -1,0 +1,81 @@
+//! Installing, upgrading, inspecting and removing modules per tenant.
+//!
+//! An install runs as one pipeline ([`Lifecycle::install`]): verify the
+//! manifest, check the operator's grants and acknowledgements, validate the
+//! settings, check and compile the component (cached by content hash), plan
+//! the table migration from the installed version, then — in one database
+//! transaction — record everything, create or migrate the tenant's tables
+//! and run the module's `activate` with its table statements joining that
+//! transaction. Any failure rolls the whole transaction back: a failed
+//! install changes nothing.
+
+mod error;
+mod install;
+mod records;
+mod settings;
+mod source;
+mod status;
+mod uninstall;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+pub use error::InstallError;
+pub use install::{InstallOutcome, InstallRequest};
+pub use settings::{SettingsProblem, validate_settings};
+pub use source::ModuleSource;
+pub use status::{InstallSummary, ModuleStatus, PermissionStatus, TableStatus};
+
+use crate::engine::{Engine, LoadedModule, TenantId};
+use crate::storage::Storage;
+
+/// The module lifecycle over one engine and one database.
+pub struct Lifecycle {
+    engine: Arc<Engine>,
+    storage: Storage,
+    loaded: RwLock<HashMap<(TenantId, String), LoadedModule>>,
+}
+
+impl Lifecycle {
+    /// A lifecycle over `engine` (whose services should include the
+    /// [`crate::storage::module_sql::ModuleTables`] of the same `storage`).
+    pub fn new(engine: Arc<Engine>, storage: Storage) -> Self {
+        Lifecycle {
+            engine,
+            storage,
+            loaded: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The database.
+    pub fn storage(&self) -> &Storage {
+        &self.storage
+    }
+
+    /// The module installed (and loaded) for `tenant`, if any.
+    pub fn module(&self, tenant: &TenantId, name: &str) -> Option<LoadedModule> {
+        let loaded = self.loaded.read().unwrap_or_else(|p| p.into_inner());
+        loaded.get(&(tenant.clone(), name.to_owned())).cloned()
+    }
+
+    fn remember(&self, tenant: &TenantId, module: LoadedModule) {
+        let mut loaded = self.loaded.write().unwrap_or_else(|p| p.into_inner());
+        loaded.insert((tenant.clone(), module.name().to_owned()), module);
+    }
+
+    fn forget(&self, tenant: &TenantId, name: &str) {
+        let mut loaded = self.loaded.write().unwrap_or_else(|p| p.into_inner());
+        loaded.remove(&(tenant.clone(), name.to_owned()));
+    }
+}
+
+impl std::fmt::Debug for Lifecycle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lifecycle").field("storage", &self.storage).finish()
+    }
+}

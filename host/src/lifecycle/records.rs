@@ -1,0 +1,248 @@
+//! Reading and writing the core rows of an install, inside the caller's
+//! transaction.
+
+use std::collections::BTreeSet;
+
+use modgate_manifest::Permission;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::engine::TenantId;
+use crate::storage::entities::{approval, audit_entry, install, module, module_version, tenant};
+use crate::storage::{StorageError, new_id, now_rfc3339};
+
+/// An install with its version row.
+pub(crate) struct StoredInstall {
+    pub install: install::Model,
+    pub version: module_version::Model,
+}
+
+pub(crate) async fn find_install(
+    conn: &impl ConnectionTrait,
+    tenant: &TenantId,
+    module: &str,
+) -> Result<Option<StoredInstall>, StorageError> {
+    let Some(install) = install::Entity::find()
+        .filter(install::Column::Tenant.eq(tenant.as_str()))
+        .filter(install::Column::Module.eq(module))
+        .one(conn)
+        .await
+        .map_err(StorageError::db(format!("reading the install of {module} for {tenant}")))?
+    else {
+        return Ok(None);
+    };
+    let version = module_version::Entity::find_by_id(install.version_id.clone())
+        .one(conn)
+        .await
+        .map_err(StorageError::db(format!("reading the installed version of {module}")))?;
+    Ok(version.map(|version| StoredInstall { install, version }))
+}
+
+pub(crate) async fn all_installs(
+    conn: &impl ConnectionTrait,
+    tenant: Option<&TenantId>,
+) -> Result<Vec<StoredInstall>, StorageError> {
+    let mut query = install::Entity::find()
+        .order_by_asc(install::Column::Tenant)
+        .order_by_asc(install::Column::Module);
+    if let Some(tenant) = tenant {
+        query = query.filter(install::Column::Tenant.eq(tenant.as_str()));
+    }
+    let installs = query.all(conn).await.map_err(StorageError::db("listing installs"))?;
+    let mut found = Vec::with_capacity(installs.len());
+    for install in installs {
+        if let Some(version) = module_version::Entity::find_by_id(install.version_id.clone())
+            .one(conn)
+            .await
+            .map_err(StorageError::db("reading installed versions"))?
+        {
+            found.push(StoredInstall { install, version });
+        }
+    }
+    Ok(found)
+}
+
+pub(crate) async fn ensure_tenant(conn: &impl ConnectionTrait, tenant: &TenantId) -> Result<(), StorageError> {
+    let context = format!("recording tenant {tenant}");
+    if tenant::Entity::find_by_id(tenant.as_str()).one(conn).await.map_err(StorageError::db(&context))?.is_none() {
+        tenant::ActiveModel { id: Set(tenant.as_str().to_owned()), created_at: Set(now_rfc3339()) }
+            .insert(conn)
+            .await
+            .map_err(StorageError::db(context))?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn ensure_module(conn: &impl ConnectionTrait, name: &str) -> Result<(), StorageError> {
+    let context = format!("recording module {name}");
+    if module::Entity::find_by_id(name).one(conn).await.map_err(StorageError::db(&context))?.is_none() {
+        module::ActiveModel { name: Set(name.to_owned()), created_at: Set(now_rfc3339()) }
+            .insert(conn)
+            .await
+            .map_err(StorageError::db(context))?;
+    }
+    Ok(())
+}
+
+/// What identifies a stored version.
+pub(crate) struct VersionRecord<'a> {
+    pub module: &'a str,
+    pub version: &'a str,
+    pub manifest: &'a str,
+    pub component: &'a [u8],
+    pub component_hash: &'a str,
+    pub artifact_key: &'a str,
+}
+
+/// The id of the stored (module, version, component) row, storing it first if new.
+pub(crate) async fn ensure_version(conn: &impl ConnectionTrait, record: VersionRecord<'_>) -> Result<String, StorageError> {
+    let context = format!("recording {} {}", record.module, record.version);
+    let existing = module_version::Entity::find()
+        .filter(module_version::Column::Module.eq(record.module))
+        .filter(module_version::Column::Version.eq(record.version))
+        .filter(module_version::Column::ComponentHash.eq(record.component_hash))
+        .one(conn)
+        .await
+        .map_err(StorageError::db(&context))?;
+    if let Some(existing) = existing {
+        if existing.manifest == record.manifest {
+            return Ok(existing.id);
+        }
+        // Same component, edited manifest: keep the newest declaration.
+        let mut update: module_version::ActiveModel = existing.clone().into();
+        update.manifest = Set(record.manifest.to_owned());
+        update.update(conn).await.map_err(StorageError::db(&context))?;
+        return Ok(existing.id);
+    }
+    let id = new_id();
+    module_version::ActiveModel {
+        id: Set(id.clone()),
+        module: Set(record.module.to_owned()),
+        version: Set(record.version.to_owned()),
+        manifest: Set(record.manifest.to_owned()),
+        component_hash: Set(record.component_hash.to_owned()),
+        component: Set(record.component.to_vec()),
+        artifact_key: Set(record.artifact_key.to_owned()),
+        created_at: Set(now_rfc3339()),
+    }
+    .insert(conn)
+    .await
+    .map_err(StorageError::db(context))?;
+    Ok(id)
+}
+
+/// The operator's decisions for an install.
+pub(crate) struct InstallRecord<'a> {
+    pub tenant: &'a TenantId,
+    pub module: &'a str,
+    pub version_id: &'a str,
+    pub settings: &'a serde_json::Value,
+    pub granted: &'a BTreeSet<Permission>,
+    pub acknowledged: &'a [Permission],
+}
+
+fn permission_list<'a>(permissions: impl IntoIterator<Item = &'a Permission>) -> String {
+    serde_json::to_string(&permissions.into_iter().map(|p| p.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+}
+
+/// Inserts or updates the install; a new version revokes its approvals.
+pub(crate) async fn save_install(
+    conn: &impl ConnectionTrait,
+    previous: Option<&install::Model>,
+    record: InstallRecord<'_>,
+) -> Result<String, StorageError> {
+    let now = now_rfc3339();
+    let context = format!("recording the install of {} for {}", record.module, record.tenant);
+    let settings = record.settings.to_string();
+    let granted = permission_list(record.granted);
+    let acknowledged = permission_list(record.acknowledged);
+    match previous {
+        Some(previous) => {
+            if previous.version_id != record.version_id {
+                approval::Entity::delete_many()
+                    .filter(approval::Column::InstallId.eq(previous.id.clone()))
+                    .exec(conn)
+                    .await
+                    .map_err(StorageError::db(format!("revoking the approvals of {}", record.module)))?;
+            }
+            let mut update: install::ActiveModel = previous.clone().into();
+            update.version_id = Set(record.version_id.to_owned());
+            update.settings = Set(settings);
+            update.granted = Set(granted);
+            update.acknowledged = Set(acknowledged);
+            update.enabled = Set(true);
+            update.updated_at = Set(now);
+            update.update(conn).await.map_err(StorageError::db(context))?;
+            Ok(previous.id.clone())
+        }
+        None => {
+            let id = new_id();
+            install::ActiveModel {
+                id: Set(id.clone()),
+                tenant: Set(record.tenant.as_str().to_owned()),
+                module: Set(record.module.to_owned()),
+                version_id: Set(record.version_id.to_owned()),
+                enabled: Set(true),
+                settings: Set(settings),
+                granted: Set(granted),
+                acknowledged: Set(acknowledged),
+                installed_at: Set(now.clone()),
+                updated_at: Set(now),
+            }
+            .insert(conn)
+            .await
+            .map_err(StorageError::db(context))?;
+            Ok(id)
+        }
+    }
+}
+
+pub(crate) async fn delete_install(conn: &impl ConnectionTrait, install: &install::Model) -> Result<(), StorageError> {
+    let context = format!("removing the install of {} for {}", install.module, install.tenant);
+    approval::Entity::delete_many()
+        .filter(approval::Column::InstallId.eq(install.id.clone()))
+        .exec(conn)
+        .await
+        .map_err(StorageError::db(&context))?;
+    install::Entity::delete_by_id(install.id.clone()).exec(conn).await.map_err(StorageError::db(context))?;
+    Ok(())
+}
+
+/// Appends to the audit log.
+pub(crate) async fn audit(
+    conn: &impl ConnectionTrait,
+    tenant: &TenantId,
+    module: &str,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<(), StorageError> {
+    audit_entry::ActiveModel {
+        id: Set(new_id()),
+        at: Set(now_rfc3339()),
+        tenant: Set(Some(tenant.as_str().to_owned())),
+        module: Set(Some(module.to_owned())),
+        actor: Set("operator".into()),
+        action: Set(action.to_owned()),
+        detail: Set(detail.to_string()),
+    }
+    .insert(conn)
+    .await
+    .map_err(StorageError::db(format!("auditing {action} of {module}")))?;
+    Ok(())
+}
+
+/// Parses a stored permission list.
+pub(crate) fn parse_permissions(module: &str, json: &str) -> Result<BTreeSet<Permission>, super::InstallError> {
+    let names: Vec<String> = serde_json::from_str(json).map_err(|e| super::InstallError::Corrupt {
+        module: module.to_owned(),
+        message: format!("permission list: {e}"),
+    })?;
+    names
+        .iter()
+        .map(|name| {
+            Permission::ALL.iter().copied().find(|p| p.as_str() == name).ok_or_else(|| super::InstallError::Corrupt {
+                module: module.to_owned(),
+                message: format!("unknown permission {name:?}"),
+            })
+        })
+        .collect()
+}

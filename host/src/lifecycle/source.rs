@@ -1,0 +1,49 @@
+//! What an install starts from: a manifest and a component.
+
+use std::path::Path;
+
+use modgate_manifest::verify_manifest_file;
+
+use super::InstallError;
+use crate::CORE_VERSION;
+use crate::verify::{Problem, ProblemCode, locate_component};
+
+/// A module's manifest text and component bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ModuleSource {
+    /// The `module.toml` text.
+    pub manifest_text: String,
+    /// The component bytes.
+    pub component: Vec<u8>,
+}
+
+impl ModuleSource {
+    /// Reads a module folder; a Rust guest crate without a built component
+    /// is built first (see [`crate::verify::locate_component`]).
+    pub fn from_dir(dir: &Path) -> Result<Self, InstallError> {
+        let path = dir.join("module.toml");
+        let verified = verify_manifest_file(&path, &CORE_VERSION).map_err(InstallError::InvalidManifest)?;
+        let manifest_text = std::fs::read_to_string(&path).map_err(|e| {
+            InstallError::Source(Problem::new(ProblemCode::ComponentNotFound, "module.toml", e.to_string(), "check the file"))
+        })?;
+        let located = locate_component(dir, &verified.manifest).map_err(InstallError::Source)?;
+        let component = std::fs::read(&located.path).map_err(|e| {
+            InstallError::Source(Problem::new(
+                ProblemCode::ComponentNotFound,
+                located.path.display().to_string(),
+                e.to_string(),
+                "check the file",
+            ))
+        })?;
+        Ok(ModuleSource { manifest_text, component })
+    }
+}
+
+impl std::fmt::Debug for ModuleSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModuleSource")
+            .field("manifest_text", &self.manifest_text)
+            .field("component_bytes", &self.component.len())
+            .finish()
+    }
+}

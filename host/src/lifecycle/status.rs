@@ -1,0 +1,171 @@
+//! What `modgate list` and `modgate show` report.
+
+use modgate_manifest::{Permission, Risk, verify_manifest};
+use serde::Serialize;
+
+use super::records::{self, StoredInstall, parse_permissions};
+use super::{InstallError, Lifecycle};
+use crate::CORE_VERSION;
+use crate::engine::TenantId;
+use crate::storage::module_tables::{ColumnSpec, DriftProblem, column_specs, detect_drift, index_specs, physical_table};
+use crate::storage::StorageError;
+
+/// One line of `modgate list`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstallSummary {
+    /// The tenant.
+    pub tenant: String,
+    /// The module.
+    pub module: String,
+    /// Installed version.
+    pub version: String,
+    /// Whether it is enabled.
+    pub enabled: bool,
+    /// Granted permissions.
+    pub granted: Vec<String>,
+}
+
+/// A granted permission with its risk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PermissionStatus {
+    /// The permission.
+    pub permission: Permission,
+    /// Its risk.
+    pub risk: Risk,
+    /// What it allows.
+    pub summary: String,
+}
+
+/// A module table as declared and as found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableStatus {
+    /// Logical name (what the module writes).
+    pub name: String,
+    /// Where this tenant's copy lives.
+    pub physical: String,
+    /// Columns, automatic ones included: (name, type, nullable).
+    pub columns: Vec<(String, String, bool)>,
+    /// Indexes: (columns, unique).
+    pub indexes: Vec<(Vec<String>, bool)>,
+    /// Differences between the database and the declaration (empty = none).
+    pub drift: Vec<DriftProblem>,
+}
+
+/// Everything `modgate show` prints about one install.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModuleStatus {
+    /// The tenant.
+    pub tenant: String,
+    /// The module.
+    pub module: String,
+    /// Installed version.
+    pub version: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Whether it is enabled.
+    pub enabled: bool,
+    /// Granted permissions with their risk.
+    pub granted: Vec<PermissionStatus>,
+    /// Acknowledged high-risk permissions.
+    pub acknowledged: Vec<Permission>,
+    /// Stored settings.
+    pub settings: serde_json::Value,
+    /// SHA-256 of the component.
+    pub component_hash: String,
+    /// Compiled artifact cache key.
+    pub artifact_key: String,
+    /// First install.
+    pub installed_at: String,
+    /// Last change.
+    pub updated_at: String,
+    /// Tables with their drift.
+    pub tables: Vec<TableStatus>,
+}
+
+impl ModuleStatus {
+    /// Whether any table drifted from its declaration.
+    pub fn has_drift(&self) -> bool {
+        self.tables.iter().any(|t| !t.drift.is_empty())
+    }
+}
+
+impl Lifecycle {
+    /// Every install, of one tenant or all.
+    pub async fn list(&self, tenant: Option<&TenantId>) -> Result<Vec<InstallSummary>, InstallError> {
+        let installs = records::all_installs(self.storage.connection(), tenant).await?;
+        installs
+            .into_iter()
+            .map(|StoredInstall { install, version }| {
+                Ok(InstallSummary {
+                    granted: parse_permissions(&install.module, &install.granted)?
+                        .iter()
+                        .map(|p| p.as_str().to_owned())
+                        .collect(),
+                    tenant: install.tenant,
+                    module: install.module,
+                    version: version.version,
+                    enabled: install.enabled,
+                })
+            })
+            .collect()
+    }
+
+    /// The install of `module` for `tenant`, its tables and their drift.
+    pub async fn show(&self, tenant: &TenantId, module: &str) -> Result<ModuleStatus, InstallError> {
+        let conn = self.storage.connection();
+        let Some(StoredInstall { install, version }) = records::find_install(conn, tenant, module).await? else {
+            return Err(InstallError::NotInstalled { module: module.to_owned(), tenant: tenant.to_string() });
+        };
+        let manifest = verify_manifest(&version.manifest, &CORE_VERSION)
+            .map_err(|e| InstallError::Corrupt { module: module.to_owned(), message: format!("stored manifest: {e}") })?
+            .manifest;
+        let backend = self.storage.backend();
+        let drift = detect_drift(conn, backend, tenant, &manifest.tables)
+            .await
+            .map_err(StorageError::db(format!("reading the tables of {module}")))?;
+        let tables = manifest
+            .tables
+            .iter()
+            .zip(drift)
+            .map(|(table, drift)| {
+                let at = physical_table(backend, tenant, &table.name);
+                TableStatus {
+                    name: table.name.clone(),
+                    physical: match &at.schema {
+                        Some(schema) => format!("{schema}.{}", at.table),
+                        None => at.table,
+                    },
+                    columns: column_specs(table)
+                        .into_iter()
+                        .map(|ColumnSpec { name, ty, nullable }| (name, ty.to_string(), nullable))
+                        .collect(),
+                    indexes: index_specs(table).into_iter().map(|i| (i.columns, i.unique)).collect(),
+                    drift: drift.problems,
+                }
+            })
+            .collect();
+        let granted = parse_permissions(module, &install.granted)?
+            .into_iter()
+            .map(|permission| PermissionStatus {
+                permission,
+                risk: permission.risk(),
+                summary: permission.summary().to_owned(),
+            })
+            .collect();
+        Ok(ModuleStatus {
+            tenant: install.tenant,
+            module: install.module,
+            version: version.version,
+            description: manifest.description.clone(),
+            enabled: install.enabled,
+            granted,
+            acknowledged: parse_permissions(module, &install.acknowledged)?.into_iter().collect(),
+            settings: serde_json::from_str(&install.settings).unwrap_or(serde_json::Value::Null),
+            component_hash: version.component_hash,
+            artifact_key: version.artifact_key,
+            installed_at: install.installed_at,
+            updated_at: install.updated_at,
+            tables,
+        })
+    }
+}

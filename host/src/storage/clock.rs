@@ -1,0 +1,26 @@
+//! Ids and timestamps as every table stores them.
+
+/// A fresh ULID (26 characters, sorts by creation time).
+pub fn new_id() -> String {
+    ulid::Ulid::generate().to_string()
+}
+
+/// Now, as RFC 3339 UTC with millisecond precision (`2026-11-21T07:01:02.345Z`).
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_ulids_and_times_are_utc() {
+        let id = new_id();
+        assert_eq!(id.len(), 26);
+        assert!(ulid::Ulid::from_string(&id).is_ok());
+        let now = now_rfc3339();
+        assert!(now.ends_with('Z'), "{now}");
+        assert!(chrono::DateTime::parse_from_rfc3339(&now).is_ok());
+    }
+}

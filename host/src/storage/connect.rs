@@ -1,0 +1,128 @@
+//! Opening the database and migrating the core tables.
+
+use std::path::Path;
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+
+use super::migrations::Migrator;
+use super::{Backend, StorageError};
+
+/// The SQLite file inside a data directory.
+pub const DATABASE_FILE: &str = "modgate.db";
+
+/// The host's database: cheap to clone (a pool handle).
+#[derive(Clone, Debug)]
+pub struct Storage {
+    db: DatabaseConnection,
+    backend: Backend,
+    /// Distinguishes this database among others on the same PostgreSQL
+    /// server (roles are server-wide); empty on SQLite.
+    database_name: String,
+}
+
+impl Storage {
+    /// Opens (creating on first start) the embedded SQLite database in
+    /// `data_dir`, in WAL mode, and migrates it.
+    pub async fn open_data_dir(data_dir: &Path) -> Result<Self, StorageError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StorageError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let file = data_dir.join(DATABASE_FILE);
+        Self::connect(&format!("sqlite://{}?mode=rwc", file.display())).await
+    }
+
+    /// Connects to `sqlite://…` or `postgres://…` and migrates the core tables.
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StorageError::UnsupportedUrl {
+                url: redact_password(url),
+            });
+        };
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            // One writer at a time anyway; WAL lets readers run beside it.
+            options.max_connections(8).map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true)
+            });
+        } else {
+            options.max_connections(16);
+        }
+        let db = Database::connect(options)
+            .await
+            .map_err(StorageError::db(format!("connecting to {}", redact_password(url))))?;
+        let database_name = match backend {
+            Backend::Sqlite => String::new(),
+            Backend::Postgres => {
+                let row = db
+                    .query_one_raw(sea_orm::Statement::from_string(
+                        DbBackend::Postgres,
+                        "SELECT current_database()",
+                    ))
+                    .await
+                    .map_err(StorageError::db("reading the database name"))?;
+                row.and_then(|r| r.try_get_by_index::<String>(0).ok()).unwrap_or_default()
+            }
+        };
+        Migrator::up(&db, None)
+            .await
+            .map_err(StorageError::db("migrating the core tables"))?;
+        Ok(Storage {
+            db,
+            backend,
+            database_name,
+        })
+    }
+
+    /// The connection pool.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The PostgreSQL database name (empty on SQLite).
+    pub fn database_name(&self) -> &str {
+        &self.database_name
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact_password("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_password("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_password("sqlite://x.db"), "sqlite://x.db");
+    }
+}

@@ -1,0 +1,37 @@
+//! `modgate_installs`: a module version installed for a tenant, with the
+//! operator's decisions (grants, acknowledgements, settings).
+
+use sea_orm::entity::prelude::*;
+
+/// One install: unique per (tenant, module).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "modgate_installs")]
+pub struct Model {
+    /// ULID.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    /// The tenant.
+    pub tenant: String,
+    /// The module's name.
+    pub module: String,
+    /// The installed version (`modgate_module_versions.id`).
+    pub version_id: String,
+    /// Whether invocations are allowed.
+    pub enabled: bool,
+    /// The validated settings document (JSON).
+    pub settings: String,
+    /// Granted permissions (JSON array of permission names).
+    pub granted: String,
+    /// High-risk permissions the operator acknowledged (JSON array).
+    pub acknowledged: String,
+    /// First install (RFC 3339 UTC).
+    pub installed_at: String,
+    /// Last install, upgrade or settings change (RFC 3339 UTC).
+    pub updated_at: String,
+}
+
+/// No relations are navigated from code.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,11 @@
+//! sea-orm entities of the core tables (created by [`super::migrations`]).
+//!
+//! Timestamps are RFC 3339 UTC text on every backend, lists are JSON text:
+//! the same rows read the same on SQLite and PostgreSQL.
+
+pub mod approval;
+pub mod audit_entry;
+pub mod install;
+pub mod module;
+pub mod module_version;
+pub mod tenant;

@@ -1,0 +1,20 @@
+//! Migrations of the core tables (`sea-orm-migration`), applied on every
+//! start; each file is one schema step and is never edited once released.
+
+mod m0001_core;
+
+use sea_orm_migration::prelude::*;
+
+/// The host's migrator. Its bookkeeping table is `modgate_migrations`.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_core::Migration)]
+    }
+
+    fn migration_table_name() -> DynIden {
+        "modgate_migrations".into_iden()
+    }
+}

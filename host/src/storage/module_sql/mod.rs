@@ -1,0 +1,272 @@
+//! Running a module's SQL: guard, rewrite, bind, execute under limits, and
+//! decode the rows. Behind the `tables` capability.
+
+mod error;
+mod value;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use modgate_manifest::TableDecl;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, StreamTrait, TransactionTrait};
+
+pub use error::{SqlError, SqlErrorCode};
+pub use value::SqlValue;
+
+use super::module_tables::{module_role, scope_for};
+use super::sql_guard::{Bind, GuardedStatement, SqlGuard, StatementKind, TableScope};
+use super::{Backend, Storage, new_id, now_rfc3339};
+use crate::engine::TenantId;
+use value::decode_row;
+
+/// Limits on one statement of a module.
+#[derive(Debug, Clone, Copy)]
+pub struct SqlLimits {
+    /// Most rows a query may return (default 1000); more is an error that
+    /// tells the guest to add a LIMIT.
+    pub max_rows: usize,
+    /// Most bytes of values a query may return (default 1 MiB).
+    pub max_result_bytes: usize,
+    /// Host-side wait for the database (default 2 s); `timeout` after it.
+    pub timeout: Duration,
+    /// Guarded statements kept parsed (default 1024).
+    pub cached_statements: usize,
+}
+
+impl Default for SqlLimits {
+    fn default() -> Self {
+        SqlLimits {
+            max_rows: 1000,
+            max_result_bytes: 1 << 20,
+            timeout: Duration::from_secs(2),
+            cached_statements: 1024,
+        }
+    }
+}
+
+/// The rows a query returned.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SqlRows {
+    /// Column names (empty when no row came back).
+    pub columns: Vec<String>,
+    /// Rows, each in column order.
+    pub rows: Vec<Vec<SqlValue>>,
+}
+
+/// What a statement produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlOutcome {
+    /// A SELECT or a DML with RETURNING.
+    Rows(SqlRows),
+    /// An INSERT, UPDATE or DELETE: affected rows.
+    Affected(u64),
+}
+
+/// Who is asking: the module, the tenant it runs for, its declared tables,
+/// and the install's transaction when called during `activate`.
+#[derive(Clone, Copy)]
+pub struct TableCaller<'a> {
+    /// The module's name.
+    pub module: &'a str,
+    /// The tenant of the invocation.
+    pub tenant: &'a TenantId,
+    /// The module's declared tables.
+    pub tables: &'a [TableDecl],
+    /// The install transaction, during install-time activation.
+    pub session: Option<&'a DatabaseTransaction>,
+}
+
+#[derive(Hash, PartialEq, Eq)]
+struct CacheKey {
+    tenant: TenantId,
+    tables: String,
+    kind: u8,
+    sql: String,
+    nulls: Vec<bool>,
+}
+
+/// The modules' table service (one per host, shared by all invocations).
+pub struct ModuleTables {
+    storage: Storage,
+    guard: SqlGuard,
+    limits: SqlLimits,
+    cache: Mutex<HashMap<CacheKey, Arc<GuardedStatement>>>,
+}
+
+impl ModuleTables {
+    /// The service over `storage`.
+    pub fn new(storage: Storage, limits: SqlLimits) -> Self {
+        ModuleTables {
+            guard: SqlGuard::new(storage.backend()),
+            storage,
+            limits,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The storage it runs on.
+    pub fn storage(&self) -> &Storage {
+        &self.storage
+    }
+
+    /// Guards, rewrites and runs one statement of `caller`.
+    pub async fn run(
+        &self,
+        caller: TableCaller<'_>,
+        kind: StatementKind,
+        sql: &str,
+        params: &[SqlValue],
+    ) -> Result<SqlOutcome, SqlError> {
+        let guarded = self.guarded(caller, kind, sql, params)?;
+        let statement = self.bind(&guarded, params);
+        let work = async {
+            match (self.storage.backend(), caller.session) {
+                (Backend::Sqlite, Some(tx)) => self.execute(tx, &guarded, statement).await,
+                (Backend::Sqlite, None) => self.execute(self.storage.connection(), &guarded, statement).await,
+                (Backend::Postgres, session) => self.execute_as_role(caller, session, &guarded, statement).await,
+            }
+        };
+        match tokio::time::timeout(self.limits.timeout, work).await {
+            Ok(result) => result.map_err(|e| e.in_terms_of(self.storage.backend(), caller)),
+            Err(_) => Err(SqlError::new(
+                SqlErrorCode::Timeout,
+                format!("the statement did not finish within {} ms", self.limits.timeout.as_millis()),
+            )),
+        }
+    }
+
+    fn guarded(
+        &self,
+        caller: TableCaller<'_>,
+        kind: StatementKind,
+        sql: &str,
+        params: &[SqlValue],
+    ) -> Result<Arc<GuardedStatement>, SqlError> {
+        let nulls: Vec<bool> = params.iter().map(|p| *p == SqlValue::Null).collect();
+        let key = CacheKey {
+            tenant: caller.tenant.clone(),
+            tables: caller.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(","),
+            kind: matches!(kind, StatementKind::Query) as u8,
+            sql: sql.to_owned(),
+            nulls,
+        };
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(found) = cache.get(&key) {
+            return Ok(found.clone());
+        }
+        let scope: TableScope = scope_for(self.storage.backend(), caller.tenant, caller.tables);
+        let guarded = Arc::new(self.guard.check(sql, kind, &scope, &key.nulls).map_err(SqlError::from)?);
+        if cache.len() >= self.limits.cached_statements {
+            cache.clear();
+        }
+        cache.insert(key, guarded.clone());
+        Ok(guarded)
+    }
+
+    fn bind(&self, guarded: &GuardedStatement, params: &[SqlValue]) -> Statement {
+        let now = now_rfc3339();
+        let values = guarded.binds.iter().map(|bind| match bind {
+            Bind::Param(i) => params[*i].to_bind().unwrap_or_else(|| Option::<String>::None.into()),
+            Bind::NewId => new_id().into(),
+            Bind::Now => now.clone().into(),
+        });
+        let backend = match self.storage.backend() {
+            Backend::Sqlite => DbBackend::Sqlite,
+            Backend::Postgres => DbBackend::Postgres,
+        };
+        Statement::from_sql_and_values(backend, guarded.sql.clone(), values)
+    }
+
+    /// On PostgreSQL the statement runs in a (sub)transaction under the
+    /// module's role for this tenant, with the database enforcing the timeout.
+    async fn execute_as_role(
+        &self,
+        caller: TableCaller<'_>,
+        session: Option<&DatabaseTransaction>,
+        guarded: &GuardedStatement,
+        statement: Statement,
+    ) -> Result<SqlOutcome, SqlError> {
+        let tx = match session {
+            Some(outer) => outer.begin().await,
+            None => self.storage.connection().begin().await,
+        }
+        .map_err(SqlError::database)?;
+        let role = module_role(self.storage.database_name(), caller.module, caller.tenant);
+        tx.execute_unprepared(&format!(
+            "SET LOCAL ROLE \"{role}\"; SET LOCAL statement_timeout = {}",
+            self.limits.timeout.as_millis()
+        ))
+        .await
+        .map_err(SqlError::database)?;
+        let outcome = self.execute(&tx, guarded, statement).await?;
+        if session.is_some() {
+            // SET LOCAL outlives a released savepoint: hand the install
+            // transaction back as the host's own user.
+            tx.execute_unprepared("RESET ROLE; RESET statement_timeout")
+                .await
+                .map_err(SqlError::database)?;
+        }
+        tx.commit().await.map_err(SqlError::database)?;
+        Ok(outcome)
+    }
+
+    async fn execute<C: ConnectionTrait + StreamTrait>(
+        &self,
+        conn: &C,
+        guarded: &GuardedStatement,
+        statement: Statement,
+    ) -> Result<SqlOutcome, SqlError> {
+        if !guarded.returns_rows {
+            let done = conn.execute_raw(statement).await.map_err(SqlError::database)?;
+            return Ok(SqlOutcome::Affected(done.rows_affected()));
+        }
+        let stream = conn.stream_raw(statement).await.map_err(SqlError::database)?;
+        let mut stream = std::pin::pin!(stream);
+        let mut rows = SqlRows::default();
+        let mut bytes = 0usize;
+        while let Some(row) = stream.next().await {
+            let row = row.map_err(SqlError::database)?;
+            if rows.rows.len() == self.limits.max_rows {
+                return Err(SqlError::new(
+                    SqlErrorCode::Invalid,
+                    format!("the query returns more than {} rows; add a LIMIT", self.limits.max_rows),
+                ));
+            }
+            if rows.columns.is_empty() {
+                rows.columns = row.column_names();
+            }
+            let values = decode_row(&row).map_err(|u| {
+                SqlError::new(
+                    SqlErrorCode::Invalid,
+                    format!(
+                        "column {} has type {}, which modules cannot receive; CAST it to INTEGER, REAL, TEXT or BLOB",
+                        u.column, u.type_name
+                    ),
+                )
+            })?;
+            bytes += values.iter().map(SqlValue::size).sum::<usize>();
+            if bytes > self.limits.max_result_bytes {
+                return Err(SqlError::new(
+                    SqlErrorCode::Invalid,
+                    format!(
+                        "the query returns more than {} bytes; select fewer columns or rows",
+                        self.limits.max_result_bytes
+                    ),
+                ));
+            }
+            rows.rows.push(values);
+        }
+        Ok(SqlOutcome::Rows(rows))
+    }
+}
+
+impl std::fmt::Debug for ModuleTables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModuleTables")
+            .field("backend", &self.storage.backend())
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
