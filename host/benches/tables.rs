@@ -54,12 +54,12 @@ fn benches(c: &mut Criterion) {
     let module = lifecycle.module(&tenant, "probe").unwrap();
     runtime
         .block_on(module.activate(&tenant, &format!("exec\nINSERT INTO mod_probe_items (name, qty) VALUES {}",
-            (0..1000).map(|i| format!("('item-{i}', {i})")).collect::<Vec<_>>().join(", "))))
+            (0..500).map(|i| format!("('item-{i}', {i})")).collect::<Vec<_>>().join(", "))))
         .unwrap();
     let key: String = runtime.block_on(async {
         let row = storage
             .connection()
-            .query_one_raw(Statement::from_string(DbBackend::Sqlite, "SELECT id FROM \"acme__mod_probe_items\" WHERE name = 'item-500'"))
+            .query_one_raw(Statement::from_string(DbBackend::Sqlite, "SELECT id FROM \"acme__mod_probe_items\" WHERE name = 'item-250'"))
             .await
             .unwrap()
             .unwrap();

@@ -34,3 +34,20 @@ fn results_over_the_byte_limit_are_refused() {
         assert_eq!(guest_code(refused), Some(ErrorCode::Invalid));
     });
 }
+
+#[test]
+fn every_table_call_takes_one_op_from_the_invocation_budget() {
+    modgate_tests::run(async {
+        let mut config = modgate_host::engine::EngineConfig::default();
+        let activate = config.budgets.for_context(modgate_host::engine::InvocationContext::Activate);
+        config.budgets.set(
+            modgate_host::engine::InvocationContext::Activate,
+            modgate_host::engine::Budget { ops: 3, ..activate },
+        );
+        let host = modgate_tests::test_host_configured(Backend::Sqlite, SqlLimits::default(), config).await.expect("sqlite");
+        install_probe(&host.lifecycle, PROBE, &acme()).await;
+        probe(&host.lifecycle, "probe", &acme(), "repeat 3\nquery\nSELECT qty FROM mod_probe_items").await.expect("three calls fit");
+        let refused = probe(&host.lifecycle, "probe", &acme(), "repeat 4\nquery\nSELECT qty FROM mod_probe_items").await;
+        assert_eq!(guest_code(refused), Some(ErrorCode::BudgetExhausted));
+    });
+}

@@ -96,6 +96,11 @@ pub async fn test_host(backend: Backend) -> Option<TestHost> {
 
 /// [`test_host`] with explicit SQL limits.
 pub async fn test_host_with(backend: Backend, limits: SqlLimits) -> Option<TestHost> {
+    test_host_configured(backend, limits, EngineConfig::default()).await
+}
+
+/// [`test_host`] with explicit SQL limits and engine configuration.
+pub async fn test_host_configured(backend: Backend, limits: SqlLimits, config: EngineConfig) -> Option<TestHost> {
     let (url, dir) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
@@ -108,7 +113,7 @@ pub async fn test_host_with(backend: Backend, limits: SqlLimits) -> Option<TestH
     let mut services = HostServices::new();
     InMemoryCommerce::sample().register(&mut services);
     services.provide::<ModuleTables>(Arc::new(ModuleTables::new(storage.clone(), limits)));
-    let engine = Engine::new(EngineConfig::default(), builtin(), services).expect("engine starts");
+    let engine = Engine::new(config, builtin(), services).expect("engine starts");
     Some(TestHost {
         lifecycle: Lifecycle::new(Arc::new(engine), storage.clone()),
         storage,

@@ -159,20 +159,29 @@ impl SqlGuard {
             return Err(invalid("SQL must not contain NUL characters"));
         }
         let dialect = GuestDialect::new(self.backend);
-        let tokens = Tokenizer::new(&dialect, sql)
-            .tokenize_with_location()
-            .map_err(|e| invalid(format!("syntax error: {e}")))?;
-        if statement_count(&tokens) != 1 {
+        // Tokens up to a tokenizer error are kept: a second statement is
+        // Forbidden even when something after it does not tokenize.
+        let mut tokens = Vec::new();
+        let tokenized = Tokenizer::new(&dialect, sql).tokenize_with_location_into_buf(&mut tokens);
+        if statement_count(&tokens, tokenized.is_err()) != 1 {
             return Err(forbidden(
                 "exactly one statement is allowed per call (no `;`-separated statements)",
             ));
         }
         let leading_keyword = leading_keyword(&tokens);
-        if !STATEMENT_STARTS.contains(&leading_keyword.as_str()) {
+        if leading_keyword
+            .as_deref()
+            .is_some_and(|word| !STATEMENT_STARTS.contains(&word))
+        {
             // Refused before parsing: sqlparser does not know every
             // statement a database does (`DETACH`, `VACUUM INTO`, `DO`),
             // and those must be Forbidden, not syntax errors.
-            return Err(checker::not_dml(&leading_keyword));
+            return Err(checker::not_dml(
+                leading_keyword.as_deref().unwrap_or_default(),
+            ));
+        }
+        if let Err(error) = tokenized {
+            return Err(invalid(format!("syntax error: {error}")));
         }
         let statements = Parser::new(&dialect)
             .with_tokens_with_locations(tokens)
@@ -186,7 +195,10 @@ impl SqlGuard {
         };
 
         let mut checker = Checker::new(scope, self.backend, null_params.len(), self.max_depth);
-        let shape = checker.statement(&mut statement, &leading_keyword)?;
+        let shape = checker.statement(
+            &mut statement,
+            leading_keyword.as_deref().unwrap_or_default(),
+        )?;
         checker.finish()?;
         match (kind, shape.returns_rows) {
             (StatementKind::Query, false) => {
@@ -222,11 +234,12 @@ const STATEMENT_STARTS: &[&str] = &[
     "SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH", "VALUES", "(",
 ];
 
-/// How many `;`-separated statements the tokens hold, ignoring empty ones.
-/// Counted on tokens, so a `;` inside a string or comment is not a
-/// separator, and counted before parsing, so `SELECT 1; <anything>` is
-/// refused as a second statement even when `<anything>` does not parse.
-fn statement_count(tokens: &[TokenWithSpan]) -> usize {
+/// How many `;`-separated statements the tokens hold, ignoring empty ones;
+/// `truncated` says the tokenizer stopped at an error, i.e. one more token
+/// follows. Counted on tokens, so a `;` inside a string or comment is not a
+/// separator, and before parsing, so `SELECT 1; <anything>` is refused as
+/// a second statement even when `<anything>` does not parse.
+fn statement_count(tokens: &[TokenWithSpan], truncated: bool) -> usize {
     let mut count = 0;
     let mut inside = false;
     for token in tokens {
@@ -240,17 +253,20 @@ fn statement_count(tokens: &[TokenWithSpan]) -> usize {
             _ => {}
         }
     }
+    if truncated && !inside {
+        count += 1;
+    }
     count
 }
 
-/// The statement's first word, uppercased, for messages.
-fn leading_keyword(tokens: &[TokenWithSpan]) -> String {
+/// The statement's first word, uppercased (or its first symbol), for the
+/// check on how a statement starts and for messages.
+fn leading_keyword(tokens: &[TokenWithSpan]) -> Option<String> {
     tokens
         .iter()
-        .find(|t| !matches!(t.token, Token::Whitespace(_)))
+        .find(|t| !matches!(t.token, Token::Whitespace(_) | Token::EOF))
         .map(|t| match &t.token {
             Token::Word(word) => word.value.to_ascii_uppercase(),
             other => other.to_string(),
         })
-        .unwrap_or_default()
 }

@@ -248,6 +248,23 @@ fn upsert_stamps_updated_at_in_do_update() {
 }
 
 #[test]
+fn sqlite_insert_or_replace_keeps_its_conflict_clause() {
+    for sql in [
+        "INSERT OR REPLACE INTO mod_probe_tags (label) VALUES (?1)",
+        "REPLACE INTO mod_probe_tags (label) VALUES (?1)",
+    ] {
+        assert_rewrite(
+            Sqlite,
+            Exec,
+            sql,
+            1,
+            "INSERT OR REPLACE INTO \"acme__mod_probe_tags\" AS \"mod_probe_tags\" \
+             (label, id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4)",
+        );
+    }
+}
+
+#[test]
 fn returning_makes_dml_a_query_and_sqlite_drops_the_target_qualifier() {
     let sql = "UPDATE mod_probe_items SET qty = 0 WHERE name = ?1 RETURNING mod_probe_items.id, upper(mod_probe_items.name), qty";
     let sqlite = accepted(Sqlite, Query, sql, 1);

@@ -11,6 +11,7 @@ fn syntax_errors_are_invalid_and_carry_the_parsers_message() {
     assert_invalid(Query, "SELECT * FROM mod_probe_items WHERE");
     assert_invalid(Query, "SELECT (1 FROM mod_probe_items");
     assert_invalid(Query, "SELECT 'unterminated");
+    assert_invalid(Query, "'unterminated");
     let refusal = refused(
         crate::storage::Backend::Sqlite,
         Query,
