@@ -157,10 +157,7 @@ impl Lifecycle {
         let tx = db.begin().await.map_err(StorageError::db("starting the install transaction"))?;
         let previous = records::find_install(&tx, tenant, &name).await?;
         let old_tables = match &previous {
-            Some(stored) => verify_manifest(&stored.version.manifest, &CORE_VERSION)
-                .map_err(|e| InstallError::Corrupt { module: name.clone(), message: format!("stored manifest: {e}") })?
-                .manifest
-                .tables,
+            Some(stored) => stored.manifest()?.tables,
             None => Vec::new(),
         };
         let mut plan = TablePlan::between(&old_tables, &checked.manifest.tables);

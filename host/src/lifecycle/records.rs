@@ -3,9 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use modgate_manifest::Permission;
+use modgate_manifest::{Manifest, Permission, verify_manifest};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
+use crate::CORE_VERSION;
 use crate::engine::TenantId;
 use crate::storage::entities::{approval, audit_entry, install, module, module_version, tenant};
 use crate::storage::{StorageError, new_id, now_rfc3339};
@@ -48,17 +49,23 @@ pub(crate) async fn all_installs(
         query = query.filter(install::Column::Tenant.eq(tenant.as_str()));
     }
     let installs = query.all(conn).await.map_err(StorageError::db("listing installs"))?;
-    let mut found = Vec::with_capacity(installs.len());
-    for install in installs {
-        if let Some(version) = module_version::Entity::find_by_id(install.version_id.clone())
-            .one(conn)
-            .await
-            .map_err(StorageError::db("reading installed versions"))?
-        {
-            found.push(StoredInstall { install, version });
-        }
-    }
-    Ok(found)
+    let version_ids: Vec<String> = installs.iter().map(|i| i.version_id.clone()).collect();
+    let versions: std::collections::HashMap<String, module_version::Model> = module_version::Entity::find()
+        .filter(module_version::Column::Id.is_in(version_ids))
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading installed versions"))?
+        .into_iter()
+        .map(|v| (v.id.clone(), v))
+        .collect();
+    Ok(installs
+        .into_iter()
+        .filter_map(|install| {
+            // Installs of one version for several tenants share its row.
+            let version = versions.get(&install.version_id)?.clone();
+            Some(StoredInstall { install, version })
+        })
+        .collect())
 }
 
 pub(crate) async fn ensure_tenant(conn: &impl ConnectionTrait, tenant: &TenantId) -> Result<(), StorageError> {
@@ -232,17 +239,19 @@ pub(crate) async fn audit(
 
 /// Parses a stored permission list.
 pub(crate) fn parse_permissions(module: &str, json: &str) -> Result<BTreeSet<Permission>, super::InstallError> {
-    let names: Vec<String> = serde_json::from_str(json).map_err(|e| super::InstallError::Corrupt {
-        module: module.to_owned(),
-        message: format!("permission list: {e}"),
-    })?;
-    names
-        .iter()
-        .map(|name| {
-            Permission::ALL.iter().copied().find(|p| p.as_str() == name).ok_or_else(|| super::InstallError::Corrupt {
-                module: module.to_owned(),
-                message: format!("unknown permission {name:?}"),
+    let corrupt = |message: String| super::InstallError::Corrupt { module: module.to_owned(), message };
+    let names: Vec<String> = serde_json::from_str(json).map_err(|e| corrupt(format!("permission list: {e}")))?;
+    names.iter().map(|name| name.parse::<Permission>().map_err(|e| corrupt(e.to_string()))).collect()
+}
+
+impl StoredInstall {
+    /// The installed version's manifest, verified again as it is read back.
+    pub(crate) fn manifest(&self) -> Result<Manifest, super::InstallError> {
+        verify_manifest(&self.version.manifest, &CORE_VERSION)
+            .map(|verified| verified.manifest)
+            .map_err(|e| super::InstallError::Corrupt {
+                module: self.install.module.clone(),
+                message: format!("stored manifest: {e}"),
             })
-        })
-        .collect()
+    }
 }

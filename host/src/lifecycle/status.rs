@@ -1,11 +1,10 @@
 //! What `modgate list` and `modgate show` report.
 
-use modgate_manifest::{Permission, Risk, verify_manifest};
+use modgate_manifest::{Permission, Risk};
 use serde::Serialize;
 
 use super::records::{self, StoredInstall, parse_permissions};
 use super::{InstallError, Lifecycle};
-use crate::CORE_VERSION;
 use crate::engine::TenantId;
 use crate::storage::module_tables::{ColumnSpec, DriftProblem, column_specs, detect_drift, index_specs, physical_table};
 use crate::storage::StorageError;
@@ -113,12 +112,11 @@ impl Lifecycle {
     /// The install of `module` for `tenant`, its tables and their drift.
     pub async fn show(&self, tenant: &TenantId, module: &str) -> Result<ModuleStatus, InstallError> {
         let conn = self.storage.connection();
-        let Some(StoredInstall { install, version }) = records::find_install(conn, tenant, module).await? else {
+        let Some(stored) = records::find_install(conn, tenant, module).await? else {
             return Err(InstallError::NotInstalled { module: module.to_owned(), tenant: tenant.to_string() });
         };
-        let manifest = verify_manifest(&version.manifest, &CORE_VERSION)
-            .map_err(|e| InstallError::Corrupt { module: module.to_owned(), message: format!("stored manifest: {e}") })?
-            .manifest;
+        let manifest = stored.manifest()?;
+        let StoredInstall { install, version } = stored;
         let backend = self.storage.backend();
         let drift = detect_drift(conn, backend, tenant, &manifest.tables)
             .await

@@ -1,11 +1,9 @@
 //! Removing a module from a tenant.
 
-use modgate_manifest::verify_manifest;
 use sea_orm::TransactionTrait;
 
-use super::records::{self, StoredInstall};
+use super::records;
 use super::{InstallError, Lifecycle};
-use crate::CORE_VERSION;
 use crate::engine::TenantId;
 use crate::storage::module_tables::{drop_role, drop_tables, module_role};
 use crate::storage::{Backend, StorageError};
@@ -20,14 +18,12 @@ impl Lifecycle {
             .begin()
             .await
             .map_err(StorageError::db("starting the uninstall transaction"))?;
-        let Some(StoredInstall { install, version }) = records::find_install(&tx, tenant, module).await? else {
+        let Some(stored) = records::find_install(&tx, tenant, module).await? else {
             return Err(InstallError::NotInstalled { module: module.to_owned(), tenant: tenant.to_string() });
         };
-        records::delete_install(&tx, &install).await?;
+        records::delete_install(&tx, &stored.install).await?;
         if purge {
-            let manifest = verify_manifest(&version.manifest, &CORE_VERSION)
-                .map_err(|e| InstallError::Corrupt { module: module.to_owned(), message: format!("stored manifest: {e}") })?
-                .manifest;
+            let manifest = stored.manifest()?;
             let backend = self.storage.backend();
             drop_tables(&tx, backend, tenant, &manifest.tables)
                 .await
@@ -38,7 +34,7 @@ impl Lifecycle {
                     .map_err(StorageError::db(format!("dropping the database role of {module}")))?;
             }
         }
-        records::audit(&tx, tenant, module, "uninstall", serde_json::json!({ "version": version.version, "purge": purge }))
+        records::audit(&tx, tenant, module, "uninstall", serde_json::json!({ "version": stored.version.version, "purge": purge }))
             .await?;
         tx.commit().await.map_err(StorageError::db("committing the uninstall"))?;
         self.forget(tenant, module);

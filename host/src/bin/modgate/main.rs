@@ -233,9 +233,8 @@ fn parse_grants(names: &[String]) -> Result<Option<std::collections::BTreeSet<Pe
     names
         .iter()
         .map(|name| {
-            Permission::ALL.iter().copied().find(|p| p.as_str() == name).ok_or_else(|| {
-                let known: Vec<&str> = Permission::ALL.iter().map(|p| p.as_str()).collect();
-                eprintln!("modgate install: unknown permission {name:?}; known: {}", known.join(", "));
+            name.parse::<Permission>().map_err(|e| {
+                eprintln!("modgate install: --grant: {e}");
                 ExitCode::from(2)
             })
         })
