@@ -5,5 +5,6 @@ pub mod budgets;
 pub mod conformance;
 mod contracts;
 mod coverage;
+pub mod http;
 mod refusals;
 pub mod storage;

@@ -16,6 +16,7 @@ wasmtime::component::bindgen!({
             import modgate:commerce/orders@1.0.0;
             import modgate:commerce/customers@1.0.0;
             export modgate:host/lifecycle@1.0.0;
+            export modgate:host/slot-provider@1.0.0;
         }
     ",
     world: "modgate:bindings/host",

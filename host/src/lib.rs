@@ -22,6 +22,7 @@ pub mod bindings;
 pub mod capabilities;
 pub mod contract;
 pub mod engine;
+pub mod http;
 pub mod lifecycle;
 pub mod services;
 pub mod storage;

@@ -8,6 +8,8 @@ pub mod read_categories;
 pub mod read_customers;
 pub mod read_orders;
 pub mod read_products;
+pub mod serve;
+pub mod slots;
 pub mod write_own_tables;
 mod worlds;
 

@@ -16,6 +16,10 @@ pub struct GuestPackage {
     pub dir: PathBuf,
     /// Where cargo puts the release build for [`GUEST_TARGET`].
     pub core_module: PathBuf,
+    /// The features it enables on `modgate-sdk` (sorted). They decide which
+    /// exports the SDK generates, so packages asking for different ones are
+    /// built in separate cargo runs (cargo unifies features within a run).
+    pub sdk_features: Vec<String>,
 }
 
 /// Lists the `cdylib` packages of the workspace (or single package) that
@@ -57,7 +61,18 @@ pub fn guest_packages(manifest_path: &Path) -> Result<Vec<GuestPackage>, GuestBu
             .as_str()
             .map(|p| Path::new(p).parent().unwrap_or(Path::new(".")).to_path_buf())
             .unwrap_or_default();
+        let mut sdk_features: Vec<String> = package["dependencies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|dependency| dependency["name"] == "modgate-sdk")
+            .flat_map(|dependency| dependency["features"].as_array().cloned().unwrap_or_default())
+            .filter_map(|feature| feature.as_str().map(str::to_owned))
+            .collect();
+        sdk_features.sort();
+        sdk_features.dedup();
         packages.push(GuestPackage {
+            sdk_features,
             core_module: release_dir.join(format!("{lib_name}.wasm")),
             name,
             lib_name,
@@ -68,15 +83,26 @@ pub fn guest_packages(manifest_path: &Path) -> Result<Vec<GuestPackage>, GuestBu
     Ok(packages)
 }
 
-/// Builds the packages in one cargo invocation and returns their core
-/// modules, in the same order.
+/// Builds the packages (one cargo run per distinct set of SDK features) and
+/// returns their core modules, in the same order.
 pub fn build_packages(
     manifest_path: &Path,
     packages: &[GuestPackage],
 ) -> Result<Vec<PathBuf>, GuestBuildError> {
-    if packages.is_empty() {
-        return Ok(Vec::new());
+    let mut groups: Vec<(&[String], Vec<&GuestPackage>)> = Vec::new();
+    for package in packages {
+        match groups.iter_mut().find(|(features, _)| *features == package.sdk_features.as_slice()) {
+            Some((_, members)) => members.push(package),
+            None => groups.push((&package.sdk_features, vec![package])),
+        }
     }
+    for (_, members) in groups {
+        build_group(manifest_path, &members)?;
+    }
+    Ok(packages.iter().map(|p| p.core_module.clone()).collect())
+}
+
+fn build_group(manifest_path: &Path, packages: &[&GuestPackage]) -> Result<(), GuestBuildError> {
     let mut cmd = cargo();
     cmd.args(["build", "--release", "--target", GUEST_TARGET, "--manifest-path"])
         .arg(manifest_path);
@@ -97,7 +123,7 @@ pub fn build_packages(
             status: status.to_string(),
         });
     }
-    Ok(packages.iter().map(|p| p.core_module.clone()).collect())
+    Ok(())
 }
 
 /// A `cargo` command that does not inherit the settings of an outer cargo

@@ -10,6 +10,7 @@
 pub mod categories;
 pub mod contract_types;
 pub mod customers;
+pub mod http_types;
 pub mod log;
 pub mod orders;
 pub mod products;
@@ -118,6 +119,7 @@ pub fn builtin() -> CapabilityRegistry {
     registry
         .register(wasi::Wasi)
         .register(contract_types::ContractTypes)
+        .register(http_types::HttpTypes)
         .register(log::Log)
         .register(products::Products)
         .register(categories::Categories)

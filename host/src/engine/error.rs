@@ -89,6 +89,15 @@ pub enum InvocationError {
         /// Its message.
         message: String,
     },
+    /// The guest broke the HTTP protocol: it never set a response, its body
+    /// failed mid-stream, or the body was larger than the limit.
+    #[error("module {module}: {message}")]
+    Protocol {
+        /// The module.
+        module: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Something failed on the host side (instantiation, a bug).
     #[error("module {module}: host error: {message}")]
     Host {
@@ -111,6 +120,7 @@ impl InvocationError {
             }
             InvocationError::Busy { .. } => ErrorCode::Busy,
             InvocationError::Guest { code, .. } => *code,
+            InvocationError::Protocol { .. } => ErrorCode::Protocol,
             InvocationError::Host { .. } => ErrorCode::NotAvailable,
         }
     }
@@ -125,6 +135,7 @@ impl InvocationError {
             InvocationError::Trap { .. } => "trap",
             InvocationError::Busy { .. } => "busy",
             InvocationError::Guest { .. } => "guest-error",
+            InvocationError::Protocol { .. } => "protocol",
             InvocationError::Host { .. } => "host-error",
         }
     }

@@ -21,6 +21,8 @@ mod limits;
 mod linker_cache;
 mod module;
 pub mod module_log;
+mod serve;
+mod slots;
 mod state;
 mod tenant;
 
@@ -37,6 +39,7 @@ pub use error::{ErrorCode, InvocationError, error_code_name};
 pub use invocation::Invoked;
 pub use limits::MemoryLimiter;
 pub use module::LoadedModule;
+pub use serve::{ModuleRequest, ModuleResponse};
 pub use state::InvocationState;
 pub use tenant::{InvalidTenantId, TenantId};
 

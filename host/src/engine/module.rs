@@ -9,6 +9,8 @@ use tokio::sync::Semaphore;
 use wasmtime::component::{Component, InstancePre, Linker};
 
 use crate::bindings::exports::modgate::host::lifecycle::GuestIndices as LifecycleIndices;
+use crate::bindings::exports::modgate::host::slot_provider::GuestIndices as SlotIndices;
+use wasmtime_wasi_http::p2::bindings::exports::wasi::http::incoming_handler::GuestIndices as IncomingIndices;
 use crate::engine::budget::InvocationContext;
 use crate::engine::error::InvocationError;
 use crate::engine::invocation::{Invocation, Invoked, within_deadline};
@@ -21,7 +23,7 @@ use crate::storage::DataSession;
 /// A module ready to be invoked. Cheap to clone.
 #[derive(Clone)]
 pub struct LoadedModule {
-    inner: Arc<ModuleInner>,
+    pub(crate) inner: Arc<ModuleInner>,
 }
 
 pub(crate) struct ModuleInner {
@@ -32,6 +34,10 @@ pub(crate) struct ModuleInner {
     pub content_hash: [u8; 32],
     pub pre: InstancePre<InvocationState>,
     pub lifecycle: LifecycleIndices,
+    /// Present when the component exports `wasi:http/incoming-handler`.
+    pub incoming: Option<IncomingIndices>,
+    /// Present when the component exports `slot-provider`.
+    pub slots: Option<SlotIndices>,
     pub in_flight: Arc<Semaphore>,
     pub log: Arc<ModuleLog>,
     pub shared: Arc<Shared>,
@@ -53,6 +59,10 @@ impl LoadedModule {
         };
         let pre = linker.instantiate_pre(component).map_err(link_error)?;
         let lifecycle = LifecycleIndices::new(&pre).map_err(link_error)?;
+        // The component check already refused a module whose declared
+        // routes or slots lack the export; an absent export is simply unused.
+        let incoming = IncomingIndices::new(&pre).ok();
+        let slots = SlotIndices::new(&pre).ok();
         let log = Arc::new(ModuleLog::new(shared.config.log));
         let in_flight = Arc::new(Semaphore::new(shared.config.max_in_flight_per_module));
         Ok(LoadedModule {
@@ -64,6 +74,8 @@ impl LoadedModule {
                 content_hash,
                 pre,
                 lifecycle,
+                incoming,
+                slots,
                 in_flight,
                 log,
                 shared,

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks};
 
 use crate::bindings::{WitError, WitErrorCode};
 use crate::engine::budget::{InvocationContext, OpsCounter};
@@ -39,6 +40,32 @@ pub struct InvocationState {
     table: ResourceTable,
     /// Built on first use: most guests never touch WASI.
     wasi: Option<InertWasi>,
+    http: WasiHttpCtx,
+    http_hooks: NoOutbound,
+}
+
+/// `wasi:http` hooks for the inert `types` interface: sending a request is
+/// the `http:outbound` capability, never reachable through these.
+struct NoOutbound;
+
+impl WasiHttpHooks for NoOutbound {
+    fn send_request(
+        &mut self,
+        _request: http::Request<wasmtime_wasi_http::WasiBody>,
+        _options: Option<wasmtime_wasi_http::RequestOptions>,
+        _fut: Box<dyn std::future::Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
+    ) -> Box<
+        dyn std::future::Future<
+                Output = wasmtime_wasi_http::Result<(
+                    http::Response<wasmtime_wasi_http::WasiBody>,
+                    Box<dyn std::future::Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
+                )>,
+            > + Send,
+    > {
+        Box::new(async {
+            Err(wasmtime_wasi_http::p2::bindings::http::types::ErrorCode::HttpRequestDenied.into())
+        })
+    }
 }
 
 struct InertWasi {
@@ -75,6 +102,8 @@ impl InvocationState {
             limiter: setup.limiter,
             table: ResourceTable::new(),
             wasi: None,
+            http: WasiHttpCtx::new(),
+            http_hooks: NoOutbound,
         }
     }
 
@@ -159,6 +188,18 @@ impl InvocationState {
             for line in String::from_utf8_lossy(&bytes).lines().filter(|l| !l.is_empty()) {
                 self.write_log(level, line);
             }
+        }
+    }
+}
+
+impl InvocationState {
+    /// The `wasi:http` view: request and response resources live in the
+    /// store's resource table next to WASI's.
+    pub(crate) fn http_view(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.http_hooks,
         }
     }
 }

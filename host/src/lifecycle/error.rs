@@ -47,6 +47,16 @@ pub enum InstallError {
     /// The module's `activate` refused the install or failed.
     #[error("activation failed: {0}")]
     Activation(InvocationError),
+    /// An approval named a route the manifest does not declare.
+    #[error("module {module} declares no route {route:?}; declared routes: {}", declared.join(", "))]
+    UnknownRoute {
+        /// The module.
+        module: String,
+        /// What was asked for.
+        route: String,
+        /// The declared routes, as `METHOD /path`.
+        declared: Vec<String>,
+    },
     /// The module is not installed for the tenant.
     #[error("module {module} is not installed for tenant {tenant}")]
     NotInstalled {
@@ -85,6 +95,7 @@ impl InstallError {
             InstallError::DestructiveChange(_) => "destructive-change",
             InstallError::KeptTableConflict(_) => "kept-table-conflict",
             InstallError::Activation(_) => "activation-failed",
+            InstallError::UnknownRoute { .. } => "unknown-route",
             InstallError::NotInstalled { .. } => "not-installed",
             InstallError::Storage(_) => "storage",
             InstallError::Corrupt { .. } => "corrupt-record",

@@ -9,6 +9,7 @@
 //! transaction. Any failure rolls the whole transaction back: a failed
 //! install changes nothing.
 
+mod approvals;
 mod error;
 mod install;
 mod records;
@@ -20,6 +21,7 @@ mod uninstall;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+pub use approvals::{RouteSelection, ServingRecord, route_subject};
 pub use error::InstallError;
 pub use install::{InstallOutcome, InstallRequest};
 pub use settings::{SettingsProblem, validate_settings};

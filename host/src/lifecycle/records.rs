@@ -194,6 +194,7 @@ pub(crate) async fn save_install(
                 acknowledged: Set(acknowledged),
                 installed_at: Set(now.clone()),
                 updated_at: Set(now),
+                breaker_reset_at: Set(None),
             }
             .insert(conn)
             .await

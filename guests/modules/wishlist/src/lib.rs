@@ -1,15 +1,36 @@
-//! The wishlist reference module.
+//! The wishlist reference module: a signed-in customer keeps a list of
+//! products.
 //!
-//! On activation it checks its settings, counts the tenant's saved items in
-//! its own table (`mod_wishlist_items`, created by the host from
-//! `module.toml`) and checks the catalogue is reachable. Its endpoints and
-//! storefront slot arrive with the HTTP capability.
+//! - Its data lives in its own table `mod_wishlist_items` (declared in
+//!   `module.toml`, created per tenant by the host).
+//! - Endpoints under `/modules/wishlist/` act for the customer the host
+//!   verified ([`Request::customer_id`]); a customer id in the body, query or
+//!   headers is never read.
+//! - The `product-card.actions` slot renders a toggle button.
+//! - All SQL is parameterised; the one piece of SQL text that depends on the
+//!   request, the sort column, comes from an allowlist.
+
+mod json;
 
 use modgate_sdk::commerce::{Page, products};
 use modgate_sdk::tables::{self, Value};
-use modgate_sdk::{Error, ErrorCode, Module, log};
+use modgate_sdk::{
+    Error, ErrorCode, Module, Request, Response, Serve, SlotRequest, Slots, ToggleButton, Widget,
+    log,
+};
 
 struct Wishlist;
+
+/// Sort orders a client may ask for, mapped to fixed SQL.
+const SORTS: [(&str, &str); 4] = [
+    ("newest", "created_at DESC"),
+    ("oldest", "created_at ASC"),
+    ("product", "product_id ASC"),
+    ("product-desc", "product_id DESC"),
+];
+
+/// Longest product id accepted in a path.
+const MAX_PRODUCT_ID: usize = 64;
 
 impl Module for Wishlist {
     fn activate(settings: &str) -> Result<(), Error> {
@@ -35,6 +56,151 @@ impl Module for Wishlist {
         }
         Ok(())
     }
+}
+
+impl Serve for Wishlist {
+    fn handle(request: Request) -> Response {
+        let Some(customer) = request.customer_id().map(str::to_owned) else {
+            return error(401, "login-required", "sign in to use the wishlist");
+        };
+        let segments = request.segments();
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let result = match (request.method.as_str(), segments.as_slice()) {
+            ("GET", ["items"]) => list(&customer, &request),
+            ("POST", ["items", product]) => add(&customer, product).map(|_| item_state(product, true)),
+            ("DELETE", ["items", product]) => remove(&customer, product).map(|_| item_state(product, false)),
+            ("POST", ["items", product, "toggle"]) => toggle(&customer, product),
+            _ => return error(404, "not-found", "no such wishlist endpoint"),
+        };
+        result.unwrap_or_else(|e| from_error(&e))
+    }
+}
+
+impl Slots for Wishlist {
+    fn render(request: SlotRequest) -> Result<Vec<Widget>, Error> {
+        let Some(product) = request.product_id else { return Ok(Vec::new()) };
+        if check_product_id(&product).is_err() {
+            return Ok(Vec::new());
+        }
+        let active = match &request.customer_id {
+            Some(customer) => is_saved(customer, &product)?,
+            None => false,
+        };
+        Ok(vec![Widget::ToggleButton(ToggleButton {
+            label: "Add to wishlist".to_owned(),
+            active_label: "On your wishlist".to_owned(),
+            active,
+            action: format!("/modules/wishlist/items/{product}/toggle"),
+        })])
+    }
+}
+
+fn list(customer: &str, request: &Request) -> Result<Response, Error> {
+    let sort = request.query_param("sort").unwrap_or_else(|| "newest".to_owned());
+    let Some((_, order_by)) = SORTS.iter().find(|(name, _)| *name == sort) else {
+        let allowed: Vec<&str> = SORTS.iter().map(|(name, _)| *name).collect();
+        return Ok(error(400, "invalid-sort", &format!("sort must be one of {}", allowed.join(", "))));
+    };
+    let rows = tables::query(
+        &format!(
+            "SELECT product_id, note, created_at FROM mod_wishlist_items WHERE customer_id = ?1 ORDER BY {order_by} LIMIT 500"
+        ),
+        &[Value::Text(customer.to_owned())],
+    )?;
+    let items: Vec<String> = rows
+        .rows
+        .iter()
+        .map(|row| {
+            let text = |i: usize| match row.get(i) {
+                Some(Value::Text(t)) => json::string(t),
+                _ => "null".to_owned(),
+            };
+            format!("{{\"product_id\":{},\"note\":{},\"added_at\":{}}}", text(0), text(1), text(2))
+        })
+        .collect();
+    Ok(Response::json(200, format!("{{\"items\":[{}]}}", items.join(","))))
+}
+
+fn add(customer: &str, product: &str) -> Result<(), Error> {
+    check_product_id(product)?;
+    // Only products of this tenant's catalogue can be saved.
+    products::get(product).map_err(|e| match e.code {
+        ErrorCode::NotFound => Error::not_found(format!("no product {product}")),
+        _ => e,
+    })?;
+    if is_saved(customer, product)? {
+        return Ok(());
+    }
+    tables::exec(
+        "INSERT INTO mod_wishlist_items (customer_id, product_id) VALUES (?1, ?2)",
+        &[Value::Text(customer.to_owned()), Value::Text(product.to_owned())],
+    )?;
+    Ok(())
+}
+
+fn remove(customer: &str, product: &str) -> Result<(), Error> {
+    check_product_id(product)?;
+    tables::exec(
+        "DELETE FROM mod_wishlist_items WHERE customer_id = ?1 AND product_id = ?2",
+        &[Value::Text(customer.to_owned()), Value::Text(product.to_owned())],
+    )?;
+    Ok(())
+}
+
+fn toggle(customer: &str, product: &str) -> Result<Response, Error> {
+    check_product_id(product)?;
+    if is_saved(customer, product)? {
+        remove(customer, product)?;
+        Ok(item_state(product, false))
+    } else {
+        add(customer, product)?;
+        Ok(item_state(product, true))
+    }
+}
+
+fn is_saved(customer: &str, product: &str) -> Result<bool, Error> {
+    let found = tables::query(
+        "SELECT 1 FROM mod_wishlist_items WHERE customer_id = ?1 AND product_id = ?2",
+        &[Value::Text(customer.to_owned()), Value::Text(product.to_owned())],
+    )?;
+    Ok(!found.rows.is_empty())
+}
+
+fn check_product_id(product: &str) -> Result<(), Error> {
+    let valid = !product.is_empty()
+        && product.len() <= MAX_PRODUCT_ID
+        && product.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid("a product id is 1 to 64 letters, digits, '-' or '_'"))
+    }
+}
+
+fn item_state(product: &str, saved: bool) -> Response {
+    Response::json(200, format!("{{\"product_id\":{},\"saved\":{saved}}}", json::string(product)))
+}
+
+fn from_error(e: &Error) -> Response {
+    let (status, code) = match e.code {
+        ErrorCode::Invalid => (400, "invalid"),
+        ErrorCode::NotFound => (404, "not-found"),
+        ErrorCode::BudgetExhausted | ErrorCode::RateLimited | ErrorCode::Busy => (503, "busy"),
+        ErrorCode::Timeout => (504, "timeout"),
+        _ => (500, "internal"),
+    };
+    if status == 500 {
+        log::error(&format!("wishlist request failed: {:?}: {}", e.code, e.message));
+        return error(500, code, "the wishlist could not answer");
+    }
+    error(status, code, &e.message)
+}
+
+fn error(status: u16, code: &str, message: &str) -> Response {
+    Response::json(
+        status,
+        format!("{{\"error\":{{\"code\":{},\"message\":{}}}}}", json::string(code), json::string(message)),
+    )
 }
 
 modgate_sdk::export_module!(Wishlist);

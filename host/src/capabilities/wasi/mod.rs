@@ -24,8 +24,8 @@ impl Capability for Wasi {
     }
 
     fn provides(&self, interface: &str) -> bool {
-        // wasi:http/types is inert too, but it is linked by the HTTP
-        // capability (wasmtime-wasi-http), not by wasmtime-wasi.
+        // wasi:http/types is inert too, but wasmtime-wasi-http links it
+        // (`capabilities::http_types`).
         !interface.starts_with("wasi:http/")
             && matches!(wasi_access(interface), Some(WasiAccess::Always | WasiAccess::Inert))
     }

@@ -28,6 +28,8 @@ pub struct Model {
     pub installed_at: String,
     /// Last install, upgrade or settings change (RFC 3339 UTC).
     pub updated_at: String,
+    /// When an operator last reset the circuit breaker (RFC 3339 UTC).
+    pub breaker_reset_at: Option<String>,
 }
 
 /// No relations are navigated from code.

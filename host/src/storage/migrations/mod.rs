@@ -2,6 +2,7 @@
 //! start; each file is one schema step and is never edited once released.
 
 mod m0001_core;
+mod m0002_breaker_reset;
 
 use sea_orm_migration::prelude::*;
 
@@ -11,7 +12,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_core::Migration)]
+        vec![Box::new(m0001_core::Migration), Box::new(m0002_breaker_reset::Migration)]
     }
 
     fn migration_table_name() -> DynIden {

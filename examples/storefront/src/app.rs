@@ -1,0 +1,287 @@
+//! Putting the storefront together: database, catalogue, engine, modules,
+//! the module bridge and the page, on one axum router.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use modgate_host::capabilities::builtin;
+use modgate_host::engine::{Engine, EngineConfig, TenantId};
+use modgate_host::http::{HttpConfig, ModuleBridge};
+use modgate_host::lifecycle::{InstallRequest, Lifecycle, ModuleSource, RouteSelection};
+use modgate_host::services::HostServices;
+use modgate_host::storage::Storage;
+use modgate_host::storage::module_sql::{ModuleTables, SqlLimits};
+use modgate_manifest::Slot;
+
+use crate::auth;
+use crate::catalog::{CUSTOMERS, Catalog};
+use crate::page::{self, Card, PageModel};
+
+/// The tenants of the demo: `acme` is the default, `globex` answers on
+/// `globex.localhost`.
+pub const TENANTS: [(&str, Option<&str>); 2] = [("acme", None), ("globex", Some("globex.localhost"))];
+
+/// How to start.
+pub struct Options {
+    /// Where the SQLite database and the token secret live.
+    pub data_dir: PathBuf,
+    /// Modules to install for every tenant.
+    pub modules: Vec<ModuleSource>,
+    /// Bridge configuration (tenants and identity are filled in here).
+    pub http: HttpConfig,
+}
+
+/// The assembled application.
+pub struct Storefront {
+    /// The router to serve (with connect info).
+    pub router: Router,
+    /// The module bridge.
+    pub bridge: Arc<ModuleBridge>,
+    /// The lifecycle.
+    pub lifecycle: Arc<Lifecycle>,
+    /// Token-signing secret.
+    pub secret: Vec<u8>,
+    /// What happened to each module at start, for the console.
+    pub module_report: Vec<String>,
+}
+
+struct AppState {
+    bridge: Arc<ModuleBridge>,
+    catalog: Catalog,
+    secret: Vec<u8>,
+}
+
+impl Storefront {
+    /// Opens the data folder, seeds the catalogue on first start, installs
+    /// and approves the modules (first start or new version), and builds the
+    /// router.
+    pub async fn start(options: Options) -> anyhow::Result<Self> {
+        let storage = Storage::open_data_dir(&options.data_dir)
+            .await
+            .with_context(|| format!("opening {}", options.data_dir.display()))?;
+        let catalog = Catalog::open(storage.connection().clone()).await?;
+        let mut services = HostServices::new();
+        catalog.clone().register(&mut services);
+        services.provide::<ModuleTables>(Arc::new(ModuleTables::new(storage.clone(), SqlLimits::default())));
+        let engine = Engine::new(EngineConfig::default(), builtin(), services)?;
+        let lifecycle = Arc::new(Lifecycle::new(Arc::new(engine), storage));
+
+        let mut module_report = Vec::new();
+        for source in &options.modules {
+            for (tenant, _) in TENANTS {
+                let tenant = TenantId::new(tenant)?;
+                module_report.push(install_if_changed(&lifecycle, source, &tenant).await?);
+            }
+        }
+
+        let secret = auth::load_or_create_secret(&options.data_dir)?;
+        let mut http = options.http;
+        http.default_tenant = Some(TENANTS[0].0.to_owned());
+        for (tenant, host) in TENANTS {
+            if let Some(host) = host {
+                http.tenant_hosts.insert(host.to_owned(), tenant.to_owned());
+            }
+        }
+        http.identity = auth::identity_config(&secret);
+        let bridge = ModuleBridge::new(lifecycle.clone(), http)?;
+        let state = Arc::new(AppState {
+            bridge: bridge.clone(),
+            catalog,
+            secret: secret.clone(),
+        });
+        let router = Router::new()
+            .route("/", get(storefront_page))
+            .route("/login/{customer}", get(login))
+            .route("/logout", get(logout))
+            .route("/static/storefront.js", get(script))
+            .with_state(state)
+            .merge(bridge.router());
+        Ok(Storefront {
+            router,
+            bridge,
+            lifecycle,
+            secret,
+            module_report,
+        })
+    }
+
+    /// A ready-made token for a sample customer.
+    pub fn token_for(&self, tenant: &str, customer: &str) -> anyhow::Result<String> {
+        auth::customer_token(&self.secret, &TenantId::new(tenant)?, customer)
+    }
+
+    /// Serves on `listener` until the process ends.
+    pub async fn serve(self, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>()).await?;
+        Ok(())
+    }
+}
+
+/// Installs `source` for `tenant` unless that exact component is already
+/// installed, and approves its routes when it was (re)installed.
+async fn install_if_changed(lifecycle: &Lifecycle, source: &ModuleSource, tenant: &TenantId) -> anyhow::Result<String> {
+    let manifest = modgate_manifest::verify_manifest(&source.manifest_text, &modgate_host::CORE_VERSION)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .manifest;
+    let name = manifest.name.as_str();
+    let hash = hex::encode(sha2_digest(&source.component));
+    if let Ok(status) = lifecycle.show(tenant, name).await
+        && status.component_hash == hash
+    {
+        lifecycle.load_installed(tenant, name).await?;
+        return Ok(format!("{name} {} for {tenant}: already installed", status.version));
+    }
+    let outcome = lifecycle
+        .install(InstallRequest::new(source.clone(), tenant.clone()))
+        .await
+        .with_context(|| format!("installing {name} for {tenant}"))?;
+    let approved = lifecycle
+        .approve_routes(tenant, name, &RouteSelection::All, "storefront first start")
+        .await?;
+    Ok(format!(
+        "{name} {} for {tenant}: installed, {} route(s) approved",
+        outcome.version,
+        approved.len()
+    ))
+}
+
+fn sha2_digest(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
+}
+
+const TOKEN_COOKIE: &str = "storefront_token";
+
+async fn storefront_page(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    match render_page(&state, &headers).await {
+        Ok(html) => {
+            let mut response = Html(html).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(page::CSP));
+            headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+            response
+        }
+        Err(e) => {
+            tracing::error!("rendering the storefront: {e:#}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the storefront could not render").into_response()
+        }
+    }
+}
+
+async fn render_page(state: &AppState, headers: &HeaderMap) -> anyhow::Result<String> {
+    let tenant = state
+        .bridge
+        .tenant_for(headers)
+        .ok_or_else(|| anyhow::anyhow!("no tenant for this host"))?;
+    // The page's sign-in is the demo's own cookie holding a customer token;
+    // it is verified exactly as module requests are.
+    let token = cookie(headers, TOKEN_COOKIE);
+    let customer = match &token {
+        Some(token) => {
+            let mut auth = HeaderMap::new();
+            auth.insert(header::AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {token}"))?);
+            state.bridge.customer(&auth, &tenant).ok().flatten()
+        }
+        None => None,
+    };
+    let customer_id = customer.as_ref().map(|c| c.customer_id.as_str());
+    let mut cards = Vec::new();
+    for product in state.catalog.products_for_page(&tenant).await? {
+        let actions = state
+            .bridge
+            .slot_widgets(&tenant, Slot::ProductCardActions, Some(&product.id), customer_id)
+            .await;
+        cards.push(Card { product, actions });
+    }
+    let display = customer_id.and_then(|id| CUSTOMERS.iter().find(|c| c.0 == tenant.as_str() && c.1 == id).map(|c| c.2));
+    let model = PageModel {
+        tenant: tenant.as_str(),
+        customer: display.zip(token.as_deref()),
+        sign_in_as: CUSTOMERS
+            .iter()
+            .filter(|c| c.0 == tenant.as_str())
+            .map(|c| (c.1, c.2))
+            .collect(),
+        cards,
+    };
+    Ok(page::render(&model))
+}
+
+async fn login(State(state): State<Arc<AppState>>, UrlPath(customer): UrlPath<String>, headers: HeaderMap) -> Response {
+    let Some(tenant) = state.bridge.tenant_for(&headers) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if !CUSTOMERS.iter().any(|c| c.0 == tenant.as_str() && c.1 == customer) {
+        return (StatusCode::NOT_FOUND, "no such demo customer").into_response();
+    }
+    match auth::customer_token(&state.secret, &tenant, &customer) {
+        Ok(token) => {
+            let cookie = format!("{TOKEN_COOKIE}={token}; Path=/; SameSite=Strict");
+            let mut response = Redirect::to("/").into_response();
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(e) => {
+            tracing::error!("{e:#}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+async fn logout() -> Response {
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("storefront_token=; Path=/; Max-Age=0; SameSite=Strict"),
+    );
+    response
+}
+
+async fn script() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], page::SCRIPT).into_response()
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Reads (building Rust guests first, with cargo's progress on stderr) the
+/// modules in `dirs`.
+pub fn read_modules(dirs: &[PathBuf]) -> anyhow::Result<Vec<ModuleSource>> {
+    dirs.iter()
+        .map(|dir| ModuleSource::from_dir(dir).with_context(|| format!("building the module in {}", dir.display())))
+        .collect()
+}
+
+/// The reference modules shipped in `guests/modules/`.
+pub fn bundled_modules() -> Vec<PathBuf> {
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../guests/modules");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&modules)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| path.join("module.toml").is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}

@@ -1,0 +1,69 @@
+//! `cargo run --release -p storefront`: builds the reference modules, opens
+//! (or creates) the demo database, installs and approves the modules on
+//! first start, and serves the storefront on 127.0.0.1.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use modgate_host::http::HttpConfig;
+use storefront::{Options, Storefront, bundled_modules, read_modules};
+
+/// The modgate storefront demo.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080, env = "STOREFRONT_PORT")]
+    port: u16,
+    /// Where the SQLite database and the token secret live.
+    #[arg(long, default_value = "data/storefront", env = "STOREFRONT_DATA_DIR")]
+    data_dir: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,storefront=info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let dirs = bundled_modules();
+    step(1, &format!("building {} reference module(s) for wasm32 (the first time takes a minute or two)", dirs.len()));
+    let modules = read_modules(&dirs)?;
+    step(2, &format!("opening {} (SQLite) and installing modules", args.data_dir.display()));
+    let storefront = Storefront::start(Options {
+        data_dir: args.data_dir.clone(),
+        modules,
+        http: HttpConfig::default(),
+    })
+    .await?;
+    for line in &storefront.module_report {
+        println!("      {line}");
+    }
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port)).await?;
+    let address = listener.local_addr()?;
+    let token = storefront.token_for("acme", "cu-ada")?;
+    step(3, &format!("serving on http://{address}"));
+    println!(
+        "
+  Storefront (tenant acme):   http://{address}/
+  Sign in as Ada in the page, or use this ready-made token for customer cu-ada:
+
+    export TOKEN={token}
+
+  Try the wishlist module:
+    curl -X POST -H \"Authorization: Bearer $TOKEN\" http://{address}/modules/wishlist/items/espresso-cup
+    curl -H \"Authorization: Bearer $TOKEN\" http://{address}/modules/wishlist/items
+    curl http://{address}/slots/product-card.actions?product=espresso-cup -H \"Authorization: Bearer $TOKEN\"
+
+  Press Ctrl-C to stop. Data stays in {data} for the next start.
+",
+        data = args.data_dir.display()
+    );
+    storefront.serve(listener).await
+}
+
+fn step(number: u32, text: &str) {
+    println!("[{number}/3] {text}");
+}

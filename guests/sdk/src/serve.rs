@@ -1,0 +1,260 @@
+//! Serving HTTP: the host routes approved requests under
+//! `/modules/<name>/` to [`Serve::handle`].
+//!
+//! The host has already checked the route against the manifest and the
+//! operator's approvals, verified the customer's token, stripped the raw
+//! token and every client-supplied `modgate-*` header, and read the body
+//! within its size limit. What arrives is therefore trustworthy where it says
+//! so: [`Request::customer_id`] is the verified customer, nothing else.
+
+use crate::bindings::exports::wasi::http::incoming_handler::Guest;
+use crate::bindings::wasi::http::types::{
+    Fields, IncomingBody, IncomingRequest, Method, OutgoingBody, OutgoingResponse,
+    ResponseOutparam,
+};
+use crate::bindings::wasi::io::streams::StreamError;
+
+/// The host-set header carrying the verified customer id.
+const CUSTOMER_HEADER: &str = "modgate-customer-id";
+/// The host-set header carrying the tenant.
+const TENANT_HEADER: &str = "modgate-tenant";
+/// Bytes read from the body per call.
+const READ_CHUNK: u64 = 64 * 1024;
+/// `blocking-write-and-flush` accepts at most 4096 bytes per call.
+const WRITE_CHUNK: usize = 4096;
+
+/// What a module that serves routes implements.
+pub trait Serve {
+    /// Answers one request. Each request runs in a fresh instance under the
+    /// `http` budget.
+    fn handle(request: Request) -> Response;
+}
+
+/// An HTTP request as the module sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Upper-case method, e.g. `GET`.
+    pub method: String,
+    /// The path relative to the module's mount, e.g. `/items` for
+    /// `/modules/wishlist/items`.
+    pub path: String,
+    /// The raw query string without `?`, if any.
+    pub query: Option<String>,
+    /// Headers (lower-case names), as the host passed them on.
+    pub headers: Vec<(String, Vec<u8>)>,
+    /// The whole body.
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The first value of a header, when it is valid UTF-8.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .and_then(|(_, value)| std::str::from_utf8(value).ok())
+    }
+
+    /// The customer the host verified from their token; `None` for
+    /// anonymous requests. Never taken from the body or query.
+    pub fn customer_id(&self) -> Option<&str> {
+        self.header(CUSTOMER_HEADER).filter(|id| !id.is_empty())
+    }
+
+    /// The tenant the request is served for.
+    pub fn tenant(&self) -> Option<&str> {
+        self.header(TENANT_HEADER)
+    }
+
+    /// A query parameter, percent-decoded (`+` is a space). The first
+    /// occurrence wins.
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        self.query.as_deref()?.split('&').find_map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key) == name).then(|| percent_decode(value))
+        })
+    }
+
+    /// The path's segments after the mount, e.g. `["items", "p-1"]`.
+    pub fn segments(&self) -> Vec<String> {
+        self.path
+            .split('/')
+            .filter(|segment| !segment.is_empty())
+            .map(percent_decode)
+            .collect()
+    }
+}
+
+/// An HTTP response. The host drops headers that could attack the client
+/// (cookies, CORS, caching, framing) and sets the length itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// A JSON response; `body` must already be JSON text.
+    pub fn json(status: u16, body: impl Into<String>) -> Self {
+        Response {
+            status,
+            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+            body: body.into().into_bytes(),
+        }
+    }
+
+    /// A plain-text response.
+    pub fn text(status: u16, body: impl Into<String>) -> Self {
+        Response {
+            status,
+            headers: vec![("content-type".to_owned(), "text/plain; charset=utf-8".to_owned())],
+            body: body.into().into_bytes(),
+        }
+    }
+
+    /// A response without a body, e.g. 204.
+    pub fn empty(status: u16) -> Self {
+        Response {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// The same response with one more header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+}
+
+/// Decodes `%XX` escapes and `+`; invalid escapes are kept as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(high), Some(low)) => {
+                        out.push(high << 4 | low);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(byte: u8) -> Option<u8> {
+    (byte as char).to_digit(16).map(|d| d as u8)
+}
+
+impl<T: Serve> Guest for T {
+    fn handle(request: IncomingRequest, out: ResponseOutparam) {
+        let response = match read_request(&request) {
+            Ok(request) => T::handle(request),
+            Err(message) => Response::text(400, message),
+        };
+        send(out, response);
+    }
+}
+
+fn read_request(request: &IncomingRequest) -> Result<Request, String> {
+    let method = match request.method() {
+        Method::Get => "GET".to_owned(),
+        Method::Head => "HEAD".to_owned(),
+        Method::Post => "POST".to_owned(),
+        Method::Put => "PUT".to_owned(),
+        Method::Delete => "DELETE".to_owned(),
+        Method::Connect => "CONNECT".to_owned(),
+        Method::Options => "OPTIONS".to_owned(),
+        Method::Trace => "TRACE".to_owned(),
+        Method::Patch => "PATCH".to_owned(),
+        Method::Other(other) => other.to_ascii_uppercase(),
+    };
+    let target = request.path_with_query().unwrap_or_else(|| "/".to_owned());
+    let (path, query) = match target.split_once('?') {
+        Some((path, query)) => (path.to_owned(), Some(query.to_owned())),
+        None => (target, None),
+    };
+    let headers = request.headers().entries();
+    let body = read_body(request)?;
+    Ok(Request {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    })
+}
+
+fn read_body(request: &IncomingRequest) -> Result<Vec<u8>, String> {
+    let body = request
+        .consume()
+        .map_err(|()| "the request body was already taken".to_owned())?;
+    let mut bytes = Vec::new();
+    {
+        let stream = body
+            .stream()
+            .map_err(|()| "the request body stream was already taken".to_owned())?;
+        loop {
+            match stream.blocking_read(READ_CHUNK) {
+                Ok(chunk) => bytes.extend_from_slice(&chunk),
+                Err(StreamError::Closed) => break,
+                Err(StreamError::LastOperationFailed(e)) => {
+                    return Err(format!("reading the request body: {}", e.to_debug_string()));
+                }
+            }
+        }
+    }
+    drop(IncomingBody::finish(body));
+    Ok(bytes)
+}
+
+fn send(out: ResponseOutparam, response: Response) {
+    let headers = Fields::new();
+    for (name, value) in &response.headers {
+        // A header the host forbids (e.g. `connection`) is skipped rather
+        // than failing the whole response; the host filters again anyway.
+        let _ = headers.append(name, value.as_bytes());
+    }
+    let outgoing = OutgoingResponse::new(headers);
+    if outgoing.set_status_code(response.status).is_err() {
+        let _ = outgoing.set_status_code(500);
+    }
+    let Ok(body) = outgoing.body() else { return };
+    ResponseOutparam::set(out, Ok(outgoing));
+    {
+        let Ok(stream) = body.write() else { return };
+        for chunk in response.body.chunks(WRITE_CHUNK) {
+            if stream.blocking_write_and_flush(chunk).is_err() {
+                return;
+            }
+        }
+    }
+    let _ = OutgoingBody::finish(body, None);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%20b+c"), "a b c");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("%41"), "A");
+    }
+}

@@ -1,0 +1,166 @@
+//! Serving one HTTP request: a fresh instance's
+//! `wasi:http/incoming-handler.handle` under the `http` budget.
+//!
+//! The guest runs in its own task owning the store, so that when it returns
+//! (or is stopped) the store is dropped and the response channel and body
+//! close. Meanwhile the caller reads the response and buffers its body up to
+//! a limit: the host then knows the exact length (it sets `content-length`
+//! itself) and a module that streams forever is cut at the deadline.
+
+use std::convert::Infallible;
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use http_body_util::{BodyExt, Full};
+use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode as HttpErrorCode, Scheme};
+use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+
+use crate::engine::budget::InvocationContext;
+use crate::engine::error::InvocationError;
+use crate::engine::invocation::{Invocation, Invoked, within_deadline};
+use crate::engine::module::LoadedModule;
+use crate::engine::tenant::TenantId;
+
+/// A request as handed to a module: already routed, authenticated and
+/// sanitized by the HTTP bridge, with its body read.
+pub type ModuleRequest = http::Request<Bytes>;
+
+/// A module's response with its whole body.
+pub type ModuleResponse = http::Response<Bytes>;
+
+type GuestResponse = Result<http::Response<HyperOutgoingBody>, HttpErrorCode>;
+
+impl LoadedModule {
+    /// Whether the component exports `wasi:http/incoming-handler`.
+    pub fn serves_http(&self) -> bool {
+        self.inner.incoming.is_some()
+    }
+
+    /// Runs `request` through the module's `incoming-handler` for `tenant`
+    /// and returns its response with a body of at most `max_body_bytes`.
+    pub async fn handle_http(
+        &self,
+        tenant: &TenantId,
+        request: ModuleRequest,
+        max_body_bytes: usize,
+    ) -> Result<Invoked<ModuleResponse>, InvocationError> {
+        let inner = &*self.inner;
+        let module = inner.name.to_string();
+        let Some(indices) = inner.incoming.clone() else {
+            return Err(InvocationError::Protocol {
+                module,
+                message: "the component does not export wasi:http/incoming-handler".to_owned(),
+            });
+        };
+        let started = Instant::now();
+        let mut invocation = Invocation::begin(inner, tenant, InvocationContext::Http, None)?;
+        let wall_clock = invocation.budget.wall_clock;
+        let grace = inner.shared.config.epoch_tick * 2;
+        let (sender, receiver) = tokio::sync::oneshot::channel::<GuestResponse>();
+        let (parts, body) = request.into_parts();
+        let body = Full::new(body).map_err(|never: Infallible| -> wasmtime_wasi_http::Error { match never {} });
+        let prepared = {
+            let mut view = invocation.store.data_mut().http_view();
+            view.new_incoming_request(Scheme::Http, http::Request::from_parts(parts, body))
+                .and_then(|req| Ok((req, view.new_response_outparam(sender)?)))
+        };
+        let (incoming, outparam) = prepared.map_err(|e| InvocationError::Host {
+            module: module.clone(),
+            message: format!("preparing the request: {e:#}"),
+        })?;
+
+        let this = self.clone();
+        let guest = tokio::spawn(async move {
+            let pre = this.inner.pre.clone();
+            let store = &mut invocation.store;
+            let result = within_deadline(wall_clock, grace, async {
+                let instance = pre.instantiate_async(&mut *store).await?;
+                let handler = indices.load(&mut *store, &instance)?;
+                handler.call_handle(&mut *store, incoming, outparam).await
+            })
+            .await;
+            invocation.finish(result)
+        });
+
+        let deadline = started + wall_clock + grace;
+        let collected = collect_response(receiver, deadline, max_body_bytes).await;
+        let outcome = match guest.await {
+            Ok(outcome) => outcome,
+            Err(join) => Err(InvocationError::Host {
+                module: module.clone(),
+                message: format!("the invocation task failed: {join}"),
+            }),
+        };
+        let invoked = outcome?;
+        let response = collected.map_err(|problem| problem.into_error(&module, wall_clock))?;
+        Ok(Invoked {
+            value: response,
+            fuel_used: invoked.fuel_used,
+            ops_used: invoked.ops_used,
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+/// Why no complete response came back.
+enum ResponseProblem {
+    NeverSet,
+    Refused(HttpErrorCode),
+    BodyFailed(String),
+    TooLarge(usize),
+    Deadline,
+}
+
+impl ResponseProblem {
+    fn into_error(self, module: &str, wall_clock: Duration) -> InvocationError {
+        let module = module.to_owned();
+        let message = match self {
+            ResponseProblem::Deadline => {
+                return InvocationError::DeadlineExceeded {
+                    module,
+                    context: InvocationContext::Http.as_str(),
+                    millis: wall_clock.as_millis(),
+                };
+            }
+            ResponseProblem::NeverSet => "the handler returned without setting a response".to_owned(),
+            ResponseProblem::Refused(code) => format!("the handler answered with an error: {code:?}"),
+            ResponseProblem::BodyFailed(error) => format!("the response body failed: {error}"),
+            ResponseProblem::TooLarge(limit) => {
+                format!("the response body is larger than the limit of {limit} bytes")
+            }
+        };
+        InvocationError::Protocol { module, message }
+    }
+}
+
+/// Waits for the response and reads its body, within the deadline and the
+/// size limit.
+async fn collect_response(
+    receiver: tokio::sync::oneshot::Receiver<GuestResponse>,
+    deadline: Instant,
+    max_body_bytes: usize,
+) -> Result<ModuleResponse, ResponseProblem> {
+    let read = async {
+        let response = match receiver.await {
+            Ok(Ok(response)) => response,
+            Ok(Err(code)) => return Err(ResponseProblem::Refused(code)),
+            Err(_) => return Err(ResponseProblem::NeverSet),
+        };
+        let (parts, mut body) = response.into_parts();
+        let mut bytes = BytesMut::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| ResponseProblem::BodyFailed(format!("{e:?}")))?;
+            if let Ok(data) = frame.into_data() {
+                if bytes.len() + data.len() > max_body_bytes {
+                    return Err(ResponseProblem::TooLarge(max_body_bytes));
+                }
+                bytes.extend_from_slice(&data);
+            }
+        }
+        Ok(http::Response::from_parts(parts, bytes.freeze()))
+    };
+    match tokio::time::timeout_at(deadline.into(), read).await {
+        Ok(result) => result,
+        Err(_) => Err(ResponseProblem::Deadline),
+    }
+}

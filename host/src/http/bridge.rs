@@ -1,0 +1,462 @@
+//! The bridge: `/modules/<name>/…` to the module's `incoming-handler`, and
+//! `/slots/<slot>` to the `slot-provider`s of a tenant's modules.
+//!
+//! Order of checks for a module request, cheapest and most protective
+//! first: client rate limit (429), tenant, module, approved route (one 404
+//! for all three), customer token (401), body size (413), circuit breaker
+//! (503), then the module itself under its budget, its in-flight cap (503
+//! `busy`) and its response-size limit; the response's headers are cleaned
+//! before they leave.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header};
+use http_body_util::{BodyExt, Limited};
+use modgate_manifest::Slot;
+
+use crate::engine::{InvocationError, TenantId};
+use crate::http::config::HttpConfig;
+use crate::http::error::BridgeError;
+use crate::http::hygiene::{names, sanitize_request_headers, sanitize_response_headers};
+use crate::http::identity::{IdentityConfigError, IdentityVerifier, VerifiedCustomer};
+use crate::http::client_ip::{InvalidCidr, TrustedProxies};
+use crate::http::rate_limit::{RateLimitConfigError, RateLimiter};
+use crate::http::serving::ServingTable;
+use crate::http::widgets::{ModuleWidgets, SlotRequest, validate_widgets};
+use crate::lifecycle::Lifecycle;
+
+/// Why the bridge could not be configured.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpConfigError {
+    /// A tenant named in the configuration is not a valid tenant id.
+    #[error("http config: tenant {given:?} is invalid: {reason}")]
+    Tenant {
+        /// What was configured.
+        given: String,
+        /// Why it is invalid.
+        reason: String,
+    },
+    /// A verification key is unusable.
+    #[error("http config: {0}")]
+    Identity(#[from] IdentityConfigError),
+    /// A trusted proxy entry is not an acceptable CIDR.
+    #[error("http config: {0}")]
+    Proxies(#[from] InvalidCidr),
+    /// The rate limit is zero.
+    #[error("http config: {0}")]
+    RateLimit(#[from] RateLimitConfigError),
+}
+
+/// Serves modules over HTTP for one [`Lifecycle`]. Build it once, merge
+/// [`ModuleBridge::router`] into the application, and serve with
+/// `into_make_service_with_connect_info::<SocketAddr>()` (the client's
+/// address drives rate limiting).
+pub struct ModuleBridge {
+    lifecycle: Arc<Lifecycle>,
+    config: HttpConfig,
+    default_tenant: Option<TenantId>,
+    tenant_hosts: HashMap<String, TenantId>,
+    identity: IdentityVerifier,
+    proxies: TrustedProxies,
+    limiter: Arc<RateLimiter>,
+    serving: ServingTable,
+    tenant_modules: Mutex<HashMap<TenantId, (Instant, Arc<[String]>)>>,
+}
+
+impl ModuleBridge {
+    /// Checks `config` and builds the bridge. Starts the rate limiter's idle
+    /// bucket cleanup when called inside a Tokio runtime.
+    pub fn new(lifecycle: Arc<Lifecycle>, config: HttpConfig) -> Result<Arc<Self>, HttpConfigError> {
+        let tenant = |given: &String| {
+            TenantId::new(given.clone()).map_err(|e| HttpConfigError::Tenant {
+                given: given.clone(),
+                reason: e.to_string(),
+            })
+        };
+        let default_tenant = config.default_tenant.as_ref().map(tenant).transpose()?;
+        let tenant_hosts = config
+            .tenant_hosts
+            .iter()
+            .map(|(host, id)| Ok((host.to_ascii_lowercase(), tenant(id)?)))
+            .collect::<Result<_, HttpConfigError>>()?;
+        let identity = IdentityVerifier::new(&config.identity)?;
+        let proxies = TrustedProxies::parse(&config.trusted_proxies)?;
+        let limiter = Arc::new(RateLimiter::new(&config.rate_limit)?);
+        if tokio::runtime::Handle::try_current().is_ok() {
+            limiter.spawn_cleanup();
+        }
+        let serving = ServingTable::new(config.refresh, config.breaker.clone());
+        Ok(Arc::new(ModuleBridge {
+            lifecycle,
+            default_tenant,
+            tenant_hosts,
+            identity,
+            proxies,
+            limiter,
+            serving,
+            tenant_modules: Mutex::new(HashMap::new()),
+            config,
+        }))
+    }
+
+    /// `/modules/{name}` and everything below it (any method), and
+    /// `GET /slots/{slot}?product=<id>`.
+    pub fn router(self: &Arc<Self>) -> Router {
+        Router::new()
+            .route("/modules/{module}", any(module_request))
+            .route("/modules/{module}/{*rest}", any(module_request))
+            .route("/slots/{slot}", get(slot_request))
+            .with_state(self.clone())
+    }
+
+    /// The tenant a request is for: its `Host` (without port) in
+    /// `tenant-hosts`, else the default tenant.
+    pub fn tenant_for(&self, headers: &HeaderMap) -> Option<TenantId> {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|value| value.to_str().ok())
+            .map(|host| strip_port(host).to_ascii_lowercase());
+        host.and_then(|host| self.tenant_hosts.get(&host).cloned())
+            .or_else(|| self.default_tenant.clone())
+    }
+
+    /// The verified customer of a request: `None` without an
+    /// `Authorization` header; a 401 for any token that does not verify, is
+    /// not a Bearer token, or was issued for another tenant.
+    pub fn customer(&self, headers: &HeaderMap, tenant: &TenantId) -> Result<Option<VerifiedCustomer>, BridgeError> {
+        let mut values = headers.get_all(header::AUTHORIZATION).iter();
+        let Some(value) = values.next() else { return Ok(None) };
+        if values.next().is_some() {
+            return Err(BridgeError::unauthorized("token-malformed", "send one Authorization header"));
+        }
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| BridgeError::unauthorized("token-malformed", "use Authorization: Bearer <token>"))?;
+        let customer = self
+            .identity
+            .verify(token)
+            .map_err(|e| BridgeError::unauthorized(e.code(), e.to_string()))?;
+        match customer.tenant.as_deref() {
+            Some(claimed) if claimed != tenant.as_str() => Err(BridgeError::unauthorized(
+                "token-wrong-tenant",
+                "the token was issued for another tenant",
+            )),
+            None if self.config.require_tenant_claim => Err(BridgeError::unauthorized(
+                "token-invalid-tenant",
+                "the token does not name its tenant",
+            )),
+            _ => Ok(Some(customer)),
+        }
+    }
+
+    /// The validated widgets of every module of `tenant` that declares
+    /// `slot`. A module that fails, times out or returns invalid widgets is
+    /// left out (and logged); the page still renders.
+    pub async fn slot_widgets(
+        &self,
+        tenant: &TenantId,
+        slot: Slot,
+        product_id: Option<&str>,
+        customer_id: Option<&str>,
+    ) -> Vec<ModuleWidgets> {
+        let names = match self.modules_of(tenant).await {
+            Ok(names) => names,
+            Err(e) => {
+                tracing::error!(%tenant, "listing modules for slot {slot}: {e}");
+                return Vec::new();
+            }
+        };
+        let request = SlotRequest {
+            slot: slot.as_str().to_owned(),
+            product_id: product_id.map(str::to_owned),
+            customer_id: customer_id.map(str::to_owned),
+        };
+        let renders = names.iter().map(|name| self.render_one(tenant, name, slot, &request));
+        futures_util::future::join_all(renders).await.into_iter().flatten().collect()
+    }
+
+    async fn render_one(&self, tenant: &TenantId, name: &str, slot: Slot, request: &SlotRequest) -> Option<ModuleWidgets> {
+        let served = match self.serving.get(&self.lifecycle, tenant, name).await {
+            Ok(Some(served)) => served,
+            Ok(None) => return None,
+            Err(e) => {
+                tracing::error!(%tenant, module = name, "loading for slot {slot}: {e}");
+                return None;
+            }
+        };
+        if !served.module.manifest().slots.contains(&slot) || !served.module.renders_slots() {
+            return None;
+        }
+        match served.module.render_slot(tenant, request).await {
+            Ok(invoked) => match validate_widgets(name, invoked.value) {
+                Ok(widgets) => Some(ModuleWidgets {
+                    module: name.to_owned(),
+                    widgets,
+                }),
+                Err(problem) => {
+                    let message = format!("slot {slot}: widgets refused ({}): {problem}", problem.code());
+                    served.module.log().append(tenant.as_str(), crate::engine::module_log::LogLevel::Warn, &message);
+                    tracing::warn!(%tenant, module = name, "{message}");
+                    None
+                }
+            },
+            Err(e) => {
+                tracing::warn!(%tenant, module = name, code = e.kind(), "slot {slot} failed: {e}");
+                None
+            }
+        }
+    }
+
+    async fn modules_of(&self, tenant: &TenantId) -> Result<Arc<[String]>, crate::lifecycle::InstallError> {
+        if let Some((read_at, names)) = lock(&self.tenant_modules).get(tenant)
+            && read_at.elapsed() < self.config.refresh
+        {
+            return Ok(names.clone());
+        }
+        let names: Arc<[String]> = self.lifecycle.enabled_modules(tenant).await?.into();
+        lock(&self.tenant_modules).insert(tenant.clone(), (Instant::now(), names.clone()));
+        Ok(names)
+    }
+
+    /// The state of a module's circuit breaker in this process, if it has
+    /// served anything.
+    pub fn breaker_status(&self, tenant: &TenantId, module: &str) -> Option<crate::http::breaker::BreakerStatus> {
+        self.serving.breaker(tenant, module).map(|breaker| breaker.status())
+    }
+
+    /// Forgets what this process read about an install, so the next request
+    /// reads approvals and the version again.
+    pub fn refresh_install(&self, tenant: &TenantId, module: &str) {
+        self.serving.invalidate(tenant, module);
+        lock(&self.tenant_modules).remove(tenant);
+    }
+
+    fn admit_client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Result<IpAddr, BridgeError> {
+        let peer = peer.ok_or_else(|| {
+            tracing::error!("the application serves modgate without connect info; use into_make_service_with_connect_info::<SocketAddr>()");
+            BridgeError::internal("the host is misconfigured")
+        })?;
+        let client = self.proxies.client_ip(peer, headers);
+        self.limiter
+            .check(client)
+            .map_err(|limited| BridgeError::rate_limited(limited.retry_after_seconds()))?;
+        Ok(client)
+    }
+
+    async fn serve_module(&self, peer: Option<IpAddr>, name: &str, request: Request<Body>) -> Result<Response, BridgeError> {
+        let client = self.admit_client(peer, request.headers())?;
+        let tenant = self.tenant_for(request.headers()).ok_or_else(BridgeError::not_found)?;
+        let mount = format!("/modules/{name}");
+        let path = request.uri().path();
+        let relative = match path.strip_prefix(&mount) {
+            Some("") => "/",
+            Some(rest) if rest.starts_with('/') => rest,
+            _ => return Err(BridgeError::not_found()),
+        };
+        if !is_module_name(name) {
+            return Err(BridgeError::not_found());
+        }
+        let served = self
+            .serving
+            .get(&self.lifecycle, &tenant, name)
+            .await
+            .map_err(|e| {
+                tracing::error!(%tenant, module = name, "reading the install: {e}");
+                BridgeError::internal("the module could not be loaded")
+            })?
+            .ok_or_else(BridgeError::not_found)?;
+        let pattern = served
+            .routes
+            .find(request.method(), relative)
+            .ok_or_else(BridgeError::not_found)?
+            .to_owned();
+        let customer = self.customer(request.headers(), &tenant)?;
+        let target = match request.uri().query() {
+            Some(query) => format!("{relative}?{query}"),
+            None => relative.to_owned(),
+        };
+
+        let (mut parts, body) = request.into_parts();
+        let limit = self.config.max_request_body_bytes;
+        let declared_length = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared_length.is_some_and(|length| length > limit as u64) {
+            return Err(BridgeError::payload_too_large(limit));
+        }
+        let body: Bytes = Limited::new(body, limit)
+            .collect()
+            .await
+            .map_err(|_| BridgeError::payload_too_large(limit))?
+            .to_bytes();
+
+        let permit = served
+            .breaker
+            .admit()
+            .map_err(|open| BridgeError::breaker_open(name, open.retry_in))?;
+
+        sanitize_request_headers(&mut parts.headers);
+        let request_id = ulid::Ulid::generate().to_string();
+        let set = |headers: &mut HeaderMap, name: &'static str, value: &str| {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
+        };
+        set(&mut parts.headers, names::MODGATE_TENANT, tenant.as_str());
+        set(&mut parts.headers, names::MODGATE_CLIENT_IP, &client.to_string());
+        set(&mut parts.headers, names::MODGATE_REQUEST_ID, &request_id);
+        set(&mut parts.headers, names::MODGATE_MOUNT, &mount);
+        set(&mut parts.headers, names::MODGATE_ROUTE, &pattern);
+        if let Some(customer) = &customer {
+            set(&mut parts.headers, names::MODGATE_CUSTOMER_ID, &customer.customer_id);
+        }
+        parts.uri = target
+            .parse()
+            .map_err(|_| BridgeError::bad_request("the request target is not a valid URI"))?;
+        let module_request = Request::from_parts(parts, body);
+
+        let outcome = served
+            .module
+            .handle_http(&tenant, module_request, self.config.max_response_body_bytes)
+            .await;
+        match outcome {
+            Ok(invoked) => {
+                let (mut parts, body) = invoked.value.into_parts();
+                if parts.status.is_server_error() {
+                    permit.failed();
+                } else {
+                    permit.succeeded();
+                }
+                let dropped = sanitize_response_headers(&mut parts.headers);
+                if !dropped.is_empty() {
+                    tracing::debug!(module = name, "dropped response headers: {dropped:?}");
+                }
+                if let Ok(value) = HeaderValue::from_str(&request_id) {
+                    parts.headers.insert(HeaderName::from_static("x-request-id"), value);
+                }
+                Ok(Response::from_parts(parts, Body::from(body)))
+            }
+            // The module is not failing, only popular: no breaker report.
+            Err(InvocationError::Busy { .. }) => {
+                drop(permit);
+                Err(BridgeError::busy(name))
+            }
+            Err(error) => {
+                permit.failed();
+                tracing::warn!(%tenant, module = name, kind = error.kind(), "request failed: {error}");
+                Err(failure_response(name, &error))
+            }
+        }
+    }
+
+    async fn serve_slot(&self, peer: Option<IpAddr>, slot: &str, product: Option<String>, headers: &HeaderMap) -> Result<Response, BridgeError> {
+        self.admit_client(peer, headers)?;
+        let tenant = self.tenant_for(headers).ok_or_else(BridgeError::not_found)?;
+        let slot: Slot = slot.parse().map_err(|_| BridgeError::not_found())?;
+        let customer = self.customer(headers, &tenant)?;
+        let widgets = self
+            .slot_widgets(&tenant, slot, product.as_deref(), customer.as_ref().map(|c| c.customer_id.as_str()))
+            .await;
+        let body = serde_json::json!({ "slot": slot.as_str(), "modules": widgets });
+        let mut response = axum::Json(body).into_response();
+        sanitize_response_headers(response.headers_mut());
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        Ok(response)
+    }
+}
+
+/// How a failed invocation is answered. Internals stay in the log.
+fn failure_response(module: &str, error: &InvocationError) -> BridgeError {
+    let (status, code) = match error {
+        InvocationError::DeadlineExceeded { .. } => (StatusCode::GATEWAY_TIMEOUT, "timeout"),
+        InvocationError::FuelExhausted { .. } | InvocationError::OutOfMemory { .. } => {
+            (StatusCode::SERVICE_UNAVAILABLE, "budget-exhausted")
+        }
+        InvocationError::Protocol { .. } => (StatusCode::BAD_GATEWAY, "protocol"),
+        InvocationError::Host { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        _ => (StatusCode::BAD_GATEWAY, "handler-error"),
+    };
+    BridgeError::module_failed(status, code, module)
+}
+
+async fn module_request(
+    State(bridge): State<Arc<ModuleBridge>>,
+    Path(params): Path<HashMap<String, String>>,
+    request: Request<Body>,
+) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    let name = params.get("module").cloned().unwrap_or_default();
+    bridge
+        .serve_module(peer, &name, request)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+#[derive(serde::Deserialize)]
+struct SlotQuery {
+    product: Option<String>,
+}
+
+async fn slot_request(
+    State(bridge): State<Arc<ModuleBridge>>,
+    Path(slot): Path<String>,
+    Query(query): Query<SlotQuery>,
+    ConnectInfoOpt(peer): ConnectInfoOpt,
+    headers: HeaderMap,
+) -> Response {
+    bridge
+        .serve_slot(peer, &slot, query.product, &headers)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The socket peer when the application serves with connect info.
+struct ConnectInfoOpt(Option<IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ConnectInfoOpt {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ConnectInfoOpt(
+            parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip()),
+        ))
+    }
+}
+
+fn strip_port(host: &str) -> &str {
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    }
+}
+
+fn is_module_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z'))
+        && name.len() <= 64
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

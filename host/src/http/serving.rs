@@ -1,0 +1,126 @@
+//! What the bridge knows about each installed module it serves: the loaded
+//! module, its approved routes and its circuit breaker.
+//!
+//! Entries are re-read from the database once they are older than the
+//! refresh interval, so approvals, revocations, upgrades and breaker resets
+//! made by the CLI (another process) take effect within that interval. A new
+//! version is loaded before it replaces the old one (the engine compiles once
+//! per content hash); its approvals start empty.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::engine::{LoadedModule, TenantId};
+use crate::http::breaker::{BreakerConfig, CircuitBreaker};
+use crate::http::routes::RouteTable;
+use crate::lifecycle::{InstallError, Lifecycle};
+
+type Key = (TenantId, String);
+
+/// One served module.
+pub(crate) struct ServedModule {
+    pub module: LoadedModule,
+    pub routes: RouteTable,
+    pub breaker: Arc<CircuitBreaker>,
+    version_id: String,
+    checked_at: Instant,
+}
+
+/// The served modules of this process.
+pub(crate) struct ServingTable {
+    entries: Mutex<HashMap<Key, Arc<ServedModule>>>,
+    /// Outlive entries (a refresh must not close an open breaker), with the
+    /// last operator reset marker seen.
+    breakers: Mutex<HashMap<Key, (Arc<CircuitBreaker>, Option<String>)>>,
+    refresh: Duration,
+    breaker: BreakerConfig,
+}
+
+impl ServingTable {
+    pub fn new(refresh: Duration, breaker: BreakerConfig) -> Self {
+        ServingTable {
+            entries: Mutex::new(HashMap::new()),
+            breakers: Mutex::new(HashMap::new()),
+            refresh,
+            breaker,
+        }
+    }
+
+    /// The module as currently installed and approved for `tenant`; `None`
+    /// when it is not installed or disabled.
+    pub async fn get(
+        &self,
+        lifecycle: &Lifecycle,
+        tenant: &TenantId,
+        name: &str,
+    ) -> Result<Option<Arc<ServedModule>>, InstallError> {
+        let key = (tenant.clone(), name.to_owned());
+        let cached = lock(&self.entries).get(&key).cloned();
+        if let Some(entry) = &cached
+            && entry.checked_at.elapsed() < self.refresh
+        {
+            return Ok(Some(entry.clone()));
+        }
+        let Some(record) = lifecycle.serving_record(tenant, name).await? else {
+            lock(&self.entries).remove(&key);
+            return Ok(None);
+        };
+        if !record.enabled {
+            lock(&self.entries).remove(&key);
+            return Ok(None);
+        }
+        let module = match &cached {
+            Some(entry) if entry.version_id == record.version_id => entry.module.clone(),
+            _ => match lifecycle.load_installed(tenant, name).await? {
+                Some((module, _)) => module,
+                None => return Ok(None),
+            },
+        };
+        let breaker = self.sync_breaker(&key, &record.breaker_reset_at);
+        let (routes, rejected) = RouteTable::build(&module.manifest().routes, &record.approved_routes);
+        for problem in rejected {
+            tracing::warn!(module = name, %tenant, "route not served: {problem}");
+        }
+        let entry = Arc::new(ServedModule {
+            module,
+            routes,
+            breaker,
+            version_id: record.version_id,
+            checked_at: Instant::now(),
+        });
+        lock(&self.entries).insert(key, entry.clone());
+        Ok(Some(entry))
+    }
+
+    /// The breaker of an install, created closed on first use and reset
+    /// when the operator's reset marker changed since it was last seen.
+    fn sync_breaker(&self, key: &Key, reset_marker: &Option<String>) -> Arc<CircuitBreaker> {
+        let mut breakers = lock(&self.breakers);
+        let (breaker, seen) = breakers
+            .entry(key.clone())
+            .or_insert_with(|| (Arc::new(CircuitBreaker::new(&self.breaker)), reset_marker.clone()));
+        if seen != reset_marker {
+            breaker.reset();
+            *seen = reset_marker.clone();
+        }
+        breaker.clone()
+    }
+
+    /// The breaker of an install if one exists.
+    pub fn breaker(&self, tenant: &TenantId, name: &str) -> Option<Arc<CircuitBreaker>> {
+        lock(&self.breakers)
+            .get(&(tenant.clone(), name.to_owned()))
+            .map(|(breaker, _)| breaker.clone())
+    }
+
+    /// Forgets what was read so the next request reads the database again
+    /// (after an install, approval or reset made in this process).
+    pub fn invalidate(&self, tenant: &TenantId, name: &str) {
+        lock(&self.entries).remove(&(tenant.clone(), name.to_owned()));
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

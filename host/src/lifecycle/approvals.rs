@@ -1,0 +1,289 @@
+//! Route approvals, the breaker-reset marker, and reading back what a
+//! serving process needs to know about an install.
+//!
+//! Routes start unapproved; the operator approves each one (or all) for the
+//! installed version. A new version starts with none (see `records`).
+
+use std::collections::BTreeSet;
+
+use modgate_manifest::{Manifest, RouteDecl};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+use super::{InstallError, Lifecycle, records};
+use crate::engine::{LoadedModule, TenantId};
+use crate::storage::entities::{approval, install};
+use crate::storage::{StorageError, new_id, now_rfc3339};
+
+/// The `kind` of route approvals in `modgate_approvals`.
+const ROUTE: &str = "route";
+
+/// Which declared routes an approval or revocation is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteSelection {
+    /// Every route the manifest declares.
+    All,
+    /// These routes, each written `METHOD /path` exactly as declared, e.g.
+    /// `GET /items/{product_id}`.
+    Only(Vec<String>),
+}
+
+/// The subject an approval of `route` is stored under: `METHOD /path`.
+pub fn route_subject(route: &RouteDecl) -> String {
+    format!("{} {}", route.method, route.path)
+}
+
+/// What a serving process needs to know about one install, read in one go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServingRecord {
+    /// The installed version's row id; it changes on upgrade.
+    pub version_id: String,
+    /// Whether the install is enabled.
+    pub enabled: bool,
+    /// Approved route subjects of the installed version.
+    pub approved_routes: BTreeSet<String>,
+    /// When an operator last reset the circuit breaker.
+    pub breaker_reset_at: Option<String>,
+}
+
+impl Lifecycle {
+    /// Approves routes of the installed version; returns the subjects that
+    /// were newly approved. A subject the manifest does not declare is
+    /// refused with `unknown-route`, naming the declared ones.
+    pub async fn approve_routes(
+        &self,
+        tenant: &TenantId,
+        module: &str,
+        selection: &RouteSelection,
+        approved_by: &str,
+    ) -> Result<Vec<String>, InstallError> {
+        let tx = self
+            .storage
+            .connection()
+            .begin()
+            .await
+            .map_err(StorageError::db("starting the approval transaction"))?;
+        let stored = records::find_install(&tx, tenant, module)
+            .await?
+            .ok_or_else(|| not_installed(tenant, module))?;
+        let subjects = selected_subjects(&stored.manifest()?, selection)?;
+        let already = approved_subjects(&tx, &stored.install.id, &stored.install.version_id).await?;
+        let now = now_rfc3339();
+        let mut added = Vec::new();
+        for subject in subjects.into_iter().filter(|s| !already.contains(s)) {
+            approval::ActiveModel {
+                id: Set(new_id()),
+                install_id: Set(stored.install.id.clone()),
+                version_id: Set(stored.install.version_id.clone()),
+                kind: Set(ROUTE.to_owned()),
+                subject: Set(subject.clone()),
+                approved_by: Set(approved_by.to_owned()),
+                approved_at: Set(now.clone()),
+            }
+            .insert(&tx)
+            .await
+            .map_err(StorageError::db(format!("approving {subject} of {module}")))?;
+            added.push(subject);
+        }
+        if !added.is_empty() {
+            let detail = serde_json::json!({ "routes": added, "version": stored.version.version, "by": approved_by });
+            records::audit(&tx, tenant, module, "approve-routes", detail).await?;
+        }
+        tx.commit().await.map_err(StorageError::db("committing the approval"))?;
+        Ok(added)
+    }
+
+    /// Withdraws approvals; returns the subjects that were approved before.
+    pub async fn revoke_routes(
+        &self,
+        tenant: &TenantId,
+        module: &str,
+        selection: &RouteSelection,
+    ) -> Result<Vec<String>, InstallError> {
+        let tx = self
+            .storage
+            .connection()
+            .begin()
+            .await
+            .map_err(StorageError::db("starting the revocation transaction"))?;
+        let stored = records::find_install(&tx, tenant, module)
+            .await?
+            .ok_or_else(|| not_installed(tenant, module))?;
+        let subjects = selected_subjects(&stored.manifest()?, selection)?;
+        let already = approved_subjects(&tx, &stored.install.id, &stored.install.version_id).await?;
+        let removed: Vec<String> = subjects.into_iter().filter(|s| already.contains(s)).collect();
+        if !removed.is_empty() {
+            approval::Entity::delete_many()
+                .filter(approval::Column::InstallId.eq(stored.install.id.clone()))
+                .filter(approval::Column::Kind.eq(ROUTE))
+                .filter(approval::Column::Subject.is_in(removed.clone()))
+                .exec(&tx)
+                .await
+                .map_err(StorageError::db(format!("revoking routes of {module}")))?;
+            records::audit(&tx, tenant, module, "revoke-routes", serde_json::json!({ "routes": removed }))
+                .await?;
+        }
+        tx.commit().await.map_err(StorageError::db("committing the revocation"))?;
+        Ok(removed)
+    }
+
+    /// Marks the install's circuit breaker for reset; every serving process
+    /// closes its breaker on its next refresh.
+    pub async fn reset_breaker(&self, tenant: &TenantId, module: &str) -> Result<(), InstallError> {
+        let tx = self
+            .storage
+            .connection()
+            .begin()
+            .await
+            .map_err(StorageError::db("starting the breaker reset"))?;
+        let stored = records::find_install(&tx, tenant, module)
+            .await?
+            .ok_or_else(|| not_installed(tenant, module))?;
+        let mut update: install::ActiveModel = stored.install.into();
+        update.breaker_reset_at = Set(Some(now_rfc3339()));
+        update
+            .update(&tx)
+            .await
+            .map_err(StorageError::db(format!("resetting the breaker of {module}")))?;
+        records::audit(&tx, tenant, module, "reset-breaker", serde_json::json!({})).await?;
+        tx.commit().await.map_err(StorageError::db("committing the breaker reset"))?;
+        Ok(())
+    }
+
+    /// The install as a serving process sees it; `None` when not installed.
+    pub async fn serving_record(
+        &self,
+        tenant: &TenantId,
+        module: &str,
+    ) -> Result<Option<ServingRecord>, InstallError> {
+        let conn = self.storage.connection();
+        let Some(install) = install::Entity::find()
+            .filter(install::Column::Tenant.eq(tenant.as_str()))
+            .filter(install::Column::Module.eq(module))
+            .one(conn)
+            .await
+            .map_err(StorageError::db(format!("reading the install of {module} for {tenant}")))?
+        else {
+            return Ok(None);
+        };
+        let approved_routes = approved_subjects(conn, &install.id, &install.version_id).await?;
+        Ok(Some(ServingRecord {
+            version_id: install.version_id,
+            enabled: install.enabled,
+            approved_routes,
+            breaker_reset_at: install.breaker_reset_at,
+        }))
+    }
+
+    /// Names of the modules installed and enabled for `tenant` (reads only
+    /// the install rows).
+    pub async fn enabled_modules(&self, tenant: &TenantId) -> Result<Vec<String>, InstallError> {
+        let rows = install::Entity::find()
+            .filter(install::Column::Tenant.eq(tenant.as_str()))
+            .filter(install::Column::Enabled.eq(true))
+            .all(self.storage.connection())
+            .await
+            .map_err(StorageError::db(format!("listing the modules of {tenant}")))?;
+        let mut names: Vec<String> = rows.into_iter().map(|row| row.module).collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// The module as installed in the database, loaded into the engine
+    /// (compiled once per content hash) and remembered; `None` when it is not
+    /// installed. Used at start-up and when another process installed or
+    /// upgraded it.
+    pub async fn load_installed(
+        &self,
+        tenant: &TenantId,
+        module: &str,
+    ) -> Result<Option<(LoadedModule, String)>, InstallError> {
+        let Some(stored) = records::find_install(self.storage.connection(), tenant, module).await? else {
+            return Ok(None);
+        };
+        let manifest = stored.manifest()?;
+        let grants = records::parse_permissions(module, &stored.install.granted)?;
+        let engine = self.engine.clone();
+        let component = stored.version.component.clone();
+        // Compiling can take a while: keep it off the async workers.
+        let loaded = tokio::task::spawn_blocking(move || engine.load(manifest, &component, grants))
+            .await
+            .map_err(|e| InstallError::Corrupt {
+                module: module.to_owned(),
+                message: format!("loading the stored component failed: {e}"),
+            })?
+            .map_err(|e| InstallError::Load(Box::new(e)))?;
+        self.remember(tenant, loaded.clone());
+        Ok(Some((loaded, stored.install.version_id)))
+    }
+
+    /// Loads every installed module (at start-up); returns `(tenant, module)`
+    /// of each. One that fails to load is reported, not skipped silently.
+    pub async fn load_all_installed(&self) -> Result<Vec<(TenantId, String)>, InstallError> {
+        let installs = records::all_installs(self.storage.connection(), None).await?;
+        let mut loaded = Vec::new();
+        for stored in installs {
+            let tenant = TenantId::new(&stored.install.tenant).map_err(|e| InstallError::Corrupt {
+                module: stored.install.module.clone(),
+                message: format!("stored tenant: {e}"),
+            })?;
+            if self.load_installed(&tenant, &stored.install.module).await?.is_some() {
+                loaded.push((tenant, stored.install.module));
+            }
+        }
+        Ok(loaded)
+    }
+}
+
+fn not_installed(tenant: &TenantId, module: &str) -> InstallError {
+    InstallError::NotInstalled {
+        module: module.to_owned(),
+        tenant: tenant.to_string(),
+    }
+}
+
+fn selected_subjects(manifest: &Manifest, selection: &RouteSelection) -> Result<Vec<String>, InstallError> {
+    let declared: Vec<String> = manifest.routes.iter().map(route_subject).collect();
+    match selection {
+        RouteSelection::All => Ok(declared),
+        RouteSelection::Only(asked) => {
+            let mut subjects = Vec::new();
+            for subject in asked {
+                let normalised = normalise_subject(subject);
+                if !declared.contains(&normalised) {
+                    return Err(InstallError::UnknownRoute {
+                        module: manifest.name.as_str().to_owned(),
+                        route: subject.clone(),
+                        declared,
+                    });
+                }
+                if !subjects.contains(&normalised) {
+                    subjects.push(normalised);
+                }
+            }
+            Ok(subjects)
+        }
+    }
+}
+
+/// `get   /items` → `GET /items`.
+fn normalise_subject(subject: &str) -> String {
+    let mut parts = subject.split_whitespace();
+    let method = parts.next().unwrap_or_default().to_ascii_uppercase();
+    let path: Vec<&str> = parts.collect();
+    format!("{method} {}", path.join(" "))
+}
+
+async fn approved_subjects(
+    conn: &impl sea_orm::ConnectionTrait,
+    install_id: &str,
+    version_id: &str,
+) -> Result<BTreeSet<String>, InstallError> {
+    let rows = approval::Entity::find()
+        .filter(approval::Column::InstallId.eq(install_id))
+        .filter(approval::Column::VersionId.eq(version_id))
+        .filter(approval::Column::Kind.eq(ROUTE))
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading approvals"))?;
+    Ok(rows.into_iter().map(|row| row.subject).collect())
+}
