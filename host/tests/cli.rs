@@ -127,3 +127,41 @@ fn install_refuses_invalid_settings_naming_the_path() {
     let (code, _, stderr) = run(&["install", wishlist.to_str().unwrap(), "--tenant", "Not A Slug"], data.path());
     assert_eq!(code, Some(2), "{stderr}");
 }
+
+#[test]
+fn routes_are_approved_revoked_and_shown_and_the_breaker_reset() {
+    let data = tempfile::tempdir().unwrap();
+    let wishlist = repo().join("guests/modules/wishlist");
+    let (code, stdout, stderr) = run(&["install", wishlist.to_str().unwrap(), "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+
+    let (_, stdout, _) = run(&["show", "wishlist", "--tenant", "acme"], data.path());
+    assert!(stdout.contains("GET /items") && stdout.contains("NOT APPROVED (answers 404)"), "{stdout}");
+
+    let (code, stdout, stderr) = run(&["approve", "wishlist", "--tenant", "acme", "--route", "GET /items"], data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("approved GET /items of wishlist for acme"), "{stdout}");
+    let (_, stdout, _) = run(&["show", "wishlist", "--tenant", "acme"], data.path());
+    let line = stdout.lines().find(|l| l.trim_start().starts_with("GET /items ")).unwrap();
+    assert!(line.ends_with("approved"), "{line}");
+
+    let (code, _, stderr) = run(&["approve", "wishlist", "--tenant", "acme", "--route", "GET /admin"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("[unknown-route]") && stderr.contains("POST /items/{product_id}"), "{stderr}");
+
+    let (code, stdout, _) = run(&["approve", "wishlist", "--tenant", "acme", "--all"], data.path());
+    assert_eq!(code, Some(0));
+    assert_eq!(stdout.lines().count(), 3, "the three routes not yet approved: {stdout}");
+    let (code, stdout, _) = run(&["revoke", "wishlist", "--tenant", "acme", "--all"], data.path());
+    assert_eq!(code, Some(0));
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("revoked")).count(), 4, "{stdout}");
+
+    let (code, stdout, stderr) = run(&["breaker-reset", "wishlist", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("breaker of wishlist for acme reset"), "{stdout}");
+    let (_, stdout, _) = run(&["show", "wishlist", "--tenant", "acme"], data.path());
+    assert!(stdout.contains("breaker:    last reset by an operator"), "{stdout}");
+    let (code, _, stderr) = run(&["breaker-reset", "nothing", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("[not-installed]"), "{stderr}");
+}

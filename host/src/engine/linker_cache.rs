@@ -36,10 +36,4 @@ impl LinkerCache {
         linkers.insert(grants.clone(), linker.clone());
         Ok(linker)
     }
-
-    /// How many distinct linkers exist.
-    #[cfg(test)]
-    pub fn len(&self) -> usize {
-        self.linkers.lock().unwrap_or_else(|p| p.into_inner()).len()
-    }
 }

@@ -26,7 +26,7 @@ pub use error::InstallError;
 pub use install::{InstallOutcome, InstallRequest};
 pub use settings::{SettingsProblem, validate_settings};
 pub use source::ModuleSource;
-pub use status::{InstallSummary, ModuleStatus, PermissionStatus, TableStatus};
+pub use status::{InstallSummary, ModuleStatus, PermissionStatus, RouteStatus, TableStatus};
 
 use crate::engine::{Engine, LoadedModule, TenantId};
 use crate::storage::Storage;

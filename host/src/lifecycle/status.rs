@@ -79,6 +79,19 @@ pub struct ModuleStatus {
     pub updated_at: String,
     /// Tables with their drift.
     pub tables: Vec<TableStatus>,
+    /// Declared routes (`METHOD /path`) and whether each is approved.
+    pub routes: Vec<RouteStatus>,
+    /// When an operator last reset the circuit breaker.
+    pub breaker_reset_at: Option<String>,
+}
+
+/// A declared route and its approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouteStatus {
+    /// `METHOD /path` as declared.
+    pub route: String,
+    /// Whether the operator approved it for the installed version.
+    pub approved: bool,
 }
 
 impl ModuleStatus {
@@ -150,7 +163,22 @@ impl Lifecycle {
                 summary: permission.summary().to_owned(),
             })
             .collect();
+        let approved = self
+            .serving_record(tenant, module)
+            .await?
+            .map(|record| record.approved_routes)
+            .unwrap_or_default();
+        let routes = manifest
+            .routes
+            .iter()
+            .map(|route| {
+                let route = super::route_subject(route);
+                RouteStatus { approved: approved.contains(&route), route }
+            })
+            .collect();
         Ok(ModuleStatus {
+            routes,
+            breaker_reset_at: install.breaker_reset_at.clone(),
             tenant: install.tenant,
             module: install.module,
             version: version.version,

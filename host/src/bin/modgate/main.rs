@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use modgate_host::capabilities::builtin;
 use modgate_host::engine::{EngineConfig, TenantId};
-use modgate_host::lifecycle::{InstallRequest, ModuleSource};
+use modgate_host::lifecycle::{InstallRequest, ModuleSource, RouteSelection};
 use modgate_host::manifest::Permission;
 use modgate_host::verify::verify_module_dir;
 
@@ -108,6 +108,52 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Approve routes of the installed version (they answer 404 until then).
+    ///
+    /// Review the module's code first: an approved route runs it for every
+    /// request. A new version starts with no approvals.
+    Approve {
+        /// The module's name.
+        module: String,
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// A route as declared, e.g. "GET /items/{product_id}" (repeatable).
+        #[arg(long = "route", value_name = "METHOD PATH", required_unless_present = "all")]
+        routes: Vec<String>,
+        /// Every declared route.
+        #[arg(long, conflicts_with = "routes")]
+        all: bool,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Withdraw route approvals (the routes answer 404 again).
+    Revoke {
+        /// The module's name.
+        module: String,
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// A route as declared (repeatable).
+        #[arg(long = "route", value_name = "METHOD PATH", required_unless_present = "all")]
+        routes: Vec<String>,
+        /// Every declared route.
+        #[arg(long, conflicts_with = "routes")]
+        all: bool,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Close a module's circuit breaker in every serving process (they read
+    /// the reset on their next refresh, within about a second).
+    BreakerReset {
+        /// The module's name.
+        module: String,
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
         #[command(flatten)]
         database: Database,
     },
@@ -213,7 +259,49 @@ fn main() -> ExitCode {
                 Ok(if status.has_drift() { ExitCode::from(1) } else { ExitCode::SUCCESS })
             })
         }
+        Command::Approve {
+            module,
+            tenant,
+            routes,
+            all,
+            database,
+        } => {
+            let Some(tenant) = parse_tenant(&tenant) else { return ExitCode::from(2) };
+            host::run(&database, async move |lifecycle| {
+                let approved = lifecycle
+                    .approve_routes(&tenant, &module, &selection(routes, all), "operator (cli)")
+                    .await?;
+                print::routes_changed("approve", &module, tenant.as_str(), &approved);
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::Revoke {
+            module,
+            tenant,
+            routes,
+            all,
+            database,
+        } => {
+            let Some(tenant) = parse_tenant(&tenant) else { return ExitCode::from(2) };
+            host::run(&database, async move |lifecycle| {
+                let revoked = lifecycle.revoke_routes(&tenant, &module, &selection(routes, all)).await?;
+                print::routes_changed("revoke", &module, tenant.as_str(), &revoked);
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::BreakerReset { module, tenant, database } => {
+            let Some(tenant) = parse_tenant(&tenant) else { return ExitCode::from(2) };
+            host::run(&database, async move |lifecycle| {
+                lifecycle.reset_breaker(&tenant, &module).await?;
+                println!("breaker of {module} for {tenant} reset; serving processes close it on their next refresh");
+                Ok(ExitCode::SUCCESS)
+            })
+        }
     }
+}
+
+fn selection(routes: Vec<String>, all: bool) -> RouteSelection {
+    if all { RouteSelection::All } else { RouteSelection::Only(routes) }
 }
 
 fn parse_tenant(text: &str) -> Option<TenantId> {

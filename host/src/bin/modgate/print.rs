@@ -87,6 +87,17 @@ pub fn status(status: &ModuleStatus, json: bool) {
     for granted in &status.granted {
         println!("    {:<20} risk {:<6} {}", granted.permission.as_str(), granted.risk.as_str(), granted.summary);
     }
+    if status.routes.is_empty() {
+        println!("  routes:     (none)");
+    } else {
+        println!("  routes (under /modules/{}):", status.module);
+        for route in &status.routes {
+            println!("    {:<40} {}", route.route, if route.approved { "approved" } else { "NOT APPROVED (answers 404)" });
+        }
+    }
+    if let Some(reset) = &status.breaker_reset_at {
+        println!("  breaker:    last reset by an operator at {reset}");
+    }
     if status.tables.is_empty() {
         println!("  tables:     (none)");
     }
@@ -105,5 +116,16 @@ pub fn status(status: &ModuleStatus, json: bool) {
                 println!("    DRIFT: {problem}");
             }
         }
+    }
+}
+
+/// What `approve` or `revoke` changed.
+pub fn routes_changed(verb: &str, module: &str, tenant: &str, routes: &[String]) {
+    if routes.is_empty() {
+        println!("nothing to {verb}: {module} for {tenant} is already as asked");
+        return;
+    }
+    for route in routes {
+        println!("{verb}d {route} of {module} for {tenant}");
     }
 }

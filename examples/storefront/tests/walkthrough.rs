@@ -1,0 +1,129 @@
+//! The README's walkthrough against the real storefront: first start
+//! installs and approves the wishlist, a customer adds an item with curl's
+//! requests, the page shows the active toggle, and a second start over the
+//! same data keeps modules and items.
+
+use std::net::SocketAddr;
+
+use modgate_host::http::HttpConfig;
+use modgate_host::lifecycle::ModuleSource;
+use storefront::{Options, Storefront};
+
+fn wishlist() -> ModuleSource {
+    ModuleSource {
+        manifest_text: std::fs::read_to_string(format!("{}/module.toml", modgate_artifacts::WISHLIST_DIR)).unwrap(),
+        component: modgate_artifacts::read(modgate_artifacts::WISHLIST),
+    }
+}
+
+async fn start(data_dir: &std::path::Path) -> (Storefront, String) {
+    let storefront = Storefront::start(Options {
+        data_dir: data_dir.to_path_buf(),
+        modules: vec![wishlist()],
+        http: HttpConfig::default(),
+    })
+    .await
+    .expect("storefront starts");
+    let token = storefront.token_for("acme", "cu-ada").unwrap();
+    (storefront, token)
+}
+
+async fn serve(storefront: Storefront) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address: SocketAddr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let _ = storefront.serve(listener).await;
+    });
+    (format!("http://{address}"), server)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_walkthrough_works_and_survives_a_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+
+    let (storefront, token) = start(data.path()).await;
+    assert!(
+        storefront.module_report.iter().any(|line| line.contains("wishlist 0.1.0 for acme: installed, 4 route(s) approved")),
+        "{:?}",
+        storefront.module_report
+    );
+    let (base, server) = serve(storefront).await;
+
+    let added: serde_json::Value = client
+        .post(format!("{base}/modules/wishlist/items/espresso-cup"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(added, serde_json::json!({ "product_id": "espresso-cup", "saved": true }));
+
+    let listed: serde_json::Value = client
+        .get(format!("{base}/modules/wishlist/items?sort=newest"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"][0]["product_id"], "espresso-cup");
+
+    let slot: serde_json::Value = client
+        .get(format!("{base}/slots/product-card.actions?product=espresso-cup"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(slot["modules"][0]["widgets"][0]["type"], "toggle-button");
+    assert_eq!(slot["modules"][0]["widgets"][0]["active"], true);
+
+    let anonymous = client.get(format!("{base}/modules/wishlist/items")).send().await.unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let forged = client
+        .get(format!("{base}/modules/wishlist/items"))
+        .bearer_auth("forged.token.here")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 401);
+
+    // The page, signed in through the demo's cookie: the toggle is active.
+    let page = client
+        .get(format!("{base}/"))
+        .header("cookie", format!("storefront_token={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Signed in as <b>Ada L.</b>"), "{html}");
+    assert!(
+        html.contains(r#"data-action="/modules/wishlist/items/espresso-cup/toggle""#) && html.contains(r#"aria-pressed="true">On your wishlist</button>"#),
+        "{html}"
+    );
+    assert!(html.contains("Hand grinder") && !html.contains("Hammock"), "acme's catalogue only");
+    server.abort();
+
+    // Second start over the same data: nothing reinstalled, the item kept.
+    let (storefront, token) = start(data.path()).await;
+    assert!(storefront.module_report.iter().all(|line| line.ends_with("already installed")), "{:?}", storefront.module_report);
+    let (base, server) = serve(storefront).await;
+    let listed: serde_json::Value = client
+        .get(format!("{base}/modules/wishlist/items"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"][0]["product_id"], "espresso-cup");
+    server.abort();
+}
