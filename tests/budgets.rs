@@ -68,8 +68,7 @@ fn a_busy_loop_yields_so_other_invocations_finish_first() {
 
 #[test]
 pub fn memory_bomb_hits_the_memory_limit_while_another_module_answers() {
-    let mut config = EngineConfig::default();
-    config.memory_limit_bytes = 16 << 20;
+    let config = EngineConfig { memory_limit_bytes: 16 << 20, ..EngineConfig::default() };
     let engine = engine(config);
     let bomb = load(&engine, manifest("bomb", &[]), MEMORY_BOMB).unwrap();
     let healthy = load(&engine, manifest("healthy", &[]), MINIMAL).unwrap();

@@ -102,8 +102,7 @@ fn a_core_module_is_refused_as_an_invalid_component() {
 
 #[test]
 fn an_oversize_component_is_refused() {
-    let mut config = EngineConfig::default();
-    config.max_component_bytes = 4096;
+    let config = EngineConfig { max_component_bytes: 4096, ..EngineConfig::default() };
     let engine = engine(config);
     let manifest = manifest("big", &[]);
     let err = engine

@@ -18,8 +18,7 @@ use modgate_host::services::HostServices;
 use modgate_host::testing::InMemoryCommerce;
 
 fn engine(fuel: bool) -> Engine {
-    let mut config = EngineConfig::default();
-    config.fuel = fuel;
+    let mut config = EngineConfig { fuel, ..EngineConfig::default() };
     config.budgets.set(
         InvocationContext::Activate,
         Budget { ops: 10_000, fuel: u64::MAX / 2, wall_clock: Duration::from_secs(60) },

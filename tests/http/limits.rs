@@ -48,10 +48,8 @@ fn response_bodies_over_the_limit_answer_502() {
 
 /// Fuel off, so that the deadline (not fuel) is what stops a busy guest.
 fn short_http_deadline(max_in_flight: usize) -> EngineConfig {
-    let mut engine = EngineConfig::default();
-    engine.fuel = false;
+    let mut engine = EngineConfig { fuel: false, max_in_flight_per_module: max_in_flight, ..EngineConfig::default() };
     engine.budgets.http.wall_clock = Duration::from_millis(1500);
-    engine.max_in_flight_per_module = max_in_flight;
     engine
 }
 

@@ -22,7 +22,7 @@ on_both_backends! {
         assert!(corpus.iter().filter(|s| s.parses_on.includes(backend)).count() >= 40);
         let mut slipped = Vec::new();
         for statement in &corpus {
-            let first = statement.sql.trim_start().split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+            let first = statement.sql.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
             let kind = if ["SELECT", "WITH", "VALUES"].contains(&first.as_str()) || first.starts_with('(') { "query" } else { "exec" };
             let result = probe(&host.lifecycle, "probe", &acme(), &format!("{kind}\n{}", statement.sql)).await;
             let code = guest_code(result);

@@ -15,13 +15,12 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header};
 use http_body_util::{BodyExt, Limited};
-use modgate_manifest::Slot;
 
 use crate::engine::{InvocationError, TenantId};
 use crate::http::config::HttpConfig;
@@ -31,8 +30,10 @@ use crate::http::identity::{IdentityConfigError, IdentityVerifier, VerifiedCusto
 use crate::http::client_ip::{InvalidCidr, TrustedProxies};
 use crate::http::rate_limit::{RateLimitConfigError, RateLimiter};
 use crate::http::serving::ServingTable;
-use crate::http::widgets::{ModuleWidgets, SlotRequest, validate_widgets};
 use crate::lifecycle::Lifecycle;
+
+/// A tenant's enabled modules and when they were read.
+pub(super) type ModuleNames = (Instant, Arc<[String]>);
 
 /// Why the bridge could not be configured.
 #[derive(Debug, thiserror::Error)]
@@ -61,15 +62,15 @@ pub enum HttpConfigError {
 /// `into_make_service_with_connect_info::<SocketAddr>()` (the client's
 /// address drives rate limiting).
 pub struct ModuleBridge {
-    lifecycle: Arc<Lifecycle>,
-    config: HttpConfig,
+    pub(super) lifecycle: Arc<Lifecycle>,
+    pub(super) config: HttpConfig,
     default_tenant: Option<TenantId>,
     tenant_hosts: HashMap<String, TenantId>,
     identity: IdentityVerifier,
     proxies: TrustedProxies,
     limiter: Arc<RateLimiter>,
-    serving: ServingTable,
-    tenant_modules: Mutex<HashMap<TenantId, (Instant, Arc<[String]>)>>,
+    pub(super) serving: ServingTable,
+    pub(super) tenant_modules: Mutex<HashMap<TenantId, ModuleNames>>,
 }
 
 impl ModuleBridge {
@@ -114,7 +115,7 @@ impl ModuleBridge {
         Router::new()
             .route("/modules/{module}", any(module_request))
             .route("/modules/{module}/{*rest}", any(module_request))
-            .route("/slots/{slot}", get(slot_request))
+            .route("/slots/{slot}", get(super::slots_api::slot_request))
             .with_state(self.clone())
     }
 
@@ -162,75 +163,6 @@ impl ModuleBridge {
         }
     }
 
-    /// The validated widgets of every module of `tenant` that declares
-    /// `slot`. A module that fails, times out or returns invalid widgets is
-    /// left out (and logged); the page still renders.
-    pub async fn slot_widgets(
-        &self,
-        tenant: &TenantId,
-        slot: Slot,
-        product_id: Option<&str>,
-        customer_id: Option<&str>,
-    ) -> Vec<ModuleWidgets> {
-        let names = match self.modules_of(tenant).await {
-            Ok(names) => names,
-            Err(e) => {
-                tracing::error!(%tenant, "listing modules for slot {slot}: {e}");
-                return Vec::new();
-            }
-        };
-        let request = SlotRequest {
-            slot: slot.as_str().to_owned(),
-            product_id: product_id.map(str::to_owned),
-            customer_id: customer_id.map(str::to_owned),
-        };
-        let renders = names.iter().map(|name| self.render_one(tenant, name, slot, &request));
-        futures_util::future::join_all(renders).await.into_iter().flatten().collect()
-    }
-
-    async fn render_one(&self, tenant: &TenantId, name: &str, slot: Slot, request: &SlotRequest) -> Option<ModuleWidgets> {
-        let served = match self.serving.get(&self.lifecycle, tenant, name).await {
-            Ok(Some(served)) => served,
-            Ok(None) => return None,
-            Err(e) => {
-                tracing::error!(%tenant, module = name, "loading for slot {slot}: {e}");
-                return None;
-            }
-        };
-        if !served.module.manifest().slots.contains(&slot) || !served.module.renders_slots() {
-            return None;
-        }
-        match served.module.render_slot(tenant, request).await {
-            Ok(invoked) => match validate_widgets(name, invoked.value) {
-                Ok(widgets) => Some(ModuleWidgets {
-                    module: name.to_owned(),
-                    widgets,
-                }),
-                Err(problem) => {
-                    let message = format!("slot {slot}: widgets refused ({}): {problem}", problem.code());
-                    served.module.log().append(tenant.as_str(), crate::engine::module_log::LogLevel::Warn, &message);
-                    tracing::warn!(%tenant, module = name, "{message}");
-                    None
-                }
-            },
-            Err(e) => {
-                tracing::warn!(%tenant, module = name, code = e.kind(), "slot {slot} failed: {e}");
-                None
-            }
-        }
-    }
-
-    async fn modules_of(&self, tenant: &TenantId) -> Result<Arc<[String]>, crate::lifecycle::InstallError> {
-        if let Some((read_at, names)) = lock(&self.tenant_modules).get(tenant)
-            && read_at.elapsed() < self.config.refresh
-        {
-            return Ok(names.clone());
-        }
-        let names: Arc<[String]> = self.lifecycle.enabled_modules(tenant).await?.into();
-        lock(&self.tenant_modules).insert(tenant.clone(), (Instant::now(), names.clone()));
-        Ok(names)
-    }
-
     /// The state of a module's circuit breaker in this process, if it has
     /// served anything.
     pub fn breaker_status(&self, tenant: &TenantId, module: &str) -> Option<crate::http::breaker::BreakerStatus> {
@@ -244,7 +176,7 @@ impl ModuleBridge {
         lock(&self.tenant_modules).remove(tenant);
     }
 
-    fn admit_client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Result<IpAddr, BridgeError> {
+    pub(super) fn admit_client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Result<IpAddr, BridgeError> {
         let peer = peer.ok_or_else(|| {
             tracing::error!("the application serves modgate without connect info; use into_make_service_with_connect_info::<SocketAddr>()");
             BridgeError::internal("the host is misconfigured")
@@ -364,22 +296,6 @@ impl ModuleBridge {
         }
     }
 
-    async fn serve_slot(&self, peer: Option<IpAddr>, slot: &str, product: Option<String>, headers: &HeaderMap) -> Result<Response, BridgeError> {
-        self.admit_client(peer, headers)?;
-        let tenant = self.tenant_for(headers).ok_or_else(BridgeError::not_found)?;
-        let slot: Slot = slot.parse().map_err(|_| BridgeError::not_found())?;
-        let customer = self.customer(headers, &tenant)?;
-        let widgets = self
-            .slot_widgets(&tenant, slot, product.as_deref(), customer.as_ref().map(|c| c.customer_id.as_str()))
-            .await;
-        let body = serde_json::json!({ "slot": slot.as_str(), "modules": widgets });
-        let mut response = axum::Json(body).into_response();
-        sanitize_response_headers(response.headers_mut());
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        Ok(response)
-    }
 }
 
 /// How a failed invocation is answered. Internals stay in the log.
@@ -409,37 +325,6 @@ async fn module_request(
         .unwrap_or_else(IntoResponse::into_response)
 }
 
-#[derive(serde::Deserialize)]
-struct SlotQuery {
-    product: Option<String>,
-}
-
-async fn slot_request(
-    State(bridge): State<Arc<ModuleBridge>>,
-    Path(slot): Path<String>,
-    Query(query): Query<SlotQuery>,
-    ConnectInfoOpt(peer): ConnectInfoOpt,
-    headers: HeaderMap,
-) -> Response {
-    bridge
-        .serve_slot(peer, &slot, query.product, &headers)
-        .await
-        .unwrap_or_else(IntoResponse::into_response)
-}
-
-/// The socket peer when the application serves with connect info.
-struct ConnectInfoOpt(Option<IpAddr>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ConnectInfoOpt {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ConnectInfoOpt(
-            parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip()),
-        ))
-    }
-}
-
 fn strip_port(host: &str) -> &str {
     if let Some(rest) = host.strip_prefix('[') {
         return rest.split(']').next().unwrap_or(rest);
@@ -457,6 +342,20 @@ fn is_module_name(name: &str) -> bool {
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+/// The socket peer when the application serves with connect info.
+pub(super) struct ConnectInfoOpt(pub(super) Option<IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ConnectInfoOpt {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ConnectInfoOpt(
+            parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip()),
+        ))
+    }
+}
+

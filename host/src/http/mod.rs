@@ -20,6 +20,7 @@ pub mod identity;
 pub mod rate_limit;
 mod routes;
 mod serving;
+mod slots_api;
 pub mod widgets;
 
 pub use bridge::{HttpConfigError, ModuleBridge};

@@ -18,6 +18,9 @@ use crate::lifecycle::{InstallError, Lifecycle};
 
 type Key = (TenantId, String);
 
+/// An install's breaker and the operator reset marker last seen.
+type BreakerSlot = (Arc<CircuitBreaker>, Option<String>);
+
 /// One served module.
 pub(crate) struct ServedModule {
     pub module: LoadedModule,
@@ -32,7 +35,7 @@ pub(crate) struct ServingTable {
     entries: Mutex<HashMap<Key, Arc<ServedModule>>>,
     /// Outlive entries (a refresh must not close an open breaker), with the
     /// last operator reset marker seen.
-    breakers: Mutex<HashMap<Key, (Arc<CircuitBreaker>, Option<String>)>>,
+    breakers: Mutex<HashMap<Key, BreakerSlot>>,
     refresh: Duration,
     breaker: BreakerConfig,
 }
