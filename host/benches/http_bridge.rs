@@ -180,6 +180,12 @@ fn main() {
     assert_eq!(items(&native_body), Some(10), "native answered {native_body}");
 
     std::thread::sleep(Duration::from_millis(200));
+    // HTTP_BENCH=guest measures only the guest (for profiling it).
+    if std::env::var("HTTP_BENCH").as_deref() == Ok("guest") {
+        let guest = wrk(&guest_url, &token);
+        println!("guest only: {:.0} requests/s, p50 {}, p99 {}", guest.requests_per_second, guest.p50, guest.p99);
+        return;
+    }
     let native = wrk(&native_url, &token);
     let guest = wrk(&guest_url, &token);
     println!("wishlist GET /items (10 items), wrk -t2 -c{CONNECTIONS} -d{DURATION}, loopback, SQLite");

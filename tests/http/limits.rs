@@ -47,16 +47,16 @@ fn response_bodies_over_the_limit_answer_502() {
 }
 
 /// Fuel off, so that the deadline (not fuel) is what stops a busy guest.
-fn short_http_deadline(max_in_flight: usize) -> EngineConfig {
+fn http_deadline(max_in_flight: usize, deadline: Duration) -> EngineConfig {
     let mut engine = EngineConfig { fuel: false, max_in_flight_per_module: max_in_flight, ..EngineConfig::default() };
-    engine.budgets.http.wall_clock = Duration::from_millis(1500);
+    engine.budgets.http.wall_clock = deadline;
     engine
 }
 
 #[test]
 fn a_module_streaming_forever_is_cut_at_the_deadline() {
     modgate_tests::run(async {
-        let h = http_harness_with(test_http_config(), short_http_deadline(4)).await;
+        let h = http_harness_with(test_http_config(), http_deadline(4, Duration::from_millis(1500))).await;
         h.install(&acme(), PROBE_MANIFEST, modgate_artifacts::HTTP_PROBE).await;
         h.approve(&acme(), "http-probe", &PROBE_APPROVED).await;
         let (status, _, body) = json(h.client.get(h.url("/modules/http-probe/stream")).send().await.unwrap()).await;
@@ -73,7 +73,9 @@ fn the_in_flight_cap_answers_503_busy_without_tripping_the_breaker() {
     modgate_tests::run(async {
         let mut config = test_http_config();
         config.breaker.failure_threshold = 1;
-        let h = http_harness_with(config, short_http_deadline(1)).await;
+        // A long deadline: the spin must still hold the only slot when a
+        // second request gets through on a loaded machine.
+        let h = http_harness_with(config, http_deadline(1, Duration::from_secs(2))).await;
         h.install(&acme(), PROBE_MANIFEST, modgate_artifacts::HTTP_PROBE).await;
         h.approve(&acme(), "http-probe", &PROBE_APPROVED).await;
         let client = h.client.clone();

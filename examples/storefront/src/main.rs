@@ -48,6 +48,7 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "
   Storefront (tenant acme):   http://{address}/
+  Tenant globex:              http://globex.localhost:{port}/  (if *.localhost resolves to 127.0.0.1)
   Sign in as Ada in the page, or use this ready-made token for customer cu-ada:
 
     export TOKEN={token}
@@ -59,7 +60,8 @@ async fn main() -> anyhow::Result<()> {
 
   Press Ctrl-C to stop. Data stays in {data} for the next start.
 ",
-        data = args.data_dir.display()
+        data = args.data_dir.display(),
+        port = address.port()
     );
     storefront.serve(listener).await
 }

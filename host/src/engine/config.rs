@@ -58,7 +58,17 @@ impl EngineConfig {
             .wasm_component_model(true)
             .consume_fuel(self.fuel)
             .epoch_interruption(true)
-            .max_wasm_stack(self.max_wasm_stack_bytes);
+            .max_wasm_stack(self.max_wasm_stack_bytes)
+            // Explicit bounds checks instead of guard pages: a pooled memory
+            // slot then never changes protection between invocations. With
+            // guard pages every fresh instance whose predecessor grew its
+            // memory paid two mprotect calls, each a TLB shootdown on every
+            // core — the largest cost of a small HTTP request (measured:
+            // docs/benchmarks.md).
+            .signals_based_traps(false)
+            .memory_reservation(self.memory_limit_bytes as u64)
+            .memory_guard_size(0)
+            .memory_reservation_for_growth(0);
         if self.pooling {
             let mut pool = wasmtime::PoolingAllocationConfig::new();
             pool.total_component_instances(self.max_instances)
@@ -70,6 +80,12 @@ impl EngineConfig {
                 // Measured on these machines: resetting a small resident
                 // table and batching decommits halves fresh-instance cost.
                 .table_keep_resident(64 << 10)
+                // Reset linear memory with memset (only the pages touched,
+                // found with PAGEMAP_SCAN where the kernel has it) instead
+                // of madvise: madvise's TLB shootdowns across cores cost
+                // more than the guest's whole HTTP request (docs/benchmarks.md).
+                .linear_memory_keep_resident(2 << 20)
+                .pagemap_scan(wasmtime::Enabled::Auto)
                 .decommit_batch_size(32);
             config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pool));
         }

@@ -3,9 +3,11 @@
 //!
 //! The guest runs in its own task owning the store, so that when it returns
 //! (or is stopped) the store is dropped and the response channel and body
-//! close. Meanwhile the caller reads the response and buffers its body up to
-//! a limit: the host then knows the exact length (it sets `content-length`
-//! itself) and a module that streams forever is cut at the deadline.
+//! close; it finishes even when the client goes away, so the in-flight
+//! count stays truthful. Meanwhile the caller reads the response and
+//! buffers its body up to a limit: the host then knows the exact length (it
+//! sets `content-length` itself) and a module that streams forever is cut at
+//! the deadline.
 
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
@@ -70,6 +72,9 @@ impl LoadedModule {
         })?;
 
         let this = self.clone();
+        // The guest runs in its own task owning the store: when the call
+        // returns (or is stopped) the store drops with it, which closes the
+        // response channel and body, so the collector below always finishes.
         let guest = tokio::spawn(async move {
             let pre = this.inner.pre.clone();
             let store = &mut invocation.store;
@@ -81,7 +86,6 @@ impl LoadedModule {
             .await;
             invocation.finish(result)
         });
-
         let deadline = started + wall_clock + grace;
         let collected = collect_response(receiver, deadline, max_body_bytes).await;
         let outcome = match guest.await {

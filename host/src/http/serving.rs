@@ -33,6 +33,9 @@ pub(crate) struct ServedModule {
 /// The served modules of this process.
 pub(crate) struct ServingTable {
     entries: Mutex<HashMap<Key, Arc<ServedModule>>>,
+    /// One refresh at a time per install: concurrent first requests must
+    /// share one loaded module (one in-flight cap), not load one each.
+    refreshing: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
     /// Outlive entries (a refresh must not close an open breaker), with the
     /// last operator reset marker seen.
     breakers: Mutex<HashMap<Key, BreakerSlot>>,
@@ -44,6 +47,7 @@ impl ServingTable {
     pub fn new(refresh: Duration, breaker: BreakerConfig) -> Self {
         ServingTable {
             entries: Mutex::new(HashMap::new()),
+            refreshing: Mutex::new(HashMap::new()),
             breakers: Mutex::new(HashMap::new()),
             refresh,
             breaker,
@@ -59,12 +63,17 @@ impl ServingTable {
         name: &str,
     ) -> Result<Option<Arc<ServedModule>>, InstallError> {
         let key = (tenant.clone(), name.to_owned());
-        let cached = lock(&self.entries).get(&key).cloned();
-        if let Some(entry) = &cached
-            && entry.checked_at.elapsed() < self.refresh
-        {
-            return Ok(Some(entry.clone()));
+        if let Some(entry) = self.fresh(&key, None) {
+            return Ok(Some(entry));
         }
+        let gate = lock(&self.refreshing).entry(key.clone()).or_default().clone();
+        let waited_from = Instant::now();
+        let _refreshing = gate.lock().await;
+        // Someone else may have refreshed while this request waited.
+        if let Some(entry) = self.fresh(&key, Some(waited_from)) {
+            return Ok(Some(entry));
+        }
+        let cached = lock(&self.entries).get(&key).cloned();
         let Some(record) = lifecycle.serving_record(tenant, name).await? else {
             lock(&self.entries).remove(&key);
             return Ok(None);
@@ -94,6 +103,14 @@ impl ServingTable {
         });
         lock(&self.entries).insert(key, entry.clone());
         Ok(Some(entry))
+    }
+
+    /// The cached entry if it is recent enough: younger than the refresh
+    /// interval, or (after waiting for another refresh) read since `since`.
+    fn fresh(&self, key: &Key, since: Option<Instant>) -> Option<Arc<ServedModule>> {
+        let entry = lock(&self.entries).get(key).cloned()?;
+        let recent = entry.checked_at.elapsed() < self.refresh || since.is_some_and(|since| entry.checked_at >= since);
+        recent.then_some(entry)
     }
 
     /// The breaker of an install, created closed on first use and reset

@@ -200,6 +200,14 @@ impl Lifecycle {
         let Some(stored) = records::find_install(self.storage.connection(), tenant, module).await? else {
             return Ok(None);
         };
+        // Already loaded (installed by this process, or loaded before): keep
+        // that one, so there is one in-flight cap and one log per install.
+        if let Some(loaded) = self.module(tenant, module)
+            && hex::encode(loaded.content_hash()) == stored.version.component_hash
+            && loaded.manifest().version.to_string() == stored.version.version
+        {
+            return Ok(Some((loaded, stored.install.version_id)));
+        }
         let manifest = stored.manifest()?;
         let grants = records::parse_permissions(module, &stored.install.granted)?;
         let engine = self.engine.clone();
