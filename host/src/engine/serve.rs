@@ -1,13 +1,12 @@
 //! Serving one HTTP request: a fresh instance's
 //! `wasi:http/incoming-handler.handle` under the `http` budget.
 //!
-//! The guest runs in its own task owning the store, so that when it returns
-//! (or is stopped) the store is dropped and the response channel and body
-//! close; it finishes even when the client goes away, so the in-flight
-//! count stays truthful. Meanwhile the caller reads the response and
-//! buffers its body up to a limit: the host then knows the exact length (it
-//! sets `content-length` itself) and a module that streams forever is cut at
-//! the deadline.
+//! The guest call owns the store, so that when it returns (or is stopped)
+//! the store is dropped and the response channel and body close. Alongside
+//! it, in the same task, the host reads the response and buffers its body up
+//! to a limit: the host then knows the exact length (it sets
+//! `content-length` itself) and a module that streams forever is cut at the
+//! deadline.
 
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
@@ -71,12 +70,13 @@ impl LoadedModule {
             message: format!("preparing the request: {e:#}"),
         })?;
 
-        let this = self.clone();
-        // The guest runs in its own task owning the store: when the call
-        // returns (or is stopped) the store drops with it, which closes the
-        // response channel and body, so the collector below always finishes.
-        let guest = tokio::spawn(async move {
-            let pre = this.inner.pre.clone();
+        let pre = inner.pre.clone();
+        // The guest future owns the store: when the call returns (or is
+        // stopped) the store drops with it, which closes the response
+        // channel and body, so the collector always finishes. Both run in
+        // this task (no hop to another worker); if the client goes away,
+        // dropping this future stops the guest and frees its in-flight slot.
+        let guest = async move {
             let store = &mut invocation.store;
             let result = within_deadline(wall_clock, grace, async {
                 let instance = pre.instantiate_async(&mut *store).await?;
@@ -85,16 +85,9 @@ impl LoadedModule {
             })
             .await;
             invocation.finish(result)
-        });
-        let deadline = started + wall_clock + grace;
-        let collected = collect_response(receiver, deadline, max_body_bytes).await;
-        let outcome = match guest.await {
-            Ok(outcome) => outcome,
-            Err(join) => Err(InvocationError::Host {
-                module: module.clone(),
-                message: format!("the invocation task failed: {join}"),
-            }),
         };
+        let deadline = started + wall_clock + grace;
+        let (outcome, collected) = tokio::join!(guest, collect_response(receiver, deadline, max_body_bytes));
         let invoked = outcome?;
         let response = collected.map_err(|problem| problem.into_error(&module, wall_clock))?;
         Ok(Invoked {
