@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use modgate_manifest::{Manifest, RouteDecl};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 use super::{InstallError, Lifecycle, records};
 use crate::engine::{LoadedModule, TenantId};
@@ -56,15 +56,7 @@ impl Lifecycle {
         selection: &RouteSelection,
         approved_by: &str,
     ) -> Result<Vec<String>, InstallError> {
-        let tx = self
-            .storage
-            .connection()
-            .begin()
-            .await
-            .map_err(StorageError::db("starting the approval transaction"))?;
-        let stored = records::find_install(&tx, tenant, module)
-            .await?
-            .ok_or_else(|| not_installed(tenant, module))?;
+        let (tx, stored) = self.begin_on_install(tenant, module, "approval").await?;
         let subjects = selected_subjects(&stored.manifest()?, selection)?;
         let already = approved_subjects(&tx, &stored.install.id, &stored.install.version_id).await?;
         let now = now_rfc3339();
@@ -99,15 +91,7 @@ impl Lifecycle {
         module: &str,
         selection: &RouteSelection,
     ) -> Result<Vec<String>, InstallError> {
-        let tx = self
-            .storage
-            .connection()
-            .begin()
-            .await
-            .map_err(StorageError::db("starting the revocation transaction"))?;
-        let stored = records::find_install(&tx, tenant, module)
-            .await?
-            .ok_or_else(|| not_installed(tenant, module))?;
+        let (tx, stored) = self.begin_on_install(tenant, module, "revocation").await?;
         let subjects = selected_subjects(&stored.manifest()?, selection)?;
         let already = approved_subjects(&tx, &stored.install.id, &stored.install.version_id).await?;
         let removed: Vec<String> = subjects.into_iter().filter(|s| already.contains(s)).collect();
@@ -129,15 +113,7 @@ impl Lifecycle {
     /// Marks the install's circuit breaker for reset; every serving process
     /// closes its breaker on its next refresh.
     pub async fn reset_breaker(&self, tenant: &TenantId, module: &str) -> Result<(), InstallError> {
-        let tx = self
-            .storage
-            .connection()
-            .begin()
-            .await
-            .map_err(StorageError::db("starting the breaker reset"))?;
-        let stored = records::find_install(&tx, tenant, module)
-            .await?
-            .ok_or_else(|| not_installed(tenant, module))?;
+        let (tx, stored) = self.begin_on_install(tenant, module, "breaker reset").await?;
         let mut update: install::ActiveModel = stored.install.into();
         update.breaker_reset_at = Set(Some(now_rfc3339()));
         update
@@ -156,13 +132,7 @@ impl Lifecycle {
         module: &str,
     ) -> Result<Option<ServingRecord>, InstallError> {
         let conn = self.storage.connection();
-        let Some(install) = install::Entity::find()
-            .filter(install::Column::Tenant.eq(tenant.as_str()))
-            .filter(install::Column::Module.eq(module))
-            .one(conn)
-            .await
-            .map_err(StorageError::db(format!("reading the install of {module} for {tenant}")))?
-        else {
+        let Some(install) = records::find_install_row(conn, tenant, module).await? else {
             return Ok(None);
         };
         let approved_routes = approved_subjects(conn, &install.id, &install.version_id).await?;
@@ -239,6 +209,28 @@ impl Lifecycle {
             }
         }
         Ok(loaded)
+    }
+}
+
+impl Lifecycle {
+    /// Starts a transaction and reads the install in it; `not-installed`
+    /// when there is none.
+    async fn begin_on_install(
+        &self,
+        tenant: &TenantId,
+        module: &str,
+        what: &str,
+    ) -> Result<(DatabaseTransaction, records::StoredInstall), InstallError> {
+        let tx = self
+            .storage
+            .connection()
+            .begin()
+            .await
+            .map_err(StorageError::db(format!("starting the {what} transaction")))?;
+        let stored = records::find_install(&tx, tenant, module)
+            .await?
+            .ok_or_else(|| not_installed(tenant, module))?;
+        Ok((tx, stored))
     }
 }
 

@@ -17,18 +17,26 @@ pub(crate) struct StoredInstall {
     pub version: module_version::Model,
 }
 
+/// The install row alone (no version, no component bytes).
+pub(crate) async fn find_install_row(
+    conn: &impl ConnectionTrait,
+    tenant: &TenantId,
+    module: &str,
+) -> Result<Option<install::Model>, StorageError> {
+    install::Entity::find()
+        .filter(install::Column::Tenant.eq(tenant.as_str()))
+        .filter(install::Column::Module.eq(module))
+        .one(conn)
+        .await
+        .map_err(StorageError::db(format!("reading the install of {module} for {tenant}")))
+}
+
 pub(crate) async fn find_install(
     conn: &impl ConnectionTrait,
     tenant: &TenantId,
     module: &str,
 ) -> Result<Option<StoredInstall>, StorageError> {
-    let Some(install) = install::Entity::find()
-        .filter(install::Column::Tenant.eq(tenant.as_str()))
-        .filter(install::Column::Module.eq(module))
-        .one(conn)
-        .await
-        .map_err(StorageError::db(format!("reading the install of {module} for {tenant}")))?
-    else {
+    let Some(install) = find_install_row(conn, tenant, module).await? else {
         return Ok(None);
     };
     let version = module_version::Entity::find_by_id(install.version_id.clone())
