@@ -29,6 +29,11 @@ fn failures_open_the_breaker_and_the_operator_resets_it() {
         assert_eq!(status_of(&h, "/modules/http-probe/status/404").await.0, 404);
         assert_eq!(status_of(&h, "/modules/http-probe/status/500").await.0, 500);
         assert_eq!(status_of(&h, "/modules/http-probe/trap").await, (502, "handler-error".to_owned()));
+        let log = h.lifecycle.module(&acme(), "http-probe").unwrap().log().lines();
+        assert!(
+            log.iter().any(|l| l.message.starts_with("http GET /trap failed (trap)")),
+            "the operator can read why in the module log"
+        );
         assert_eq!(status_of(&h, "/modules/http-probe/status/503").await.0, 503);
         // Open: refused without running the module, whatever the route.
         assert_eq!(status_of(&h, "/modules/http-probe/echo").await, (503, "breaker-open".to_owned()));

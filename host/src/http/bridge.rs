@@ -22,6 +22,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header};
 use http_body_util::{BodyExt, Limited};
 
+use crate::engine::module_log::LogLevel;
 use crate::engine::{InvocationError, TenantId};
 use crate::http::config::HttpConfig;
 use crate::http::error::BridgeError;
@@ -260,6 +261,7 @@ impl ModuleBridge {
         parts.uri = target
             .parse()
             .map_err(|_| BridgeError::bad_request("the request target is not a valid URI"))?;
+        let method = parts.method.clone();
         let module_request = Request::from_parts(parts, body);
 
         let outcome = served
@@ -291,6 +293,9 @@ impl ModuleBridge {
             Err(error) => {
                 permit.failed();
                 tracing::warn!(%tenant, module = name, kind = error.kind(), "request failed: {error}");
+                // The client sees a code only; the operator reads why here.
+                let line = format!("http {method} {pattern} failed ({}): {error}", error.kind());
+                served.module.log().append(tenant.as_str(), LogLevel::Warn, &line);
                 Err(failure_response(name, &error))
             }
         }
