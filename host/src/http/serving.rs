@@ -74,14 +74,16 @@ impl ServingTable {
             return Ok(Some(entry));
         }
         let cached = lock(&self.entries).get(&key).cloned();
-        let Some(record) = lifecycle.serving_record(tenant, name).await? else {
-            lock(&self.entries).remove(&key);
-            return Ok(None);
+        let record = match lifecycle.serving_record(tenant, name).await? {
+            Some(record) if record.enabled => record,
+            // Not served: forget the key entirely, so that requests naming
+            // modules that do not exist cannot grow these maps.
+            _ => {
+                lock(&self.entries).remove(&key);
+                lock(&self.refreshing).remove(&key);
+                return Ok(None);
+            }
         };
-        if !record.enabled {
-            lock(&self.entries).remove(&key);
-            return Ok(None);
-        }
         let module = match &cached {
             Some(entry) if entry.version_id == record.version_id => entry.module.clone(),
             _ => match lifecycle.load_installed(tenant, name).await? {
