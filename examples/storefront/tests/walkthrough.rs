@@ -37,6 +37,11 @@ async fn serve(storefront: Storefront) -> (String, tokio::task::JoinHandle<()>) 
     (format!("http://{address}"), server)
 }
 
+/// Sends `request` with the customer's token and reads the JSON answer.
+async fn json(request: reqwest::RequestBuilder, token: &str) -> serde_json::Value {
+    request.bearer_auth(token).send().await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_readme_walkthrough_works_and_survives_a_restart() {
     let data = tempfile::tempdir().unwrap();
@@ -50,37 +55,13 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
     );
     let (base, server) = serve(storefront).await;
 
-    let added: serde_json::Value = client
-        .post(format!("{base}/modules/wishlist/items/espresso-cup"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let added: serde_json::Value = json(client.post(format!("{base}/modules/wishlist/items/espresso-cup")), &token).await;
     assert_eq!(added, serde_json::json!({ "product_id": "espresso-cup", "saved": true }));
 
-    let listed: serde_json::Value = client
-        .get(format!("{base}/modules/wishlist/items?sort=newest"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: serde_json::Value = json(client.get(format!("{base}/modules/wishlist/items?sort=newest")), &token).await;
     assert_eq!(listed["items"][0]["product_id"], "espresso-cup");
 
-    let slot: serde_json::Value = client
-        .get(format!("{base}/slots/product-card.actions?product=espresso-cup"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let slot: serde_json::Value = json(client.get(format!("{base}/slots/product-card.actions?product=espresso-cup")), &token).await;
     assert_eq!(slot["modules"][0]["widgets"][0]["type"], "toggle-button");
     assert_eq!(slot["modules"][0]["widgets"][0]["active"], true);
 
@@ -115,15 +96,7 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
     let (storefront, token) = start(data.path()).await;
     assert!(storefront.module_report.iter().all(|line| line.ends_with("already installed")), "{:?}", storefront.module_report);
     let (base, server) = serve(storefront).await;
-    let listed: serde_json::Value = client
-        .get(format!("{base}/modules/wishlist/items"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: serde_json::Value = json(client.get(format!("{base}/modules/wishlist/items")), &token).await;
     assert_eq!(listed["items"][0]["product_id"], "espresso-cup");
     server.abort();
 }

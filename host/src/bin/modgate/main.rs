@@ -115,37 +115,9 @@ enum Command {
     ///
     /// Review the module's code first: an approved route runs it for every
     /// request. A new version starts with no approvals.
-    Approve {
-        /// The module's name.
-        module: String,
-        /// The tenant.
-        #[arg(long)]
-        tenant: String,
-        /// A route as declared, e.g. "GET /items/{product_id}" (repeatable).
-        #[arg(long = "route", value_name = "METHOD PATH", required_unless_present = "all")]
-        routes: Vec<String>,
-        /// Every declared route.
-        #[arg(long, conflicts_with = "routes")]
-        all: bool,
-        #[command(flatten)]
-        database: Database,
-    },
+    Approve(RouteChoice),
     /// Withdraw route approvals (the routes answer 404 again).
-    Revoke {
-        /// The module's name.
-        module: String,
-        /// The tenant.
-        #[arg(long)]
-        tenant: String,
-        /// A route as declared (repeatable).
-        #[arg(long = "route", value_name = "METHOD PATH", required_unless_present = "all")]
-        routes: Vec<String>,
-        /// Every declared route.
-        #[arg(long, conflicts_with = "routes")]
-        all: bool,
-        #[command(flatten)]
-        database: Database,
-    },
+    Revoke(RouteChoice),
     /// Close a module's circuit breaker in every serving process (they read
     /// the reset on their next refresh, within about a second).
     BreakerReset {
@@ -157,6 +129,30 @@ enum Command {
         #[command(flatten)]
         database: Database,
     },
+}
+
+/// Which routes of which install `approve` or `revoke` is about.
+#[derive(Debug, Args)]
+struct RouteChoice {
+    /// The module's name.
+    module: String,
+    /// The tenant.
+    #[arg(long)]
+    tenant: String,
+    /// A route as declared, e.g. "GET /items/{product_id}" (repeatable).
+    #[arg(long = "route", value_name = "METHOD PATH", required_unless_present = "all")]
+    routes: Vec<String>,
+    /// Every declared route.
+    #[arg(long, conflicts_with = "routes")]
+    all: bool,
+    #[command(flatten)]
+    database: Database,
+}
+
+impl RouteChoice {
+    fn selection(&self) -> RouteSelection {
+        if self.all { RouteSelection::All } else { RouteSelection::Only(self.routes.clone()) }
+    }
 }
 
 fn main() -> ExitCode {
@@ -259,32 +255,20 @@ fn main() -> ExitCode {
                 Ok(if status.has_drift() { ExitCode::from(1) } else { ExitCode::SUCCESS })
             })
         }
-        Command::Approve {
-            module,
-            tenant,
-            routes,
-            all,
-            database,
-        } => {
-            let Some(tenant) = parse_tenant(&tenant) else { return ExitCode::from(2) };
-            host::run(&database, async move |lifecycle| {
-                let approved = lifecycle
-                    .approve_routes(&tenant, &module, &selection(routes, all), "operator (cli)")
-                    .await?;
+        Command::Approve(choice) => {
+            let Some(tenant) = parse_tenant(&choice.tenant) else { return ExitCode::from(2) };
+            let (module, selection) = (choice.module.clone(), choice.selection());
+            host::run(&choice.database, async move |lifecycle| {
+                let approved = lifecycle.approve_routes(&tenant, &module, &selection, "operator (cli)").await?;
                 print::routes_changed("approve", &module, tenant.as_str(), &approved);
                 Ok(ExitCode::SUCCESS)
             })
         }
-        Command::Revoke {
-            module,
-            tenant,
-            routes,
-            all,
-            database,
-        } => {
-            let Some(tenant) = parse_tenant(&tenant) else { return ExitCode::from(2) };
-            host::run(&database, async move |lifecycle| {
-                let revoked = lifecycle.revoke_routes(&tenant, &module, &selection(routes, all)).await?;
+        Command::Revoke(choice) => {
+            let Some(tenant) = parse_tenant(&choice.tenant) else { return ExitCode::from(2) };
+            let (module, selection) = (choice.module.clone(), choice.selection());
+            host::run(&choice.database, async move |lifecycle| {
+                let revoked = lifecycle.revoke_routes(&tenant, &module, &selection).await?;
                 print::routes_changed("revoke", &module, tenant.as_str(), &revoked);
                 Ok(ExitCode::SUCCESS)
             })
@@ -298,10 +282,6 @@ fn main() -> ExitCode {
             })
         }
     }
-}
-
-fn selection(routes: Vec<String>, all: bool) -> RouteSelection {
-    if all { RouteSelection::All } else { RouteSelection::Only(routes) }
 }
 
 fn parse_tenant(text: &str) -> Option<TenantId> {
