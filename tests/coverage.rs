@@ -23,6 +23,7 @@ mod uses {
     pub use crate::conformance::write_own_tables::conformance_write_own_tables::on_sqlite as conformance_write_own_tables;
     pub use crate::storage::hostile_sql::corpus_is_forbidden::on_sqlite as sql_probe;
     pub use crate::storage::transactional::a_failed_install_changes_nothing_at_any_step::on_sqlite as failing_activate;
+    pub use crate::limits::host_state::header_maps_kept_alive_end_the_invocation_at_the_memory_limit as resource_hog;
 }
 
 macro_rules! assert_component_is_tested {

@@ -6,5 +6,6 @@ pub mod conformance;
 mod contracts;
 mod coverage;
 pub mod http;
+pub mod limits;
 mod refusals;
 pub mod storage;

@@ -9,13 +9,9 @@ use modgate_host::manifest::Permission;
 use modgate_host::verify::{ImportClass, Problem, ProblemCode};
 use modgate_tests::{acme, default_engine, engine, manifest};
 
-/// The `minimal` test component (a working `lifecycle` export) with
-/// `imports` (WAT) appended: imports may come last in a component, so the
-/// existing index spaces are untouched.
+/// The `minimal` test component with `imports` (WAT) appended.
 fn component_with_imports(imports: &str) -> Vec<u8> {
-    let minimal = wasmprinter::print_bytes(modgate_artifacts::read(MINIMAL)).expect("minimal prints as WAT");
-    let body = minimal.trim_end().strip_suffix(')').expect("a component ends with `)`");
-    wat::parse_str(format!("{body}\n{imports}\n)")).expect("test WAT is valid")
+    modgate_tests::minimal_with(imports)
 }
 
 fn refused(permissions: &[&str], component: &[u8]) -> Vec<Problem> {

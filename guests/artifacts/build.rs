@@ -24,6 +24,7 @@ fn main() {
 
     let mut code = String::new();
     let mut tested = Vec::new();
+    let mut all = Vec::new();
     for (package, component) in packages.iter().zip(&built) {
         let constant = package.name.to_uppercase().replace('-', "_");
         let _ = writeln!(
@@ -40,10 +41,16 @@ fn main() {
             package.name,
             package.dir.display().to_string(),
         );
+        all.push(format!("    ({:?}, {constant}),\n", package.name));
         if package.dir.starts_with(guests.join("test-components")) {
             tested.push(package.name.replace('-', "_"));
         }
     }
+    let _ = writeln!(
+        code,
+        "/// Every component built (reference modules and test components): `(package name, path)`.\npub const ALL: &[(&str, &str)] = &[\n{}];",
+        all.concat()
+    );
     let _ = writeln!(
         code,
         "/// Invokes `$m!(name)` for every test component. A test crate uses it to\n/// fail the build when a test component has no test named after it.\n#[macro_export]\nmacro_rules! for_each_test_component {{\n    ($m:ident) => {{\n{}    }};\n}}",

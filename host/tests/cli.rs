@@ -165,3 +165,48 @@ fn routes_are_approved_revoked_and_shown_and_the_breaker_reset() {
     assert_eq!(code, Some(1));
     assert!(stderr.contains("[not-installed]"), "{stderr}");
 }
+
+/// A module folder with `manifest` and the component at `component`.
+fn module_folder(manifest: &str, component: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(component, dir.path().join("module.wasm")).unwrap();
+    std::fs::write(dir.path().join("module.toml"), format!("component = \"module.wasm\"\n{manifest}")).unwrap();
+    dir
+}
+
+#[test]
+fn a_huge_activate_error_is_printed_cut_to_its_bound() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = module_folder(
+        "name = \"resource-hog\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\n\
+         [settings]\ntype = \"object\"\n[settings.properties.error-bytes]\ntype = \"integer\"\n",
+        modgate_artifacts::RESOURCE_HOG,
+    );
+    let folder = dir.path().to_str().unwrap();
+    let (code, stdout, stderr) =
+        run(&["install", folder, "--tenant", "acme", "--settings", r#"{"error-bytes": 900000}"#], data.path());
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("refused [activation-failed]"), "{stderr}");
+    assert!(stderr.contains("900000 bytes in all"), "{stderr}");
+    assert!(stderr.len() < 8 * 1024, "the CLI printed {} bytes", stderr.len());
+}
+
+#[test]
+fn an_oversize_component_is_refused_without_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("module.toml"),
+        "name = \"huge\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\ncomponent = \"huge.wasm\"\n",
+    )
+    .unwrap();
+    // 64 GiB of nothing: reading it would take the machine's memory.
+    std::fs::File::create(dir.path().join("huge.wasm")).unwrap().set_len(64 << 30).unwrap();
+    let out = modgate().arg("verify").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("[component-too-large]"), "{stdout}");
+    let data = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(&["install", dir.path().to_str().unwrap(), "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("refused [component-too-large]"), "{stderr}");
+}

@@ -57,6 +57,15 @@ pub fn load(engine: &Engine, manifest: Manifest, path: &str) -> Result<LoadedMod
     engine.load(manifest, &modgate_artifacts::read(path), grants)
 }
 
+/// The `minimal` test component (a working `lifecycle` export) with `wat`
+/// appended inside it: imports, core modules and instances may come last in
+/// a component, so the existing index spaces are untouched.
+pub fn minimal_with(wat: &str) -> Vec<u8> {
+    let minimal = wasmprinter::print_bytes(modgate_artifacts::read(modgate_artifacts::MINIMAL)).expect("minimal prints as WAT");
+    let body = minimal.trim_end().strip_suffix(')').expect("a component ends with `)`");
+    wat::parse_str(format!("{body}\n{wat}\n)")).expect("test WAT is valid")
+}
+
 /// Tenant `acme` of the sample data.
 pub fn acme() -> TenantId {
     TenantId::new("acme").expect("slug")

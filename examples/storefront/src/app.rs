@@ -266,7 +266,10 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// modules in `dirs`.
 pub fn read_modules(dirs: &[PathBuf]) -> anyhow::Result<Vec<ModuleSource>> {
     dirs.iter()
-        .map(|dir| ModuleSource::from_dir(dir).with_context(|| format!("building the module in {}", dir.display())))
+        .map(|dir| {
+            ModuleSource::from_dir(dir, EngineConfig::default().max_component_bytes)
+                .with_context(|| format!("building the module in {}", dir.display()))
+        })
         .collect()
 }
 

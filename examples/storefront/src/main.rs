@@ -1,4 +1,4 @@
-//! `cargo run --release -p storefront`: builds the reference modules, opens
+//! `target/release/storefront` (the README quick start builds it): builds the reference modules, opens
 //! (or creates) the demo database, installs and approves the modules on
 //! first start, and serves the storefront on 127.0.0.1.
 

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::engine::budget::Budgets;
+use crate::engine::memory::ComponentCaps;
 use crate::engine::module_log::LogLimits;
 
 /// How the engine runs modules.
@@ -12,20 +13,47 @@ pub struct EngineConfig {
     pub budgets: Budgets,
     /// Meter wasm instructions with fuel. Default `true`.
     pub fuel: bool,
-    /// Linear memory per instance. Default 64 MiB.
+    /// Memory one invocation may hold: the sum of every linear memory and
+    /// table of the component and the host-side state it causes (see
+    /// `docs/limits.md`). Default 64 MiB.
     pub memory_limit_bytes: usize,
-    /// Table elements per instance. Default 100 000.
+    /// Elements per table. Default 100 000.
     pub table_elements_limit: usize,
+    /// Core instances, memories and tables one component may contain;
+    /// checked at install and by wasmtime at every instantiation, and the
+    /// pool is sized from them. Defaults 32, 4, 16: a Rust guest has 1–3
+    /// core instances, one memory and one or two tables; Python and
+    /// JavaScript guests link a dozen core modules sharing one memory.
+    pub component_caps: ComponentCaps,
+    /// Live resource handles one invocation may hold (host objects in the
+    /// store's table, and the component's own handles). Default 1024.
+    pub max_handles: usize,
+    /// Bytes a guest may hand the host in one call (strings and lists it
+    /// passes). Default 1 MiB, as much as one query may return.
+    pub max_host_call_bytes: usize,
+    /// Largest `wasi:http` fields object (headers) a guest may build, in
+    /// wasmtime's in-memory measure. Default 64 KiB.
+    pub max_fields_bytes: usize,
+    /// Largest single write to an HTTP body stream. Default 64 KiB.
+    pub http_body_chunk_bytes: usize,
     /// Native stack wasm may use before a stack-overflow trap. Default 512 KiB.
     pub max_wasm_stack_bytes: usize,
     /// Epoch tick: deadline granularity and how often busy guests yield. Default 10 ms.
     pub epoch_tick: Duration,
     /// Use wasmtime's pooling allocator. Default `true`.
     pub pooling: bool,
-    /// Instances that may exist at once across all modules (pool size). Default 1000.
+    /// Invocations that may run at once across all modules: the pool's
+    /// component instance slots (memories, tables and core instances are
+    /// sized from it and `component_caps`). Past it an invocation is `busy`,
+    /// never counted against a module. Default 1000.
     pub max_instances: u32,
-    /// In-flight invocations per module before `busy`. Default 64.
+    /// In-flight invocations of one module across all its tenants before
+    /// `busy`: a module's share of the pool. Default 64.
     pub max_in_flight_per_module: usize,
+    /// In-flight invocations of one module for one tenant before `busy`: a
+    /// tenant's share of a module, so one tenant's traffic alone can never
+    /// make the module busy for another. Default 16.
+    pub max_in_flight_per_install: usize,
     /// Largest component accepted at install. Default 32 MiB.
     pub max_component_bytes: usize,
     /// Module log limits.
@@ -39,11 +67,21 @@ impl Default for EngineConfig {
             fuel: true,
             memory_limit_bytes: 64 << 20,
             table_elements_limit: 100_000,
+            component_caps: ComponentCaps {
+                core_instances: 32,
+                memories: 4,
+                tables: 16,
+            },
+            max_handles: 1024,
+            max_host_call_bytes: 1 << 20,
+            max_fields_bytes: 64 << 10,
+            http_body_chunk_bytes: 64 << 10,
             max_wasm_stack_bytes: 512 << 10,
             epoch_tick: Duration::from_millis(10),
             pooling: true,
             max_instances: 1000,
             max_in_flight_per_module: 64,
+            max_in_flight_per_install: 16,
             max_component_bytes: 32 << 20,
             log: LogLimits::default(),
         }
@@ -51,6 +89,35 @@ impl Default for EngineConfig {
 }
 
 impl EngineConfig {
+    /// Refuses settings under which one module could take what others need,
+    /// or under which an invocation could not start at all.
+    pub fn check(&self) -> Result<(), String> {
+        let pool = self.max_instances as usize;
+        if self.max_in_flight_per_module == 0 || self.max_in_flight_per_install == 0 {
+            return Err("max_in_flight_per_module and max_in_flight_per_install must be at least 1".to_owned());
+        }
+        if self.pooling && self.max_in_flight_per_module >= pool {
+            return Err(format!(
+                "max_in_flight_per_module ({}) must be below max_instances ({pool}): one module must never be able to take the whole pool",
+                self.max_in_flight_per_module
+            ));
+        }
+        if self.memory_limit_bytes < 1 << 20 {
+            return Err(format!(
+                "memory_limit_bytes ({}) must be at least 1 MiB: an invocation's captured output alone takes 32 KiB",
+                self.memory_limit_bytes
+            ));
+        }
+        let caps = self.component_caps;
+        if caps.core_instances == 0 || caps.memories == 0 || caps.tables == 0 {
+            return Err("component_caps must allow at least one core instance, memory and table".to_owned());
+        }
+        if self.max_handles == 0 || self.max_host_call_bytes == 0 || self.http_body_chunk_bytes == 0 {
+            return Err("max_handles, max_host_call_bytes and http_body_chunk_bytes must be positive".to_owned());
+        }
+        Ok(())
+    }
+
     /// The wasmtime configuration these settings imply.
     pub(crate) fn wasmtime_config(&self) -> wasmtime::Config {
         let mut config = wasmtime::Config::new();
@@ -70,12 +137,24 @@ impl EngineConfig {
             .memory_guard_size(0)
             .memory_reservation_for_growth(0);
         if self.pooling {
+            // Every invocation holds one component instance slot and at
+            // most the caps' worth of the rest: sizing the rest from the caps
+            // means only component slots can run out, and those are admitted
+            // (and shared out per module) before an invocation starts.
+            let caps = self.component_caps;
+            let slots = self.max_instances;
             let mut pool = wasmtime::PoolingAllocationConfig::new();
-            pool.total_component_instances(self.max_instances)
-                .total_core_instances(self.max_instances * 2)
-                .total_memories(self.max_instances)
-                .total_tables(self.max_instances)
-                .total_stacks(self.max_instances)
+            pool.total_component_instances(slots)
+                .total_core_instances(slots.saturating_mul(caps.core_instances))
+                .total_memories(slots.saturating_mul(caps.memories))
+                .total_tables(slots.saturating_mul(caps.tables))
+                .total_stacks(slots)
+                .max_core_instances_per_component(caps.core_instances)
+                .max_memories_per_component(caps.memories)
+                .max_tables_per_component(caps.tables)
+                .max_memories_per_module(caps.memories)
+                .max_tables_per_module(caps.tables)
+                .table_elements(self.table_elements_limit)
                 .max_memory_size(self.memory_limit_bytes)
                 // Measured on these machines: resetting a small resident
                 // table and batching decommits halves fresh-instance cost.

@@ -4,6 +4,7 @@
 //! [`ErrorCode`]; none of them affects the host or other invocations.
 
 use crate::bindings::WitErrorCode;
+use crate::engine::memory::MemoryUse;
 
 /// The stable error codes of the contract (`modgate:host/types.error-code`).
 pub type ErrorCode = WitErrorCode;
@@ -47,15 +48,29 @@ pub enum InvocationError {
         /// The deadline in milliseconds.
         millis: u128,
     },
-    /// The guest asked for more memory than its limit.
-    #[error("module {module}: memory limit of {limit} bytes exceeded (asked for {asked} bytes)")]
+    /// The invocation asked for more memory than its limit: linear
+    /// memories, tables and the host-side state it caused, together.
+    #[error("module {module}: memory limit of {limit} bytes exceeded ({by} asked for {asked} bytes in total)")]
     OutOfMemory {
         /// The module.
         module: String,
         /// The limit in bytes.
         limit: usize,
-        /// The size the guest tried to grow to.
+        /// The total the invocation would have held.
         asked: usize,
+        /// What asked for it.
+        by: MemoryUse,
+    },
+    /// The guest hit one of the host's per-invocation resource limits
+    /// (handles, bytes per host call, random bytes, instance counts).
+    #[error("module {module}: resource limit {limit} reached: {detail}")]
+    ResourceLimit {
+        /// The module.
+        module: String,
+        /// Which limit (see [`GuestLimit`]).
+        limit: GuestLimit,
+        /// What happened, for the operator.
+        detail: String,
     },
     /// The guest overflowed its stack.
     #[error("module {module}: stack overflow")]
@@ -71,13 +86,16 @@ pub enum InvocationError {
         /// What wasmtime reported, with the guest backtrace when known.
         trap: String,
     },
-    /// Too many invocations of this module are already running.
-    #[error("module {module}: busy ({limit} invocations already in flight)")]
+    /// The invocation could not start: a share of the host's capacity is
+    /// full. Never the module's fault, never counted against it.
+    #[error("module {module}: busy ({limit} invocations already in flight for the {share})")]
     Busy {
         /// The module.
         module: String,
-        /// The in-flight cap.
+        /// The cap of the share that is full.
         limit: usize,
+        /// Which share is full.
+        share: BusyShare,
     },
     /// The guest's export returned a typed error.
     #[error("module {module}: {}: {message}", error_code_name(*code))]
@@ -114,7 +132,9 @@ impl InvocationError {
         match self {
             InvocationError::FuelExhausted { .. } => ErrorCode::BudgetExhausted,
             InvocationError::DeadlineExceeded { .. } => ErrorCode::Timeout,
-            InvocationError::OutOfMemory { .. } => ErrorCode::BudgetExhausted,
+            InvocationError::OutOfMemory { .. } | InvocationError::ResourceLimit { .. } => {
+                ErrorCode::BudgetExhausted
+            }
             InvocationError::StackOverflow { .. } | InvocationError::Trap { .. } => {
                 ErrorCode::HandlerError
             }
@@ -131,6 +151,7 @@ impl InvocationError {
             InvocationError::FuelExhausted { .. } => "fuel-exhausted",
             InvocationError::DeadlineExceeded { .. } => "deadline-exceeded",
             InvocationError::OutOfMemory { .. } => "out-of-memory",
+            InvocationError::ResourceLimit { .. } => "resource-limit",
             InvocationError::StackOverflow { .. } => "stack-overflow",
             InvocationError::Trap { .. } => "trap",
             InvocationError::Busy { .. } => "busy",
@@ -138,6 +159,67 @@ impl InvocationError {
             InvocationError::Protocol { .. } => "protocol",
             InvocationError::Host { .. } => "host-error",
         }
+    }
+}
+
+impl InvocationError {
+    /// Whether the failure is the module's own doing (what circuit breakers
+    /// count). `busy` is the host's capacity, never the module's fault.
+    pub fn is_module_fault(&self) -> bool {
+        !matches!(self, InvocationError::Busy { .. })
+    }
+}
+
+/// Which share of the host's capacity was full (see `engine::admission`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BusyShare {
+    /// The module's share for one tenant.
+    Install,
+    /// The module's share across its tenants.
+    Module,
+    /// The host's instance pool.
+    Host,
+}
+
+impl std::fmt::Display for BusyShare {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            BusyShare::Install => "module and tenant",
+            BusyShare::Module => "module",
+            BusyShare::Host => "host",
+        })
+    }
+}
+
+/// The per-invocation resource limits a guest can run into, besides fuel,
+/// memory and the deadline (documented in `docs/limits.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuestLimit {
+    /// Live resource handles (`max_handles`).
+    Handles,
+    /// Bytes handed to the host in one call (`max_host_call_bytes`).
+    HostCallBytes,
+    /// Bytes of one `wasi:random` request.
+    RandomBytes,
+    /// Core instances, memories or tables of the component.
+    ComponentCounts,
+}
+
+impl GuestLimit {
+    /// Stable name, as in logs and `docs/limits.md`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GuestLimit::Handles => "handles",
+            GuestLimit::HostCallBytes => "host-call-bytes",
+            GuestLimit::RandomBytes => "random-bytes",
+            GuestLimit::ComponentCounts => "component-counts",
+        }
+    }
+}
+
+impl std::fmt::Display for GuestLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -5,14 +5,16 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::OwnedSemaphorePermit;
-use wasmtime::{Store, Trap, UpdateDeadline};
+use wasmtime::component::ResourceTableError;
+use wasmtime::{PoolConcurrencyLimitError, Store, Trap, UpdateDeadline};
 
+use crate::engine::admission::Admitted;
 use crate::engine::budget::{Budget, InvocationContext};
-use crate::engine::error::{DeadlineReached, InvocationError};
-use crate::engine::limits::MemoryLimiter;
+use crate::engine::error::{BusyShare, DeadlineReached, GuestLimit, InvocationError};
+use crate::engine::guest_text::bounded_message;
+use crate::engine::memory::{InvocationMemory, MemoryLimitReached, MemoryLimiter};
 use crate::engine::module::ModuleInner;
-use crate::engine::state::{InvocationSetup, InvocationState};
+use crate::engine::state::{CAPTURED_OUTPUT_BYTES, HostStateLimits, InvocationSetup, InvocationState};
 use crate::engine::tenant::TenantId;
 use crate::storage::DataSession;
 
@@ -37,7 +39,8 @@ pub(crate) struct Invocation {
     context: InvocationContext,
     started: Instant,
     fuel: bool,
-    _permit: OwnedSemaphorePermit,
+    memory: Arc<InvocationMemory>,
+    _admitted: Admitted,
 }
 
 impl Invocation {
@@ -49,16 +52,19 @@ impl Invocation {
         session: Option<DataSession>,
     ) -> Result<Self, InvocationError> {
         let started = Instant::now();
-        let permit = module
-            .in_flight
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| InvocationError::Busy {
-                module: module.name.to_string(),
-                limit: module.shared.config.max_in_flight_per_module,
-            })?;
+        let admitted = module.shared.admission.admit(&module.name, &module.shares, tenant)?;
         let config = &module.shared.config;
         let budget = config.budgets.for_context(context);
+        let memory = InvocationMemory::new(config.memory_limit_bytes);
+        // Captured stdout and stderr are held on the host for the guest.
+        memory
+            .charge_host("captured output", 2 * CAPTURED_OUTPUT_BYTES)
+            .map_err(|reached| InvocationError::OutOfMemory {
+                module: module.name.to_string(),
+                limit: reached.limit,
+                asked: reached.total_asked,
+                by: reached.by,
+            })?;
         let state = InvocationState::new(InvocationSetup {
             module: module.name.clone(),
             tenant: tenant.clone(),
@@ -68,10 +74,13 @@ impl Invocation {
             services: module.shared.services.clone(),
             tables: module.tables.clone(),
             session,
-            limiter: MemoryLimiter::new(config.memory_limit_bytes, config.table_elements_limit),
+            limiter: MemoryLimiter::new(memory.clone(), config.table_elements_limit, config.component_caps),
+            host_limits: HostStateLimits::from_config(config),
         });
         let mut store = Store::new(&module.shared.wasmtime, state);
         store.limiter(|s| &mut s.limiter);
+        store.set_hostcall_fuel(config.max_host_call_bytes);
+        store.set_max_component_handles(config.max_handles);
         if config.fuel {
             store.set_fuel(budget.fuel).map_err(|e| host_error(&module.name, e))?;
         }
@@ -93,8 +102,14 @@ impl Invocation {
             context,
             started,
             fuel: config.fuel,
-            _permit: permit,
+            memory,
+            _admitted: admitted,
         })
+    }
+
+    /// The invocation's memory budget (shared with the response collector).
+    pub fn memory(&self) -> &Arc<InvocationMemory> {
+        &self.memory
     }
 
     /// Turns the raw result of the call into a typed outcome, and moves
@@ -129,6 +144,14 @@ impl Invocation {
                 millis: self.budget.wall_clock.as_millis(),
             };
         }
+        if let Some(reached) = cause::<MemoryLimitReached>(&error) {
+            return InvocationError::OutOfMemory {
+                module,
+                limit: reached.limit,
+                asked: reached.total_asked,
+                by: reached.by,
+            };
+        }
         match error.downcast_ref::<Trap>() {
             Some(Trap::OutOfFuel) => InvocationError::FuelExhausted {
                 module,
@@ -136,24 +159,88 @@ impl Invocation {
                 fuel: self.budget.fuel,
             },
             Some(Trap::StackOverflow) => InvocationError::StackOverflow { module },
-            Some(_) => match self.store.data().limiter.refused_growth_to() {
-                // The guest's allocator aborts when memory cannot grow.
-                Some(asked) => InvocationError::OutOfMemory {
+            // The guest's allocator aborts when memory cannot grow.
+            Some(_) => match self.memory.refusal() {
+                Some(refusal) => InvocationError::OutOfMemory {
                     module,
-                    limit: self.store.data().limiter.max_memory_bytes(),
-                    asked,
+                    limit: self.memory.limit(),
+                    asked: refusal.total_asked,
+                    by: refusal.by,
                 },
                 None => InvocationError::Trap {
                     module,
-                    trap: format!("{error:?}"),
+                    trap: bounded_message(&format!("{error:?}")),
                 },
             },
-            None => InvocationError::Host {
-                module,
-                message: format!("{error:#}"),
+            None => match self.memory.refusal() {
+                // A memory or table whose initial size is over the budget
+                // fails instantiation rather than trapping.
+                Some(refusal) => InvocationError::OutOfMemory {
+                    module,
+                    limit: self.memory.limit(),
+                    asked: refusal.total_asked,
+                    by: refusal.by,
+                },
+                None => classify_host_side(module, &error),
             },
         }
     }
+}
+
+/// Errors raised outside wasm code: limits wasmtime or the WASI
+/// implementations enforce for the guest, the pool, a handle the guest got
+/// wrong — each the guest's doing (or `busy`), never a host failure.
+/// Wasmtime keeps some of these types private; their texts are pinned by the
+/// hostile-component tests, which fail if a wasmtime upgrade changes them.
+fn classify_host_side(module: String, error: &wasmtime::Error) -> InvocationError {
+    if let Some(pool) = cause::<PoolConcurrencyLimitError>(error) {
+        tracing::warn!(module, "the instance pool is exhausted: {pool}");
+        return InvocationError::Busy {
+            module,
+            limit: 0,
+            share: BusyShare::Host,
+        };
+    }
+    let limit = |limit: GuestLimit| InvocationError::ResourceLimit {
+        module: module.clone(),
+        limit,
+        detail: bounded_message(&format!("{error:#}")),
+    };
+    if let Some(table) = cause::<ResourceTableError>(error) {
+        return match table {
+            ResourceTableError::Full => limit(GuestLimit::Handles),
+            // A handle that does not exist or has the wrong type: the guest
+            // passed garbage.
+            other => InvocationError::Trap {
+                module: module.clone(),
+                trap: format!("invalid resource handle: {other}"),
+            },
+        };
+    }
+    let text = format!("{error:#}");
+    if text.contains("store handle limit exceeded") {
+        return limit(GuestLimit::Handles);
+    }
+    if text.contains("fuel allocated for hostcalls has been exhausted") {
+        return limit(GuestLimit::HostCallBytes);
+    }
+    if text.contains("resource limit exceeded") && text.contains("count too high") {
+        return limit(GuestLimit::ComponentCounts);
+    }
+    if text.contains("requested len") && text.contains("exceeds limit") {
+        return limit(GuestLimit::RandomBytes);
+    }
+    InvocationError::Host {
+        module,
+        message: bounded_message(&text),
+    }
+}
+
+/// The first error of type `E` in `error`'s chain.
+fn cause<E: std::error::Error + Send + Sync + 'static>(error: &wasmtime::Error) -> Option<&E> {
+    error
+        .downcast_ref::<E>()
+        .or_else(|| error.chain().find_map(|cause| cause.downcast_ref::<E>()))
 }
 
 /// Bounds host-side waits too: epochs stop running wasm, this stops a call

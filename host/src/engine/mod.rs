@@ -12,13 +12,16 @@
 //!    export call, then everything is dropped. No state survives between
 //!    invocations, tenants or customers.
 
+mod admission;
 mod budget;
+mod check;
 mod config;
 mod epoch;
 mod error;
+pub mod guest_text;
 mod invocation;
-mod limits;
 mod linker_cache;
+mod memory;
 mod module;
 pub mod module_log;
 mod serve;
@@ -30,14 +33,14 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use modgate_manifest::{Manifest, Permission};
-use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
 
 pub use budget::{Budget, Budgets, InvocationContext, OpsCounter};
+pub use check::CheckedComponent;
 pub use config::EngineConfig;
-pub use error::{ErrorCode, InvocationError, error_code_name};
+pub use error::{BusyShare, ErrorCode, GuestLimit, InvocationError, error_code_name};
 pub use invocation::Invoked;
-pub use limits::MemoryLimiter;
+pub use memory::{ComponentCaps, InvocationMemory, MemoryLimitReached, MemoryLimiter, MemoryUse};
 pub use module::LoadedModule;
 pub use serve::{ModuleRequest, ModuleResponse};
 pub use state::InvocationState;
@@ -45,7 +48,8 @@ pub use tenant::{InvalidTenantId, TenantId};
 
 use crate::capabilities::CapabilityRegistry;
 use crate::services::HostServices;
-use crate::verify::{ComponentReport, check_component};
+use crate::verify::ComponentReport;
+use admission::Admission;
 use epoch::EpochTicker;
 use linker_cache::LinkerCache;
 
@@ -68,16 +72,9 @@ pub enum LoadError {
         /// The permission.
         permission: Permission,
     },
-    /// Compilation failed (the component passed validation, so this is rare).
-    #[error("module {module}: compiling the component failed: {message}")]
-    Compile {
-        /// The module.
-        module: String,
-        /// Wasmtime's explanation.
-        message: String,
-    },
-    /// Pre-instantiation failed although the check passed: a host bug.
-    #[error("module {module}: linking failed although the component check passed (host bug): {message}")]
+    /// The host could not build the linker for the grants: a host bug (a
+    /// capability failed to add its interfaces), never the component's doing.
+    #[error("module {module}: the host could not build its linker (host bug): {message}")]
     Link {
         /// The module.
         module: String,
@@ -102,6 +99,8 @@ pub struct Engine {
     shared: Arc<Shared>,
     linkers: LinkerCache,
     components: Mutex<HashMap<[u8; 32], Component>>,
+    /// The exports the host calls, as its WIT defines them (built on first use).
+    reference: std::sync::OnceLock<Result<wasmtime::component::types::Component, String>>,
     _ticker: EpochTicker,
 }
 
@@ -111,6 +110,7 @@ pub(crate) struct Shared {
     pub config: EngineConfig,
     pub registry: CapabilityRegistry,
     pub services: Arc<HostServices>,
+    pub admission: Admission,
 }
 
 impl Engine {
@@ -120,18 +120,25 @@ impl Engine {
         registry: CapabilityRegistry,
         services: HostServices,
     ) -> Result<Self, EngineError> {
+        config.check().map_err(EngineError::Config)?;
         let wasmtime = wasmtime::Engine::new(&config.wasmtime_config())
             .map_err(|e| EngineError::Config(format!("{e:#}")))?;
         let ticker = EpochTicker::start(wasmtime.clone(), config.epoch_tick)?;
         Ok(Engine {
             shared: Arc::new(Shared {
                 wasmtime,
-                config,
                 registry,
                 services: Arc::new(services),
+                admission: Admission::new(
+                    config.max_instances as usize,
+                    config.max_in_flight_per_module,
+                    config.max_in_flight_per_install,
+                ),
+                config,
             }),
             linkers: LinkerCache::default(),
             components: Mutex::new(HashMap::new()),
+            reference: std::sync::OnceLock::new(),
             _ticker: ticker,
         })
     }
@@ -158,29 +165,14 @@ impl Engine {
         if let Some(&permission) = grants.iter().find(|p| !manifest.permissions.contains(p)) {
             return Err(LoadError::GrantNotRequested { module, permission });
         }
-        let report = check_component(
-            &manifest,
-            component,
-            &grants,
-            &self.shared.registry,
-            self.shared.config.max_component_bytes,
-        );
-        if report.is_refused() {
-            return Err(LoadError::Refused {
+        let checked = self.check(&manifest, component, &grants)?;
+        match checked.linked {
+            Some(linked) => Ok(LoadedModule::new(self.shared.clone(), manifest, grants, linked)),
+            None => Err(LoadError::Refused {
                 module,
-                report: Box::new(report),
-            });
+                report: Box::new(checked.report),
+            }),
         }
-        let hash: [u8; 32] = Sha256::digest(component).into();
-        let compiled = self.compile(&module, hash, component)?;
-        let linker = self
-            .linkers
-            .get_or_build(&grants, &self.shared.registry, &self.shared.wasmtime)
-            .map_err(|e| LoadError::Link {
-                module: module.clone(),
-                message: format!("{e:#}"),
-            })?;
-        LoadedModule::new(self.shared.clone(), manifest, grants, hash, &compiled, &linker)
     }
 
     /// The cache key of a component's compiled artifact: its content hash
@@ -192,21 +184,6 @@ impl Engine {
         let mut fingerprint = std::collections::hash_map::DefaultHasher::new();
         self.shared.wasmtime.precompile_compatibility_hash().hash(&mut fingerprint);
         format!("{}-{:016x}", hex::encode(content_hash), fingerprint.finish())
-    }
-
-    /// Compiles once per distinct component (content hash).
-    fn compile(&self, module: &str, hash: [u8; 32], bytes: &[u8]) -> Result<Component, LoadError> {
-        let mut cache = self.components.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(found) = cache.get(&hash) {
-            return Ok(found.clone());
-        }
-        let compiled =
-            Component::new(&self.shared.wasmtime, bytes).map_err(|e| LoadError::Compile {
-                module: module.to_owned(),
-                message: format!("{e:#}"),
-            })?;
-        cache.insert(hash, compiled.clone());
-        Ok(compiled)
     }
 }
 

@@ -5,19 +5,21 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use modgate_manifest::{Manifest, Permission, TableDecl};
-use tokio::sync::Semaphore;
-use wasmtime::component::{Component, InstancePre, Linker};
+use wasmtime::component::InstancePre;
 
 use crate::bindings::exports::modgate::host::lifecycle::GuestIndices as LifecycleIndices;
 use crate::bindings::exports::modgate::host::slot_provider::GuestIndices as SlotIndices;
 use wasmtime_wasi_http::p2::bindings::exports::wasi::http::incoming_handler::GuestIndices as IncomingIndices;
+use crate::engine::admission::ModuleShares;
 use crate::engine::budget::InvocationContext;
+use crate::engine::check::Linked;
 use crate::engine::error::InvocationError;
+use crate::engine::guest_text::bounded_message;
 use crate::engine::invocation::{Invocation, Invoked, within_deadline};
 use crate::engine::module_log::ModuleLog;
 use crate::engine::state::InvocationState;
 use crate::engine::tenant::TenantId;
-use crate::engine::{LoadError, Shared};
+use crate::engine::Shared;
 use crate::storage::DataSession;
 
 /// A module ready to be invoked. Cheap to clone.
@@ -38,49 +40,34 @@ pub(crate) struct ModuleInner {
     pub incoming: Option<IncomingIndices>,
     /// Present when the component exports `slot-provider`.
     pub slots: Option<SlotIndices>,
-    pub in_flight: Arc<Semaphore>,
+    /// This module's shares of the host's capacity (see `engine::admission`).
+    pub shares: ModuleShares,
     pub log: Arc<ModuleLog>,
     pub shared: Arc<Shared>,
 }
 
 impl LoadedModule {
-    pub(crate) fn new(
-        shared: Arc<Shared>,
-        manifest: Manifest,
-        grants: BTreeSet<Permission>,
-        content_hash: [u8; 32],
-        component: &Component,
-        linker: &Linker<InvocationState>,
-    ) -> Result<Self, LoadError> {
+    pub(crate) fn new(shared: Arc<Shared>, manifest: Manifest, grants: BTreeSet<Permission>, linked: Linked) -> Self {
         let name: Arc<str> = Arc::from(manifest.name.as_str());
-        let link_error = |e: wasmtime::Error| LoadError::Link {
-            module: name.to_string(),
-            message: format!("{e:#}"),
-        };
-        let pre = linker.instantiate_pre(component).map_err(link_error)?;
-        let lifecycle = LifecycleIndices::new(&pre).map_err(link_error)?;
-        // The component check already refused a module whose declared
-        // routes or slots lack the export; an absent export is simply unused.
-        let incoming = IncomingIndices::new(&pre).ok();
-        let slots = SlotIndices::new(&pre).ok();
+        let exports = linked.exports;
         let log = Arc::new(ModuleLog::new(shared.config.log));
-        let in_flight = Arc::new(Semaphore::new(shared.config.max_in_flight_per_module));
-        Ok(LoadedModule {
+        let shares = shared.admission.shares_for(&name);
+        LoadedModule {
             inner: Arc::new(ModuleInner {
                 name,
                 tables: manifest.tables.clone().into(),
                 manifest,
                 grants,
-                content_hash,
-                pre,
-                lifecycle,
-                incoming,
-                slots,
-                in_flight,
+                content_hash: linked.hash,
+                pre: linked.pre,
+                lifecycle: exports.lifecycle,
+                incoming: exports.incoming,
+                slots: exports.slots,
+                shares,
                 log,
                 shared,
             }),
-        })
+        }
     }
 
     /// The module's name.
@@ -147,7 +134,7 @@ impl LoadedModule {
             Err(e) => Err(InvocationError::Guest {
                 module: self.name().to_owned(),
                 code: e.code,
-                message: e.message,
+                message: bounded_message(&e.message),
             }),
         }
     }

@@ -2,15 +2,19 @@
 //! captured stdout/stderr of WASI guests.
 //!
 //! Bounded three ways: each line is truncated to a maximum size, each
-//! invocation may write a maximum number of lines, and each module has a
-//! token-bucket rate. Only the newest lines are retained. Dropped lines are
-//! counted, never silently lost.
+//! invocation may write a maximum number of lines, and each tenant of the
+//! module has a token-bucket rate. Only the newest lines are retained, per
+//! tenant. Rates and retention are per tenant so that one tenant's traffic
+//! can never crowd another tenant's lines out of the module's log. Dropped
+//! lines are counted, never silently lost.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::num::NonZeroU32;
 use std::sync::Mutex;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+
+use crate::engine::guest_text::bounded;
 
 /// Limits of module logs. Every knob has a default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,11 +23,11 @@ pub struct LogLimits {
     pub max_line_bytes: usize,
     /// Lines one invocation may write; more are dropped. Default 100.
     pub max_lines_per_invocation: u32,
-    /// Sustained lines per second per module. Default 50.
+    /// Sustained lines per second per module and tenant. Default 50.
     pub lines_per_second: u32,
     /// Burst above the sustained rate. Default 200.
     pub burst: u32,
-    /// Lines kept per module (oldest evicted first). Default 1000.
+    /// Lines kept per module and tenant (oldest evicted first). Default 1000.
     pub retained_lines: usize,
 }
 
@@ -72,25 +76,28 @@ pub struct LogLine {
 /// The shared log of one module.
 pub struct ModuleLog {
     limits: LogLimits,
-    rate: DefaultDirectRateLimiter,
-    state: Mutex<Retained>,
+    state: Mutex<Tenants>,
 }
 
 #[derive(Default)]
-struct Retained {
-    lines: VecDeque<LogLine>,
+struct Tenants {
+    by_tenant: HashMap<String, TenantLog>,
+    /// Orders lines across tenants.
+    next_sequence: u64,
+}
+
+struct TenantLog {
+    rate: DefaultDirectRateLimiter,
+    lines: VecDeque<(u64, LogLine)>,
     dropped: u64,
 }
 
 impl ModuleLog {
     /// An empty log with the given limits.
     pub fn new(limits: LogLimits) -> Self {
-        let per_second = NonZeroU32::new(limits.lines_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
-        let burst = NonZeroU32::new(limits.burst.max(1)).unwrap_or(NonZeroU32::MIN);
         ModuleLog {
             limits,
-            rate: RateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)),
-            state: Mutex::new(Retained::default()),
+            state: Mutex::new(Tenants::default()),
         }
     }
 
@@ -99,42 +106,86 @@ impl ModuleLog {
         self.limits
     }
 
-    /// Appends a line unless the module's rate is exceeded; truncates long
+    /// Appends a line unless the tenant's rate is exceeded; truncates long
     /// lines. Returns whether it was kept.
     pub fn append(&self, tenant: &str, level: LogLevel, message: &str) -> bool {
-        if self.rate.check().is_err() {
-            self.count_dropped(1);
+        let mut state = self.lock();
+        let sequence = state.next_sequence;
+        let log = state.tenant(tenant, &self.limits);
+        if log.rate.check().is_err() {
+            log.dropped = log.dropped.saturating_add(1);
             return false;
         }
-        let message = truncate(message, self.limits.max_line_bytes);
+        let message = bounded(message, self.limits.max_line_bytes);
         tracing::debug!(target: "modgate::module_log", tenant, ?level, %message);
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if state.lines.len() >= self.limits.retained_lines.max(1) {
-            state.lines.pop_front();
+        if log.lines.len() >= self.limits.retained_lines.max(1) {
+            log.lines.pop_front();
         }
-        state.lines.push_back(LogLine {
-            tenant: tenant.to_owned(),
-            level,
-            message,
-        });
+        log.lines.push_back((
+            sequence,
+            LogLine {
+                tenant: tenant.to_owned(),
+                level,
+                message,
+            },
+        ));
+        state.next_sequence += 1;
         true
     }
 
-    /// Records lines dropped before reaching the log (e.g. per-invocation cap).
-    pub fn count_dropped(&self, lines: u64) {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.dropped = state.dropped.saturating_add(lines);
+    /// Records lines of `tenant` dropped before reaching the log (e.g. the
+    /// per-invocation cap).
+    pub fn count_dropped(&self, tenant: &str, lines: u64) {
+        let mut state = self.lock();
+        let log = state.tenant(tenant, &self.limits);
+        log.dropped = log.dropped.saturating_add(lines);
     }
 
-    /// The retained lines, oldest first.
+    /// The retained lines of every tenant, oldest first.
     pub fn lines(&self) -> Vec<LogLine> {
-        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.lines.iter().cloned().collect()
+        let state = self.lock();
+        let mut lines: Vec<&(u64, LogLine)> = state.by_tenant.values().flat_map(|log| log.lines.iter()).collect();
+        lines.sort_by_key(|(sequence, _)| *sequence);
+        lines.into_iter().map(|(_, line)| line.clone()).collect()
     }
 
-    /// How many lines were dropped (rate, per-invocation cap) so far.
+    /// The retained lines of one tenant, oldest first.
+    pub fn lines_of(&self, tenant: &str) -> Vec<LogLine> {
+        let state = self.lock();
+        state
+            .by_tenant
+            .get(tenant)
+            .map(|log| log.lines.iter().map(|(_, line)| line.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// How many lines were dropped (rate, per-invocation cap) so far, all
+    /// tenants together.
     pub fn dropped(&self) -> u64 {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).dropped
+        self.lock().by_tenant.values().map(|log| log.dropped).sum()
+    }
+
+    /// How many lines of one tenant were dropped.
+    pub fn dropped_of(&self, tenant: &str) -> u64 {
+        self.lock().by_tenant.get(tenant).map_or(0, |log| log.dropped)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Tenants> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Tenants {
+    fn tenant(&mut self, tenant: &str, limits: &LogLimits) -> &mut TenantLog {
+        self.by_tenant.entry(tenant.to_owned()).or_insert_with(|| {
+            let per_second = NonZeroU32::new(limits.lines_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+            let burst = NonZeroU32::new(limits.burst.max(1)).unwrap_or(NonZeroU32::MIN);
+            TenantLog {
+                rate: RateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)),
+                lines: VecDeque::new(),
+                dropped: 0,
+            }
+        })
     }
 }
 
@@ -142,19 +193,6 @@ impl std::fmt::Debug for ModuleLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ModuleLog").field("limits", &self.limits).finish()
     }
-}
-
-/// Cuts `text` to at most `max` bytes on a character boundary, marking the cut.
-fn truncate(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_owned();
-    }
-    const MARK: &str = "…[truncated]";
-    let mut end = max.saturating_sub(MARK.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}{MARK}", &text[..end])
 }
 
 #[cfg(test)]
@@ -196,5 +234,26 @@ mod tests {
         }
         let kept: Vec<_> = log.lines().into_iter().map(|l| l.message).collect();
         assert_eq!(kept, ["3", "4"]);
+    }
+
+    #[test]
+    fn one_tenants_flood_leaves_another_tenants_lines_and_rate_alone() {
+        let log = ModuleLog::new(LogLimits {
+            lines_per_second: 1,
+            burst: 3,
+            retained_lines: 2,
+            ..LogLimits::default()
+        });
+        log.append("b", LogLevel::Info, "b-before");
+        for i in 0..50 {
+            log.append("a", LogLevel::Info, &i.to_string());
+        }
+        assert!(log.append("b", LogLevel::Info, "b-after"), "tenant b's rate is its own");
+        let b: Vec<_> = log.lines_of("b").into_iter().map(|l| l.message).collect();
+        assert_eq!(b, ["b-before", "b-after"]);
+        assert_eq!(log.dropped_of("b"), 0);
+        assert_eq!(log.dropped_of("a"), 47);
+        let all: Vec<_> = log.lines().into_iter().map(|l| l.message).collect();
+        assert_eq!(all, ["b-before", "1", "2", "b-after"]);
     }
 }

@@ -18,6 +18,8 @@ use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
 use crate::engine::budget::InvocationContext;
 use crate::engine::error::InvocationError;
+use crate::engine::guest_text::bounded_message;
+use crate::engine::memory::{InvocationMemory, MemoryLimitReached};
 use crate::engine::invocation::{Invocation, Invoked, within_deadline};
 use crate::engine::module::LoadedModule;
 use crate::engine::tenant::TenantId;
@@ -59,6 +61,11 @@ impl LoadedModule {
         let grace = inner.shared.config.epoch_tick * 2;
         let (sender, receiver) = tokio::sync::oneshot::channel::<GuestResponse>();
         let (parts, body) = request.into_parts();
+        let memory = invocation.memory().clone();
+        // The request body is held on the host side for the guest.
+        if let Err(reached) = memory.charge_host("request body", body.len()) {
+            return Err(out_of_memory(&module, reached));
+        }
         let body = Full::new(body).map_err(|never: Infallible| -> wasmtime_wasi_http::Error { match never {} });
         let prepared = {
             let mut view = invocation.store.data_mut().http_view();
@@ -87,7 +94,7 @@ impl LoadedModule {
             invocation.finish(result)
         };
         let deadline = started + wall_clock + grace;
-        let (outcome, collected) = tokio::join!(guest, collect_response(receiver, deadline, max_body_bytes));
+        let (outcome, collected) = tokio::join!(guest, collect_response(receiver, deadline, max_body_bytes, &memory));
         let invoked = outcome?;
         let response = collected.map_err(|problem| problem.into_error(&module, wall_clock))?;
         Ok(Invoked {
@@ -106,6 +113,16 @@ enum ResponseProblem {
     BodyFailed(String),
     TooLarge(usize),
     Deadline,
+    OverMemory(MemoryLimitReached),
+}
+
+fn out_of_memory(module: &str, reached: MemoryLimitReached) -> InvocationError {
+    InvocationError::OutOfMemory {
+        module: module.to_owned(),
+        limit: reached.limit,
+        asked: reached.total_asked,
+        by: reached.by,
+    }
 }
 
 impl ResponseProblem {
@@ -119,9 +136,12 @@ impl ResponseProblem {
                     millis: wall_clock.as_millis(),
                 };
             }
+            ResponseProblem::OverMemory(reached) => return out_of_memory(&module, reached),
             ResponseProblem::NeverSet => "the handler returned without setting a response".to_owned(),
-            ResponseProblem::Refused(code) => format!("the handler answered with an error: {code:?}"),
-            ResponseProblem::BodyFailed(error) => format!("the response body failed: {error}"),
+            ResponseProblem::Refused(code) => {
+                bounded_message(&format!("the handler answered with an error: {code:?}"))
+            }
+            ResponseProblem::BodyFailed(error) => bounded_message(&format!("the response body failed: {error}")),
             ResponseProblem::TooLarge(limit) => {
                 format!("the response body is larger than the limit of {limit} bytes")
             }
@@ -130,12 +150,14 @@ impl ResponseProblem {
     }
 }
 
-/// Waits for the response and reads its body, within the deadline and the
-/// size limit.
+/// Waits for the response and reads its body, within the deadline, the
+/// size limit and the invocation's memory (the buffered body is host memory
+/// the guest caused).
 async fn collect_response(
     receiver: tokio::sync::oneshot::Receiver<GuestResponse>,
     deadline: Instant,
     max_body_bytes: usize,
+    memory: &InvocationMemory,
 ) -> Result<ModuleResponse, ResponseProblem> {
     let read = async {
         let response = match receiver.await {
@@ -151,6 +173,9 @@ async fn collect_response(
                 if bytes.len() + data.len() > max_body_bytes {
                     return Err(ResponseProblem::TooLarge(max_body_bytes));
                 }
+                memory
+                    .charge_host("response body", data.len())
+                    .map_err(ResponseProblem::OverMemory)?;
                 bytes.extend_from_slice(&data);
             }
         }

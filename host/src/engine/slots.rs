@@ -5,6 +5,7 @@
 use crate::bindings::exports::modgate::host::slot_provider::{SlotRequest, Widget};
 use crate::engine::budget::InvocationContext;
 use crate::engine::error::InvocationError;
+use crate::engine::guest_text::bounded_message;
 use crate::engine::invocation::{Invocation, Invoked, within_deadline};
 use crate::engine::module::LoadedModule;
 use crate::engine::tenant::TenantId;
@@ -48,7 +49,7 @@ impl LoadedModule {
             Err(e) => Err(InvocationError::Guest {
                 module: inner.name.to_string(),
                 code: e.code,
-                message: e.message,
+                message: bounded_message(&e.message),
             }),
         }
     }

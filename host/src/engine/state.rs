@@ -13,8 +13,10 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks};
 
 use crate::bindings::{WitError, WitErrorCode};
+use crate::capabilities::http_types::accounted::AccountedHttpView;
 use crate::engine::budget::{InvocationContext, OpsCounter};
-use crate::engine::limits::MemoryLimiter;
+use crate::engine::config::EngineConfig;
+use crate::engine::memory::{MemoryLimitReached, MemoryLimiter};
 use crate::engine::module_log::{LogLevel, ModuleLog};
 use crate::engine::tenant::TenantId;
 use crate::services::HostServices;
@@ -23,7 +25,27 @@ use crate::storage::module_sql::TableCaller;
 use modgate_manifest::TableDecl;
 
 /// Captured stdout/stderr per invocation, in bytes; more is refused to the guest.
-const CAPTURED_OUTPUT_BYTES: usize = 16 * 1024;
+pub(crate) const CAPTURED_OUTPUT_BYTES: usize = 16 * 1024;
+
+/// What bounds the host-side objects of one invocation (from [`EngineConfig`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HostStateLimits {
+    pub max_handles: usize,
+    pub max_fields_bytes: usize,
+    pub http_body_chunk_bytes: usize,
+    pub max_random_bytes: u64,
+}
+
+impl HostStateLimits {
+    pub fn from_config(config: &EngineConfig) -> Self {
+        HostStateLimits {
+            max_handles: config.max_handles,
+            max_fields_bytes: config.max_fields_bytes,
+            http_body_chunk_bytes: config.http_body_chunk_bytes,
+            max_random_bytes: config.max_host_call_bytes as u64,
+        }
+    }
+}
 
 /// Store data of one invocation.
 pub struct InvocationState {
@@ -42,13 +64,26 @@ pub struct InvocationState {
     wasi: Option<InertWasi>,
     http: WasiHttpCtx,
     http_hooks: NoOutbound,
+    max_random_bytes: u64,
 }
 
 /// `wasi:http` hooks for the inert `types` interface: sending a request is
 /// the `http:outbound` capability, never reachable through these.
-struct NoOutbound;
+struct NoOutbound {
+    body_chunk_bytes: usize,
+}
 
 impl WasiHttpHooks for NoOutbound {
+    // One buffered chunk per body, of a bounded size: what a body can hold
+    // on the host side is known (and charged) when the body is created.
+    fn p2_outgoing_body_buffer_chunks(&mut self) -> usize {
+        1
+    }
+
+    fn p2_outgoing_body_chunk_size(&mut self) -> usize {
+        self.body_chunk_bytes
+    }
+
     fn send_request(
         &mut self,
         _request: http::Request<wasmtime_wasi_http::WasiBody>,
@@ -85,10 +120,16 @@ pub(crate) struct InvocationSetup {
     pub tables: Arc<[TableDecl]>,
     pub session: Option<DataSession>,
     pub limiter: MemoryLimiter,
+    pub host_limits: HostStateLimits,
 }
 
 impl InvocationState {
     pub(crate) fn new(setup: InvocationSetup) -> Self {
+        let limits = setup.host_limits;
+        let mut table = ResourceTable::new();
+        table.set_max_capacity(limits.max_handles);
+        let mut http = WasiHttpCtx::new();
+        http.set_field_size_limit(limits.max_fields_bytes);
         InvocationState {
             module: setup.module,
             tenant: setup.tenant,
@@ -100,11 +141,21 @@ impl InvocationState {
             tables: setup.tables,
             session: setup.session,
             limiter: setup.limiter,
-            table: ResourceTable::new(),
+            table,
             wasi: None,
-            http: WasiHttpCtx::new(),
-            http_hooks: NoOutbound,
+            http,
+            http_hooks: NoOutbound {
+                body_chunk_bytes: limits.http_body_chunk_bytes,
+            },
+            max_random_bytes: limits.max_random_bytes,
         }
+    }
+
+    /// Charges host-side state the guest causes (`what`, `bytes`) to the
+    /// invocation's memory budget; a refusal ends the invocation as
+    /// out-of-memory when returned as a host function's error.
+    pub fn charge_host(&self, what: &'static str, bytes: usize) -> Result<(), MemoryLimitReached> {
+        self.limiter.memory().charge_host(what, bytes)
     }
 
     /// Takes one capability operation from the budget, or answers
@@ -173,7 +224,7 @@ impl InvocationState {
     pub fn write_log(&mut self, level: LogLevel, message: &str) {
         let cap = self.log.limits().max_lines_per_invocation;
         if self.log_lines_written >= cap {
-            self.log.count_dropped(1);
+            self.log.count_dropped(self.tenant.as_str(), 1);
             return;
         }
         self.log_lines_written += 1;
@@ -204,6 +255,23 @@ impl InvocationState {
     }
 }
 
+impl InvocationState {
+    /// The `wasi:http/types` view the guest calls through: the same objects,
+    /// each charged to the invocation's memory as it is created.
+    pub(crate) fn accounted_http_view(&mut self) -> AccountedHttpView<'_> {
+        let body_buffer_bytes = self.http_hooks.body_chunk_bytes.saturating_mul(2);
+        AccountedHttpView {
+            inner: WasiHttpCtxView {
+                ctx: &mut self.http,
+                table: &mut self.table,
+                hooks: &mut self.http_hooks,
+            },
+            memory: self.limiter.memory(),
+            body_buffer_bytes,
+        }
+    }
+}
+
 impl WasiView for InvocationState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         let wasi = self.wasi.get_or_insert_with(|| {
@@ -217,6 +285,7 @@ impl WasiView for InvocationState {
                 .allow_tcp(false)
                 .allow_udp(false)
                 .allow_ip_name_lookup(false)
+                .max_random_size(self.max_random_bytes)
                 .build();
             InertWasi {
                 ctx,

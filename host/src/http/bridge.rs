@@ -285,8 +285,8 @@ impl ModuleBridge {
                 }
                 Ok(Response::from_parts(parts, Body::from(body)))
             }
-            // The module is not failing, only popular: no breaker report.
-            Err(InvocationError::Busy { .. }) => {
+            // Host capacity, not the module failing: no breaker report.
+            Err(error) if !error.is_module_fault() => {
                 drop(permit);
                 Err(BridgeError::busy(name))
             }
@@ -310,6 +310,7 @@ fn failure_response(module: &str, error: &InvocationError) -> BridgeError {
         InvocationError::FuelExhausted { .. } | InvocationError::OutOfMemory { .. } => {
             (StatusCode::SERVICE_UNAVAILABLE, "budget-exhausted")
         }
+        InvocationError::ResourceLimit { .. } => (StatusCode::SERVICE_UNAVAILABLE, "resource-limit"),
         InvocationError::Protocol { .. } => (StatusCode::BAD_GATEWAY, "protocol"),
         InvocationError::Host { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         _ => (StatusCode::BAD_GATEWAY, "handler-error"),

@@ -83,13 +83,12 @@ impl InstallError {
     pub fn code(&self) -> &'static str {
         match self {
             InstallError::InvalidManifest(_) => "invalid-manifest",
-            InstallError::Source(_) => "component-not-found",
+            InstallError::Source(problem) => problem.code.as_str(),
             InstallError::GrantNotRequested(_) => "grant-not-requested",
             InstallError::AcknowledgementRequired(_) => "acknowledgement-required",
             InstallError::InvalidSettings(_) => "invalid-settings",
             InstallError::Load(e) => match **e {
                 LoadError::Refused { .. } | LoadError::GrantNotRequested { .. } => "component-refused",
-                LoadError::Compile { .. } => "compile-failed",
                 LoadError::Link { .. } => "link-failed",
             },
             InstallError::DestructiveChange(_) => "destructive-change",

@@ -6,7 +6,7 @@ use modgate_manifest::verify_manifest_file;
 
 use super::InstallError;
 use crate::CORE_VERSION;
-use crate::verify::{Problem, ProblemCode, locate_component};
+use crate::verify::{Problem, ProblemCode, locate_component, read_component_file};
 
 /// A module's manifest text and component bytes.
 #[derive(Clone, PartialEq, Eq)]
@@ -19,22 +19,16 @@ pub struct ModuleSource {
 
 impl ModuleSource {
     /// Reads a module folder; a Rust guest crate without a built component
-    /// is built first (see [`crate::verify::locate_component`]).
-    pub fn from_dir(dir: &Path) -> Result<Self, InstallError> {
+    /// is built first (see [`crate::verify::locate_component`]). A component
+    /// over `max_component_bytes` is refused without being read.
+    pub fn from_dir(dir: &Path, max_component_bytes: usize) -> Result<Self, InstallError> {
         let path = dir.join("module.toml");
         let verified = verify_manifest_file(&path, &CORE_VERSION).map_err(InstallError::InvalidManifest)?;
         let manifest_text = std::fs::read_to_string(&path).map_err(|e| {
             InstallError::Source(Problem::new(ProblemCode::ComponentNotFound, "module.toml", e.to_string(), "check the file"))
         })?;
         let located = locate_component(dir, &verified.manifest).map_err(InstallError::Source)?;
-        let component = std::fs::read(&located.path).map_err(|e| {
-            InstallError::Source(Problem::new(
-                ProblemCode::ComponentNotFound,
-                located.path.display().to_string(),
-                e.to_string(),
-                "check the file",
-            ))
-        })?;
+        let component = read_component_file(&located.path, max_component_bytes).map_err(InstallError::Source)?;
         Ok(ModuleSource { manifest_text, component })
     }
 }

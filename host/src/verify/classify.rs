@@ -73,6 +73,15 @@ impl ImportPolicy<'_> {
                 format!("build against {}@{CORE_VERSION}", parsed.package),
             ));
         };
+        // Wasmtime links a pre-release only to exactly that pre-release.
+        if !version.pre.is_empty() && version != &CORE_VERSION {
+            return Err(Problem::new(
+                ProblemCode::UnsupportedVersion,
+                name,
+                format!("built against the pre-release contract {version}; this host implements {CORE_VERSION}"),
+                format!("rebuild the module against the released {}@{CORE_VERSION}", parsed.package),
+            ));
+        }
         if version.major != CORE_VERSION.major || version > &CORE_VERSION {
             return Err(Problem::new(
                 ProblemCode::UnsupportedVersion,
@@ -116,6 +125,14 @@ impl ImportPolicy<'_> {
                 name,
                 "only WASI 0.2.x interfaces are linked",
                 "build with a WASI 0.2 toolchain (any 0.2.x patch version links)",
+            ));
+        }
+        if parsed.version.as_ref().is_some_and(|v| !v.pre.is_empty()) {
+            return Err(Problem::new(
+                ProblemCode::UnsupportedVersion,
+                name,
+                "pre-release WASI versions are not linked (only released 0.2.x versions are)",
+                "build with a released WASI 0.2 toolchain",
             ));
         }
         match wasi_access(parsed.interface) {

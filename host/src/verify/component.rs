@@ -12,6 +12,7 @@ use crate::capabilities::CapabilityRegistry;
 use crate::contract::{Access, InterfaceName, ManifestSection, modgate_interface, wasi_access, WasiAccess};
 use crate::verify::classify::{ImportClass, ImportPolicy};
 use crate::verify::decode::decode_surface;
+use crate::verify::file::too_large;
 use crate::verify::problem::{Problem, ProblemCode};
 
 /// One import and how it is linked (or why it is not).
@@ -40,6 +41,8 @@ pub struct ComponentReport {
     pub warnings: Vec<String>,
     /// Declared permissions that nothing in the component uses.
     pub unused_permissions: Vec<Permission>,
+    /// What one instantiation creates (filled in by the engine's check).
+    pub counts: crate::verify::ComponentCounts,
 }
 
 impl ComponentReport {
@@ -72,12 +75,9 @@ pub fn check_component(
         ..ComponentReport::default()
     };
     if component.len() > max_component_bytes {
-        report.problems.push(Problem::new(
-            ProblemCode::ComponentTooLarge,
-            "component",
-            format!("{} bytes; this host accepts at most {max_component_bytes}", component.len()),
-            "shrink the component (release build, strip debug info) or raise the host's max_component_bytes",
-        ));
+        report
+            .problems
+            .push(too_large("component".to_owned(), component.len() as u64, max_component_bytes));
         return report;
     }
     let surface = match decode_surface(component) {

@@ -1,19 +1,25 @@
 //! Install-time verification: the manifest (by `modgate-manifest`) and the
 //! component (imports, exports, size), with one readable report.
 //!
-//! Refusals never rely on wasmtime's linker errors: every import is
+//! Refusals never show wasmtime's linker errors: every import is
 //! classified here first, and a refused one names the permission to add or
-//! the import to remove.
+//! the import to remove. What passes is then compiled and linked with the
+//! host's real linker ([`crate::engine::Engine::check`]), so a component
+//! `verify` accepts always installs.
 
 mod classify;
 mod component;
+mod contents;
 mod decode;
+mod file;
 mod locate;
 mod problem;
 mod report;
 
 pub use classify::ImportClass;
 pub use component::{ComponentReport, ImportEntry, check_component};
+pub use contents::{ComponentCounts, count_contents};
+pub use file::read_component_file;
 pub use decode::{ComponentSurface, decode_surface};
 pub use locate::{LocatedComponent, locate_component};
 pub use problem::{Problem, ProblemCode};

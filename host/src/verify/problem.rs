@@ -25,6 +25,16 @@ pub enum ProblemCode {
     InvalidManifest,
     /// The component file could not be found or built.
     ComponentNotFound,
+    /// An import's functions or types differ from what the host links.
+    IncompatibleImport,
+    /// An export the host calls has functions or types the host does not expect.
+    IncompatibleExport,
+    /// One instantiation creates more core instances than the host allows.
+    TooManyInstances,
+    /// One instantiation creates more linear memories than the host allows.
+    TooManyMemories,
+    /// One instantiation creates more tables than the host allows.
+    TooManyTables,
 }
 
 impl ProblemCode {
@@ -42,6 +52,11 @@ impl ProblemCode {
             ProblemCode::ExportNeedsPermission => "export-needs-permission",
             ProblemCode::InvalidManifest => "invalid-manifest",
             ProblemCode::ComponentNotFound => "component-not-found",
+            ProblemCode::IncompatibleImport => "incompatible-import",
+            ProblemCode::IncompatibleExport => "incompatible-export",
+            ProblemCode::TooManyInstances => "too-many-instances",
+            ProblemCode::TooManyMemories => "too-many-memories",
+            ProblemCode::TooManyTables => "too-many-tables",
         }
     }
 }
@@ -66,7 +81,8 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub(crate) fn new(
+    /// A problem with its code, subject, message and fix.
+    pub fn new(
         code: ProblemCode,
         subject: impl Into<String>,
         message: impl Into<String>,

@@ -1,14 +1,14 @@
 //! `modgate verify`: the whole check of a module folder and its report.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use modgate_manifest::{Manifest, Risk, verify_manifest_file};
 
 use crate::CORE_VERSION;
-use crate::capabilities::CapabilityRegistry;
-use crate::verify::component::{ComponentReport, check_component};
+use crate::engine::Engine;
+use crate::verify::component::ComponentReport;
+use crate::verify::file::read_component_file;
 use crate::verify::locate::locate_component;
 use crate::verify::problem::{Problem, ProblemCode};
 
@@ -50,12 +50,10 @@ impl VerifyReport {
 }
 
 /// Verifies the module in `dir` as if every permission it asks for were
-/// granted: manifest rules, then the component's imports and exports.
-pub fn verify_module_dir(
-    dir: &Path,
-    registry: &CapabilityRegistry,
-    max_component_bytes: usize,
-) -> VerifyReport {
+/// granted: manifest rules, then everything an install on `engine` checks
+/// ([`Engine::check`]: imports, exports, counts, compiling and linking), so
+/// the verdict is the install's.
+pub fn verify_module_dir(dir: &Path, engine: &Engine) -> VerifyReport {
     let mut report = VerifyReport {
         dir: dir.to_path_buf(),
         manifest: None,
@@ -81,24 +79,20 @@ pub fn verify_module_dir(
     report.manifest_warnings = verified.warnings.iter().map(|w| w.to_string()).collect();
     let manifest = verified.manifest;
     match locate_component(dir, &manifest) {
-        Ok(located) => match std::fs::read(&located.path) {
-            Ok(bytes) => {
-                let grants: BTreeSet<_> = manifest.permissions.clone();
-                report.component = Some(check_component(
-                    &manifest,
-                    &bytes,
-                    &grants,
-                    registry,
-                    max_component_bytes,
-                ));
-                report.component_path = Some(located.path);
-            }
-            Err(e) => report.problems.push(Problem::new(
-                ProblemCode::ComponentNotFound,
-                located.path.display().to_string(),
-                format!("cannot read it: {e}"),
-                "check the file's permissions",
-            )),
+        Ok(located) => match read_component_file(&located.path, engine.config().max_component_bytes) {
+            Ok(bytes) => match engine.check(&manifest, &bytes, &manifest.permissions) {
+                Ok(checked) => {
+                    report.component = Some(checked.report);
+                    report.component_path = Some(located.path);
+                }
+                Err(host_bug) => report.problems.push(Problem::new(
+                    ProblemCode::CapabilityUnavailable,
+                    "host",
+                    host_bug.to_string(),
+                    "report this to the host's operator: the host could not build its linker",
+                )),
+            },
+            Err(problem) => report.problems.push(problem),
         },
         Err(problem) => report.problems.push(problem),
     }

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use modgate_host::capabilities::builtin;
-use modgate_host::engine::{EngineConfig, TenantId};
+use modgate_host::engine::{Engine, EngineConfig, TenantId};
+use modgate_host::services::HostServices;
 use modgate_host::lifecycle::{InstallRequest, ModuleSource, RouteSelection};
 use modgate_host::manifest::Permission;
 use modgate_host::verify::verify_module_dir;
@@ -169,7 +170,18 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::from(2);
             }
-            let report = verify_module_dir(&module_dir, &builtin(), max_component_bytes);
+            let config = EngineConfig {
+                max_component_bytes,
+                ..EngineConfig::default()
+            };
+            let engine = match Engine::new(config, builtin(), HostServices::new()) {
+                Ok(engine) => engine,
+                Err(e) => {
+                    eprintln!("modgate verify: starting the engine: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            let report = verify_module_dir(&module_dir, &engine);
             print!("{report}");
             if report.is_refused() {
                 ExitCode::from(1)
@@ -199,7 +211,7 @@ fn main() -> ExitCode {
                 }
             };
             host::run(&database, async move |lifecycle| {
-                let source = ModuleSource::from_dir(&module_dir)?;
+                let source = ModuleSource::from_dir(&module_dir, lifecycle.engine().config().max_component_bytes)?;
                 print::permissions_to_review(&source);
                 let request = InstallRequest {
                     source,

@@ -1,11 +1,16 @@
 //! `wasi:http/types`: the request and response types a serving module
 //! needs. Inert on its own (always linked): it defines resources, it cannot
 //! reach the network. Sending requests is `wasi:http/outgoing-handler`, the
-//! `http:outbound` capability, which this does not link.
+//! `http:outbound` capability, which this does not link. Every object a
+//! guest creates through it is charged to the invocation's memory
+//! ([`accounted`]).
+
+pub mod accounted;
 
 use wasmtime::component::Linker;
-use wasmtime_wasi_http::WasiHttp;
 use wasmtime_wasi_http::p2::bindings::{LinkOptions, http::types};
+
+use accounted::AccountedHttp;
 
 use crate::capabilities::{Availability, Capability};
 use crate::engine::InvocationState;
@@ -29,8 +34,8 @@ impl Capability for HttpTypes {
     }
 
     fn add_to_linker(&self, linker: &mut Linker<InvocationState>) -> wasmtime::Result<()> {
-        types::add_to_linker::<_, WasiHttp>(linker, &LinkOptions::default().into(), |state| {
-            state.http_view()
+        types::add_to_linker::<_, AccountedHttp>(linker, &LinkOptions::default().into(), |state| {
+            state.accounted_http_view()
         })
     }
 }

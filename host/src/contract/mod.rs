@@ -4,6 +4,8 @@
 //! This is the single table the install-time check consults; a test keeps it
 //! in step with the `.wit` files.
 
+pub mod wit;
+
 use modgate_manifest::Permission;
 
 /// Which side of the boundary provides an interface.

@@ -1,0 +1,73 @@
+//! Reading a component file: its size is checked from the file's metadata
+//! first and the read is capped, so an oversize file (or one that grows
+//! while it is read) is refused without being read into memory.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::verify::problem::{Problem, ProblemCode};
+
+/// The bytes of the component at `path`, or `component-too-large` when it
+/// is larger than `max_bytes`, or `component-not-found` when it cannot be read.
+pub fn read_component_file(path: &Path, max_bytes: usize) -> Result<Vec<u8>, Problem> {
+    let unreadable = |e: std::io::Error| {
+        Problem::new(
+            ProblemCode::ComponentNotFound,
+            path.display().to_string(),
+            format!("cannot read it: {e}"),
+            "check that the file exists and is readable",
+        )
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > max_bytes as u64 {
+        return Err(too_large(path.display().to_string(), size, max_bytes));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(max_bytes as u64 + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() > max_bytes {
+        return Err(too_large(path.display().to_string(), bytes.len() as u64, max_bytes));
+    }
+    Ok(bytes)
+}
+
+/// The problem for a component over the size limit (also used for bytes
+/// that arrive in memory).
+pub(crate) fn too_large(subject: String, size: u64, max_bytes: usize) -> Problem {
+    Problem::new(
+        ProblemCode::ComponentTooLarge,
+        subject,
+        format!("{size} bytes; this host accepts at most {max_bytes}"),
+        "shrink the component (release build, strip debug info) or raise the host's max_component_bytes",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_within_the_limit_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.wasm");
+        std::fs::write(&path, b"0123456789").unwrap();
+        assert_eq!(read_component_file(&path, 10).unwrap(), b"0123456789");
+    }
+
+    #[test]
+    fn an_oversize_sparse_file_is_refused_from_its_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.wasm");
+        // 64 GiB of nothing: reading it would take minutes and the memory.
+        std::fs::File::create(&path).unwrap().set_len(64 << 30).unwrap();
+        let problem = read_component_file(&path, 1 << 20).unwrap_err();
+        assert_eq!(problem.code, ProblemCode::ComponentTooLarge);
+        assert!(problem.message.contains(&(64u64 << 30).to_string()), "{problem}");
+    }
+
+    #[test]
+    fn a_missing_file_is_component_not_found() {
+        let problem = read_component_file(Path::new("/nonexistent/c.wasm"), 10).unwrap_err();
+        assert_eq!(problem.code, ProblemCode::ComponentNotFound);
+    }
+}
