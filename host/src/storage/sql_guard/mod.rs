@@ -155,7 +155,8 @@ impl SqlGuard {
 
     /// Checks `sql`, sent by the guest through `kind`, against the module's
     /// `scope`, and rewrites it for execution. `null_params[i]` is true when
-    /// the guest's param `i` is NULL; its length is the number of params.
+    /// the guest's param `i` is NULL; its length is the number of params,
+    /// which must match the statement's placeholders (`?`, `?N` or `$N`).
     pub fn check(
         &self,
         sql: &str,
