@@ -4,7 +4,9 @@ pub mod hostile_sql;
 mod install;
 mod isolation;
 mod limits;
+mod placeholders;
 mod snapshot;
+mod sql_forms;
 pub mod transactional;
 mod upgrade;
 

@@ -5,7 +5,8 @@
 //! beyond its declared tables ([`PROBE_TABLES`]): core tables, another
 //! module's table (`mod_other_secrets`), other tenants' copies of its own
 //! tables, catalogs, files, settings, DDL, stacked statements, quoting
-//! tricks and host-managed columns. Every one must be refused as
+//! tricks, host-managed columns, and CTEs and INSERT … SELECT that read,
+//! write or shadow any of those. Every one must be refused as
 //! Forbidden on the backends in its [`HostileStatement::parses_on`].
 //!
 //! The statements live in `hostile_sql.txt` (see its header for the

@@ -1,7 +1,8 @@
 //! Conformance for world `modgate:host/write-own-tables`: typed round trips
 //! of every value type through the module's own table, RETURNING, UPDATE and
-//! DELETE with automatic columns, aggregates, and the refusals (`forbidden`
-//! beyond its tables, `invalid` for malformed statements). Each tenant writes
+//! DELETE with automatic columns, aggregates, the three placeholder styles,
+//! and the refusals (`forbidden` beyond its tables, `invalid` for malformed
+//! statements, mixed placeholder styles and undeclared columns). Each tenant writes
 //! rows owned by itself and must never see another tenant's.
 //!
 //! Settings: `tenant=<id>` (the install's `{}` does nothing).
@@ -76,6 +77,10 @@ impl Module for WriteOwnTables {
         check(qualified.rows.len() == 1, "qualified column references work")?;
         let repeated = count(&format!("SELECT count(*) FROM {TABLE} WHERE owner = ?1 OR body = ?1"), &[owner.clone()])?;
         check(repeated == 3, "a placeholder may be used twice")?;
+        let dollar = count(&format!("SELECT count(*) FROM {TABLE} WHERE owner = $1 AND stars = $2"), &[owner.clone(), Value::Integer(1)])?;
+        check(dollar == 1, "$N placeholders bind like ?N")?;
+        let positional = count(&format!("SELECT count(*) FROM {TABLE} WHERE owner = ? AND stars = ?"), &[owner.clone(), Value::Integer(1)])?;
+        check(positional == 1, "? placeholders bind in order")?;
         let sums = tables::query(&format!("SELECT count(*), sum(stars) FROM {TABLE} WHERE owner = ?1"), &[owner.clone()])?;
         check(matches!(sums.rows[0].as_slice(), [Value::Integer(3), Value::Integer(6)]), "aggregates come back as integers")?;
 
@@ -93,6 +98,12 @@ impl Module for WriteOwnTables {
         expect_code(tables::query(&format!("SELECT owner FROM {TABLE} WHERE"), &[]), ErrorCode::Invalid, "a syntax error")?;
         expect_code(tables::query(&format!("SELECT owner FROM {TABLE} WHERE stars = ?2"), &[Value::Integer(1)]), ErrorCode::Invalid, "a placeholder without a value")?;
         expect_code(tables::exec(&format!("SELECT owner FROM {TABLE}"), &[]), ErrorCode::Invalid, "a SELECT through exec")?;
+        expect_code(
+            tables::query(&format!("SELECT owner FROM {TABLE} WHERE owner = ? AND stars = $2"), &[owner.clone(), Value::Integer(1)]),
+            ErrorCode::Invalid,
+            "mixed placeholder styles",
+        )?;
+        expect_code(tables::query(&format!("SELECT colour FROM {TABLE}"), &[]), ErrorCode::Invalid, "an undeclared column")?;
 
         let deleted = tables::exec(&format!("DELETE FROM {TABLE} WHERE owner = ?1 AND stars >= ?2"), &[owner.clone(), Value::Integer(2)])?;
         check(deleted == 2, "DELETE affects the matching rows")?;

@@ -3,9 +3,10 @@
 //! error code.
 //!
 //! Settings: optional header lines — `expect-rows N`, `param <text>` (one
-//! text parameter, in order), `repeat N` (run the statement N times; for
-//! benchmarks) — then `query` or `exec` on a line, then the SQL. Anything
-//! else (e.g. the `{}` of an install) does nothing.
+//! text parameter, in order), `param-int <n>` (an integer parameter),
+//! `param-null` (a NULL parameter), `repeat N` (run the statement N times;
+//! for benchmarks) — then `query` or `exec` on a line, then the SQL.
+//! Anything else (e.g. the `{}` of an install) does nothing.
 
 use modgate_sdk::tables::{self, Value};
 use modgate_sdk::{Error, Module};
@@ -33,6 +34,11 @@ fn parse(settings: &str) -> Result<Option<Script<'_>>, Error> {
             script.expect_rows = Some(number(n)?);
         } else if let Some(text) = line.strip_prefix("param ") {
             script.params.push(Value::Text(text.to_owned()));
+        } else if let Some(n) = line.strip_prefix("param-int ") {
+            let n = n.trim().parse().map_err(|_| Error::invalid(format!("not an integer: {n}")))?;
+            script.params.push(Value::Integer(n));
+        } else if line == "param-null" {
+            script.params.push(Value::Null);
         } else if let Some(n) = line.strip_prefix("repeat ") {
             script.repeat = number(n)?;
         } else if line == "query" || line == "exec" {

@@ -16,7 +16,7 @@ pub use error::{SqlError, SqlErrorCode};
 pub use value::SqlValue;
 
 use super::module_tables::{module_role, scope_for};
-use super::sql_guard::{Bind, GuardedStatement, SqlGuard, StatementKind, TableScope};
+use super::sql_guard::{Bind, GuardedStatement, NEW_ID_PREFIX_CHARS, SqlGuard, StatementKind, TableScope};
 use super::{Backend, Storage, new_id, now_rfc3339};
 use crate::engine::TenantId;
 use value::decode_row;
@@ -147,7 +147,7 @@ impl ModuleTables {
         let nulls: Vec<bool> = params.iter().map(|p| *p == SqlValue::Null).collect();
         let key = CacheKey {
             tenant: caller.tenant.clone(),
-            tables: caller.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(","),
+            tables: tables_key(caller.tables),
             kind: matches!(kind, StatementKind::Query) as u8,
             sql: sql.to_owned(),
             nulls,
@@ -170,6 +170,7 @@ impl ModuleTables {
         let values = guarded.binds.iter().map(|bind| match bind {
             Bind::Param(i) => params[*i].to_bind().unwrap_or_else(|| Option::<String>::None.into()),
             Bind::NewId => new_id().into(),
+            Bind::NewIdPrefix => new_id().get(..NEW_ID_PREFIX_CHARS).unwrap_or_default().to_owned().into(),
             Bind::Now => now.clone().into(),
         });
         let backend = match self.storage.backend() {
@@ -260,6 +261,20 @@ impl ModuleTables {
         }
         Ok(SqlOutcome::Rows(rows))
     }
+}
+
+/// The declared tables and their columns, for the cache key: the guard's
+/// verdict depends on both (an upgrade that adds a column must not meet a
+/// cached "unknown column").
+fn tables_key(tables: &[TableDecl]) -> String {
+    tables
+        .iter()
+        .map(|t| {
+            let columns: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+            format!("{}({})", t.name, columns.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 impl std::fmt::Debug for ModuleTables {

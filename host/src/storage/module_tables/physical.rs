@@ -9,7 +9,7 @@ use modgate_manifest::TableDecl;
 
 use crate::engine::TenantId;
 use crate::storage::Backend;
-use crate::storage::sql_guard::{PhysicalTable, TableScope};
+use crate::storage::sql_guard::{PhysicalTable, ScopedTable, TableScope};
 
 /// The PostgreSQL schema holding `tenant`'s module tables.
 pub fn tenant_schema(tenant: &TenantId) -> String {
@@ -31,13 +31,15 @@ pub fn physical_table(backend: Backend, tenant: &TenantId, table: &str) -> Physi
 }
 
 /// The guard's scope for a module invoked for `tenant`: its declared tables,
-/// each mapped to the tenant's copy.
+/// each mapped to the tenant's copy, with their declared columns.
 pub fn scope_for(backend: Backend, tenant: &TenantId, tables: &[TableDecl]) -> TableScope {
-    TableScope::new(
-        tables
-            .iter()
-            .map(|t| (t.name.clone(), physical_table(backend, tenant, &t.name))),
-    )
+    TableScope::new(tables.iter().map(|t| {
+        let scoped = ScopedTable {
+            physical: physical_table(backend, tenant, &t.name),
+            columns: t.columns.iter().map(|c| c.name.clone()).collect(),
+        };
+        (t.name.clone(), scoped)
+    }))
 }
 
 /// The quoted, possibly schema-qualified name for DDL.

@@ -14,6 +14,8 @@
 use sqlparser::ast::Statement;
 
 use super::Verb;
+use super::cte::CteName;
+use super::names::Level;
 use super::refusal::{SqlRefusal, forbidden, invalid};
 use super::scope::TableScope;
 use crate::storage::Backend;
@@ -36,6 +38,16 @@ pub(super) struct Checker<'a> {
     max_depth: usize,
     depth: usize,
     deferred: Option<SqlRefusal>,
+    /// The query levels around the node being walked, innermost last:
+    /// what column references can name (see `columns`).
+    pub(super) levels: Vec<Level>,
+    /// The CTEs visible at the node being walked, in definition order.
+    pub(super) ctes: Vec<CteName>,
+    /// Names of the CTEs of the WITH being walked that are not visible yet
+    /// (the one being defined and later ones), for a precise refusal.
+    pub(super) pending_ctes: Vec<String>,
+    /// How many CTEs were renamed so far (each gets a fresh name).
+    pub(super) renamed_ctes: usize,
 }
 
 impl<'a> Checker<'a> {
@@ -52,6 +64,10 @@ impl<'a> Checker<'a> {
             max_depth,
             depth: 0,
             deferred: None,
+            levels: Vec::new(),
+            ctes: Vec::new(),
+            pending_ctes: Vec::new(),
+            renamed_ctes: 0,
         }
     }
 
@@ -98,7 +114,7 @@ impl<'a> Checker<'a> {
     ) -> Result<Shape, SqlRefusal> {
         match statement {
             Statement::Query(query) => {
-                self.query(query)?;
+                self.top_query(query)?;
                 Ok(Shape {
                     verb: Verb::Select,
                     returns_rows: true,

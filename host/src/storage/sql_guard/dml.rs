@@ -1,178 +1,22 @@
-//! The statement level of the walk for INSERT, UPDATE and DELETE: their
-//! targets, host-managed columns (never writable; `id`, `created_at`,
-//! `updated_at` are added by the guard) and the INSERT forms supported.
+//! The statement level of the walk for UPDATE and DELETE (INSERT is in
+//! `insert.rs`): their targets, the query level their expressions see, and
+//! the host-managed columns (never writable; `updated_at` is set by the
+//! guard).
 
 use modgate_manifest::AUTO_COLUMNS;
 use sqlparser::ast::{
-    Assignment, AssignmentTarget, ConflictTarget, Delete, DoUpdate, FromTable, Ident, Insert,
-    ObjectName, ObjectNamePart, OnConflict, OnConflictAction, OnInsert, Query, SetExpr,
-    TableFactor, TableObject, Update, UpdateTableFromKind, Values,
+    Assignment, AssignmentTarget, Delete, FromTable, Ident, ObjectName, ObjectNamePart,
+    TableFactor, Update, UpdateTableFromKind,
 };
 
 use super::checker::{Checker, Outcome, Shape};
-use super::placeholders::{new_id_marker, now_marker};
+use super::names::{Item, Level, Source};
+use super::placeholders::now_marker;
 use super::refusal::{SqlRefusal, forbidden, invalid};
-use super::scope::logical_insert_alias;
 use super::{Verb, returning};
 use crate::storage::Backend;
 
 impl Checker<'_> {
-    pub(super) fn insert(&mut self, insert: &mut Insert) -> Result<Shape, SqlRefusal> {
-        let Insert {
-            insert_token: _,
-            optimizer_hints,
-            or: _,
-            ignore,
-            into: _,
-            table,
-            table_alias,
-            columns,
-            overwrite,
-            source,
-            assignments,
-            partitioned,
-            after_columns,
-            has_table_keyword,
-            on,
-            returning,
-            output,
-            replace_into: _,
-            priority,
-            insert_alias,
-            settings,
-            format_clause,
-            multi_table_insert_type,
-            multi_table_into_clauses,
-            multi_table_when_clauses,
-            multi_table_else_clause,
-        } = insert;
-        no_hints(optimizer_hints.is_empty())?;
-        if *ignore
-            || *overwrite
-            || !assignments.is_empty()
-            || partitioned.is_some()
-            || !after_columns.is_empty()
-            || *has_table_keyword
-            || output.is_some()
-            || priority.is_some()
-            || insert_alias.is_some()
-            || settings.is_some()
-            || format_clause.is_some()
-            || multi_table_insert_type.is_some()
-            || !multi_table_into_clauses.is_empty()
-            || !multi_table_when_clauses.is_empty()
-            || multi_table_else_clause.is_some()
-        {
-            return Err(forbidden(
-                "this INSERT form is not supported: write INSERT INTO <table> (<columns>) VALUES (…)",
-            ));
-        }
-        let TableObject::TableName(name) = table else {
-            return Err(forbidden(
-                "INSERT may only target one of the module's tables by name",
-            ));
-        };
-        let (logical, physical) = self.scope.resolve(name)?;
-        *name = physical.object_name();
-        if table_alias.is_none() {
-            *table_alias = Some(logical_insert_alias(logical));
-        }
-        for column in columns.iter() {
-            writable_column(column)?;
-        }
-        let rows = match source.as_deref_mut() {
-            None => {
-                self.defer(invalid(
-                    "INSERT … DEFAULT VALUES is not supported: list the columns and use VALUES (…)",
-                ));
-                None
-            }
-            Some(query) => match plain_values(query) {
-                Some(values) => {
-                    for row in values.rows.iter_mut() {
-                        for value in row.iter_mut() {
-                            self.expr(value)?;
-                        }
-                    }
-                    Some(&mut values.rows)
-                }
-                None => {
-                    self.query(query)?;
-                    self.defer(invalid(
-                        "INSERT … SELECT is not supported (the host adds id, created_at and updated_at \
-                         per row): use INSERT INTO <table> (<columns>) VALUES (…), (…)",
-                    ));
-                    None
-                }
-            },
-        };
-        if columns.is_empty() {
-            self.defer(invalid(
-                "INSERT needs an explicit column list: INSERT INTO <table> (<columns>) VALUES (…)",
-            ));
-        }
-        if let Some(on) = on {
-            self.on_insert(on)?;
-        }
-        if let Some(items) = returning.as_mut() {
-            self.select_items(items)?;
-        }
-        if let Some(rows) = rows {
-            if rows.iter().any(|row| row.len() != columns.len()) {
-                self.defer(invalid(
-                    "every VALUES row must have one value per listed column",
-                ));
-            }
-            columns.extend(
-                AUTO_COLUMNS
-                    .iter()
-                    .map(|c| ObjectName::from(vec![Ident::new(*c)])),
-            );
-            for row in rows.iter_mut() {
-                row.extend([new_id_marker(), now_marker(), now_marker()]);
-            }
-        }
-        if self.backend == Backend::Sqlite
-            && let Some(items) = returning.as_mut()
-        {
-            let alias = table_alias.as_ref().map(|a| a.alias.clone());
-            returning::unqualify(items, alias.as_ref());
-        }
-        Ok(Shape {
-            verb: Verb::Insert,
-            returns_rows: returning.is_some(),
-        })
-    }
-
-    fn on_insert(&mut self, on: &mut OnInsert) -> Outcome {
-        let OnInsert::OnConflict(OnConflict {
-            conflict_target,
-            action,
-        }) = on
-        else {
-            return Err(forbidden(
-                "ON DUPLICATE KEY UPDATE is not supported: use ON CONFLICT (…) DO …",
-            ));
-        };
-        if let Some(ConflictTarget::OnConstraint(_)) = conflict_target {
-            return Err(forbidden(
-                "ON CONFLICT ON CONSTRAINT is not allowed: name the conflicting columns, ON CONFLICT (<columns>)",
-            ));
-        }
-        if let OnConflictAction::DoUpdate(DoUpdate {
-            assignments,
-            selection,
-        }) = action
-        {
-            self.assignments(assignments)?;
-            if let Some(selection) = selection {
-                self.expr(selection)?;
-            }
-            assignments.push(updated_at_now());
-        }
-        Ok(())
-    }
-
     pub(super) fn update(&mut self, update: &mut Update) -> Result<Shape, SqlRefusal> {
         let Update {
             update_token: _,
@@ -198,25 +42,31 @@ impl Checker<'_> {
                 "UPDATE may only target one of the module's tables; put others in FROM",
             ));
         }
-        self.table_with_joins(table)?;
-        self.assignments(assignments)?;
+        let (mut items, mut merges_columns) = self.walk_from(std::slice::from_mut(table))?;
+        let logical = target_table(&items);
         match from {
             None => {}
-            Some(UpdateTableFromKind::AfterSet(items)) => {
-                for item in items.iter_mut() {
-                    self.table_with_joins(item)?;
-                }
+            Some(UpdateTableFromKind::AfterSet(from)) => {
+                let (more, merges) = self.walk_from(from)?;
+                items.extend(more);
+                merges_columns |= merges;
             }
             Some(UpdateTableFromKind::BeforeSet(_)) => {
                 return Err(forbidden("UPDATE … FROM must follow SET"));
             }
         }
+        self.levels.push(Level::of(items, merges_columns));
+        if let Some(UpdateTableFromKind::AfterSet(from)) = from {
+            self.join_constraints(from)?;
+        }
+        self.assignments(&logical, assignments)?;
         if let Some(selection) = selection {
             self.expr(selection)?;
         }
         if let Some(items) = returning.as_mut() {
             self.select_items(items)?;
         }
+        self.levels.pop();
         assignments.push(updated_at_now());
         if self.backend == Backend::Sqlite
             && let Some(items) = returning.as_mut()
@@ -259,12 +109,18 @@ impl Checker<'_> {
                 "DELETE may only target one of the module's tables; put others in USING",
             ));
         }
-        self.table_with_joins(target)?;
+        let (mut items, mut merges_columns) = self.walk_from(std::slice::from_mut(target))?;
         if matches!(from, FromTable::WithoutKeyword(_)) {
             self.defer(invalid("write DELETE FROM <table>"));
         }
-        for item in using.iter_mut().flatten() {
-            self.table_with_joins(item)?;
+        if let Some(using) = using {
+            let (more, merges) = self.walk_from(using)?;
+            items.extend(more);
+            merges_columns |= merges;
+        }
+        self.levels.push(Level::of(items, merges_columns));
+        if let Some(using) = using {
+            self.join_constraints(using)?;
         }
         if let Some(selection) = selection {
             self.expr(selection)?;
@@ -272,6 +128,7 @@ impl Checker<'_> {
         if let Some(items) = returning.as_mut() {
             self.select_items(items)?;
         }
+        self.levels.pop();
         if self.backend == Backend::Sqlite
             && let Some(items) = returning.as_mut()
             && let FromTable::WithFromKeyword(targets) | FromTable::WithoutKeyword(targets) = from
@@ -285,16 +142,17 @@ impl Checker<'_> {
         })
     }
 
-    /// SET lists: no host-managed column may be written.
-    fn assignments(&mut self, assignments: &mut [Assignment]) -> Outcome {
+    /// SET lists of the declared table `logical`: no host-managed column
+    /// may be written, and every column must be declared.
+    pub(super) fn assignments(&mut self, logical: &str, assignments: &mut [Assignment]) -> Outcome {
         for Assignment { target, value } in assignments.iter_mut() {
-            match target {
-                AssignmentTarget::ColumnName(column) => writable_column(column)?,
-                AssignmentTarget::Tuple(columns) => {
-                    for column in columns.iter() {
-                        writable_column(column)?;
-                    }
-                }
+            let columns = match target {
+                AssignmentTarget::ColumnName(column) => std::slice::from_ref(column),
+                AssignmentTarget::Tuple(columns) => columns.as_slice(),
+            };
+            for column in columns {
+                writable_column(column)?;
+                self.target_column(logical, column, "SET");
             }
             self.expr(value)?;
         }
@@ -302,7 +160,18 @@ impl Checker<'_> {
     }
 }
 
-fn no_hints(empty: bool) -> Outcome {
+/// The declared table a DML statement targets: its first FROM item.
+fn target_table(items: &[Item]) -> String {
+    match items.first() {
+        Some(Item {
+            source: Source::Table(logical),
+            ..
+        }) => logical.clone(),
+        _ => String::new(),
+    }
+}
+
+pub(super) fn no_hints(empty: bool) -> Outcome {
     if empty {
         Ok(())
     } else {
@@ -314,7 +183,7 @@ fn no_hints(empty: bool) -> Outcome {
 /// name is checked (PostgreSQL reads `SET id.x = …` as a field of `id`),
 /// and case-insensitively even when quoted: SQLite matches quoted column
 /// names case-insensitively.
-fn writable_column(column: &ObjectName) -> Outcome {
+pub(super) fn writable_column(column: &ObjectName) -> Outcome {
     for part in &column.0 {
         let ObjectNamePart::Identifier(ident) = part else {
             return Err(forbidden(format!("`{column}` is not a column name")));
@@ -332,39 +201,10 @@ fn writable_column(column: &ObjectName) -> Outcome {
 }
 
 /// `updated_at = <now>`, appended to every SET list.
-fn updated_at_now() -> Assignment {
+pub(super) fn updated_at_now() -> Assignment {
     Assignment {
         target: AssignmentTarget::ColumnName(ObjectName::from(vec![Ident::new("updated_at")])),
         value: now_marker(),
-    }
-}
-
-/// The VALUES of `INSERT … VALUES`, if the source is exactly that.
-fn plain_values(query: &mut Query) -> Option<&mut Values> {
-    let Query {
-        with,
-        body,
-        order_by,
-        limit_clause,
-        fetch,
-        locks,
-        for_clause,
-        settings,
-        format_clause,
-        pipe_operators,
-    } = query;
-    let plain = with.is_none()
-        && order_by.is_none()
-        && limit_clause.is_none()
-        && fetch.is_none()
-        && locks.is_empty()
-        && for_clause.is_none()
-        && settings.is_none()
-        && format_clause.is_none()
-        && pipe_operators.is_empty();
-    match body.as_mut() {
-        SetExpr::Values(values) if plain && !values.explicit_row => Some(values),
-        _ => None,
     }
 }
 

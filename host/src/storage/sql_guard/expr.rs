@@ -22,7 +22,11 @@ impl Checker<'_> {
 
     fn expr_inner(&mut self, expr: &mut Expr) -> Outcome {
         match expr {
-            Expr::Identifier(ident) => column_name(ident),
+            Expr::Identifier(ident) => {
+                column_name(ident)?;
+                self.column_ref(None, ident);
+                Ok(())
+            }
             Expr::CompoundIdentifier(parts) => {
                 // `t.col` only: a third part would be a schema (PostgreSQL
                 // `schema.table.column`) or a composite field.
@@ -36,7 +40,13 @@ impl Checker<'_> {
                             .join(".")
                     )));
                 }
-                parts.iter().try_for_each(column_name)
+                parts.iter().try_for_each(column_name)?;
+                match parts.as_slice() {
+                    [qualifier, column] => self.column_ref(Some(qualifier), column),
+                    [column] => self.column_ref(None, column),
+                    _ => {}
+                }
+                Ok(())
             }
             Expr::IsFalse(inner)
             | Expr::IsNotFalse(inner)
@@ -65,7 +75,7 @@ impl Checker<'_> {
                 negated: _,
             } => {
                 self.expr(expr)?;
-                self.query(subquery)
+                self.query(subquery).map(drop)
             }
             Expr::Between {
                 expr,
@@ -219,8 +229,8 @@ impl Checker<'_> {
             Expr::Exists {
                 subquery,
                 negated: _,
-            } => self.query(subquery),
-            Expr::Subquery(subquery) => self.query(subquery),
+            } => self.query(subquery).map(drop),
+            Expr::Subquery(subquery) => self.query(subquery).map(drop),
             Expr::Tuple(items) => items.iter_mut().try_for_each(|item| self.expr(item)),
             other => Err(forbidden(format!(
                 "expression `{}` is not supported in module SQL",
@@ -245,7 +255,7 @@ impl Checker<'_> {
                 Ok(())
             }
             other => Err(forbidden(format!(
-                "literal `{other}` is not supported: use a parameter (?N)"
+                "literal `{other}` is not supported: use a parameter (`?`, `?N` or `$N`)"
             ))),
         }
     }

@@ -3,17 +3,24 @@
 //!
 //! This is the security boundary between a module's SQL and the database.
 //! A statement is accepted only if it is exactly one SELECT, INSERT, UPDATE
-//! or DELETE whose every relation is one of the module's declared tables,
-//! whose every function is allowlisted, and which writes no host-managed
-//! column. The accepted statement is rewritten — physical table names,
-//! host-managed columns, backend placeholders — printed, and re-parsed to
-//! confirm the printed SQL means what was checked.
+//! or DELETE whose every relation is one of the module's declared tables or
+//! a CTE of the statement built from them, whose every function is
+//! allowlisted, which writes no host-managed column and whose every column
+//! reference names a declared column. The accepted statement is rewritten
+//! — physical table names, CTE names, host-managed columns, backend
+//! placeholders — printed, and re-parsed to confirm the printed SQL means
+//! what was checked.
 //!
 //! Where things are:
 //! - `dialect`: the parsing dialect (`?N` placeholders on PostgreSQL too);
-//! - `checker`, `dml`, `query`, `from`, `expr`: the allowlist walk,
-//!   statement → query → FROM items → expressions, which also rewrites
-//!   table names and adds the host-managed columns;
+//! - `param_style`: `?`, `?N` and `$N` rewritten to `?N`, and checked
+//!   against the values passed;
+//! - `checker`, `dml`, `insert`, `query`, `cte`, `from`, `expr`: the
+//!   allowlist walk, statement → query → FROM items → expressions, which
+//!   also rewrites table and CTE names and adds the host-managed columns;
+//! - `insert_select`: the host-managed columns of an INSERT … SELECT;
+//! - `names` and `columns`: what each FROM item provides, and the check of
+//!   every column name against the declaration;
 //! - `allowlist`: functions, casts and operators a module may use;
 //! - `scope`: declared tables and how names resolve to them;
 //! - `placeholders`: `?N` validation and renumbering, host values;
@@ -23,10 +30,16 @@
 
 mod allowlist;
 mod checker;
+mod columns;
+mod cte;
 mod dialect;
 mod dml;
 mod expr;
 mod from;
+mod insert;
+mod insert_select;
+mod names;
+mod param_style;
 mod placeholders;
 mod query;
 mod refusal;
@@ -40,7 +53,7 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 pub use refusal::{RefusalKind, SqlRefusal};
-pub use scope::{PhysicalTable, TableScope};
+pub use scope::{PhysicalTable, ScopedTable, TableScope};
 
 use crate::storage::Backend;
 use checker::Checker;
@@ -49,6 +62,9 @@ use refusal::{forbidden, invalid};
 
 /// Longest SQL text accepted, in bytes.
 pub const MAX_SQL_BYTES: usize = 16 * 1024;
+/// How many characters of a ULID [`Bind::NewIdPrefix`] binds (26 minus the
+/// 7-digit row number).
+pub const NEW_ID_PREFIX_CHARS: usize = 19;
 /// Most params a statement may be given.
 pub const MAX_PARAMS: usize = 256;
 /// Deepest nesting of expressions and subqueries accepted.
@@ -70,7 +86,7 @@ pub enum StatementKind {
 pub enum Verb {
     /// SELECT (including VALUES and set operations).
     Select,
-    /// INSERT … VALUES.
+    /// INSERT … VALUES or INSERT … SELECT.
     Insert,
     /// UPDATE.
     Update,
@@ -89,6 +105,12 @@ pub enum Bind {
     /// The statement's timestamp (RFC 3339): the same value for every
     /// occurrence in one statement (`created_at`, `updated_at`).
     Now,
+    /// The first [`NEW_ID_PREFIX_CHARS`] characters of a fresh ULID (its
+    /// time and the start of its randomness). An INSERT … SELECT inserts
+    /// rows the host never sees, so the statement completes the id of each
+    /// row itself with a 7-digit row number: one id per row, still 26
+    /// Crockford base-32 characters, sorted by time like any other ULID.
+    NewIdPrefix,
 }
 
 /// An accepted, rewritten statement, ready for the backend.
@@ -133,7 +155,8 @@ impl SqlGuard {
 
     /// Checks `sql`, sent by the guest through `kind`, against the module's
     /// `scope`, and rewrites it for execution. `null_params[i]` is true when
-    /// the guest's param `i` is NULL; its length is the number of params.
+    /// the guest's param `i` is NULL; its length is the number of params,
+    /// which must match the statement's placeholders (`?`, `?N` or `$N`).
     pub fn check(
         &self,
         sql: &str,
@@ -183,6 +206,7 @@ impl SqlGuard {
         if let Err(error) = tokenized {
             return Err(invalid(format!("syntax error: {error}")));
         }
+        let placeholder_problem = param_style::normalize(&mut tokens, null_params.len());
         let statements = Parser::new(&dialect)
             .with_tokens_with_locations(tokens)
             .parse_statements()
@@ -195,6 +219,11 @@ impl SqlGuard {
         };
 
         let mut checker = Checker::new(scope, self.backend, null_params.len(), self.max_depth);
+        if let Some(problem) = placeholder_problem {
+            // Deferred like every usage error: a hostile statement with a
+            // bad placeholder is still reported as Forbidden.
+            checker.defer(problem);
+        }
         let shape = checker.statement(
             &mut statement,
             leading_keyword.as_deref().unwrap_or_default(),
@@ -228,8 +257,8 @@ impl SqlGuard {
 }
 
 /// The words a statement may start with: the four verbs (REPLACE is
-/// SQLite's INSERT OR REPLACE), plus forms the walk refuses with a precise
-/// message (`WITH`) or accepts (`VALUES`, a parenthesised query).
+/// SQLite's INSERT OR REPLACE), `WITH` (CTEs before a SELECT), `VALUES`
+/// and a parenthesised query.
 const STATEMENT_STARTS: &[&str] = &[
     "SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH", "VALUES", "(",
 ];

@@ -1,4 +1,5 @@
-//! Placeholders: the guest's `?N`, the host's own values, and their
+//! Placeholders: the guest's `?N` (every style the guest may write is
+//! `?N` by now, see `param_style`), the host's own values, and their
 //! renumbering into the backend's placeholders.
 
 use std::collections::HashMap;
@@ -15,10 +16,17 @@ use crate::storage::Backend;
 /// a guest cannot forge them.
 const NEW_ID: &str = "\u{0}new-id";
 const NOW: &str = "\u{0}now";
+const NEW_ID_PREFIX: &str = "\u{0}new-id-prefix";
 
 /// A placeholder for a fresh ULID (one per occurrence).
 pub(super) fn new_id_marker() -> Expr {
     Expr::value(Value::Placeholder(NEW_ID.to_owned()))
+}
+
+/// A placeholder for the start of a fresh ULID, completed per row in SQL
+/// (see [`Bind::NewIdPrefix`]).
+pub(super) fn new_id_prefix_marker() -> Expr {
+    Expr::value(Value::Placeholder(NEW_ID_PREFIX.to_owned()))
 }
 
 /// A placeholder for the statement's timestamp.
@@ -27,8 +35,8 @@ pub(super) fn now_marker() -> Expr {
 }
 
 /// The 0-based param index a guest placeholder refers to. Only `?N` with
-/// 1 ≤ N ≤ `count` is accepted: `?`, `$1`, `:name`, `@name` and `?0` are
-/// usage errors.
+/// 1 ≤ N ≤ `count` is accepted (`?` and `$N` were rewritten to `?N`
+/// before parsing): `:name`, `@name`, `$name` and `?0` are usage errors.
 pub(super) fn guest_param(text: &str, count: usize) -> Result<usize, SqlRefusal> {
     let digits = text.strip_prefix('?').unwrap_or("");
     let number =
@@ -39,8 +47,8 @@ pub(super) fn guest_param(text: &str, count: usize) -> Result<usize, SqlRefusal>
         };
     match number {
         None => Err(invalid(format!(
-            "placeholder `{text}` is not supported: write ?1, ?2, … (numbered from 1, in the order \
-             of the params passed)"
+            "placeholder `{text}` is not supported: write `?` (one per value, in order), or number \
+             them from 1 as `?1, ?2, …` or `$1, $2, …`"
         ))),
         Some(0) => Err(invalid(
             "placeholder `?0` is not valid: placeholders are numbered from ?1",
@@ -106,6 +114,7 @@ impl VisitorMut for Renumber<'_> {
         let k = match text.as_str() {
             NEW_ID => self.push(Bind::NewId),
             NOW => self.push(Bind::Now),
+            NEW_ID_PREFIX => self.push(Bind::NewIdPrefix),
             _ => {
                 let index = match guest_param(text, self.null_params.len()) {
                     Ok(index) => index,

@@ -1,5 +1,6 @@
-//! The walk over queries: CTEs (refused), set operations, SELECT and the
-//! clauses around it. FROM items are in `from.rs`.
+//! The walk over queries: WITH (`cte.rs`), set operations, SELECT and the
+//! clauses around it. FROM items are in `from.rs`. Each walk returns the
+//! query's output columns, for the column check of whatever reads it.
 
 use sqlparser::ast::{
     Distinct, Fetch, GroupByExpr, LimitClause, LockClause, NamedWindowDefinition, NamedWindowExpr,
@@ -10,14 +11,22 @@ use sqlparser::ast::{
 
 use super::checker::{Checker, Outcome};
 use super::from::single_part;
-use super::refusal::forbidden;
+use super::names::{Columns, Level};
+use super::refusal::{SqlRefusal, forbidden};
 
 impl Checker<'_> {
-    pub(super) fn query(&mut self, query: &mut Query) -> Outcome {
-        self.nested(|this| this.query_inner(query))
+    /// A query inside the statement (subquery, derived table, CTE body).
+    pub(super) fn query(&mut self, query: &mut Query) -> Result<Columns, SqlRefusal> {
+        self.nested(|this| this.query_inner(query, false))
     }
 
-    fn query_inner(&mut self, query: &mut Query) -> Outcome {
+    /// The statement's own query, or an INSERT's SELECT: the only places a
+    /// WITH may stand (CTEs are defined once, up front, for the statement).
+    pub(super) fn top_query(&mut self, query: &mut Query) -> Result<Columns, SqlRefusal> {
+        self.nested(|this| this.query_inner(query, true))
+    }
+
+    fn query_inner(&mut self, query: &mut Query, top: bool) -> Result<Columns, SqlRefusal> {
         let Query {
             with,
             body,
@@ -30,14 +39,26 @@ impl Checker<'_> {
             format_clause,
             pipe_operators,
         } = query;
-        if with.is_some() {
-            // The walk resolves every relation against the declared tables;
-            // a CTE would add names (possibly shadowing declared ones) that
-            // this walk does not track, so CTEs are refused wholesale.
-            return Err(forbidden(
-                "WITH (common table expressions) is not allowed: use a subquery in FROM instead, \
-                 e.g. SELECT … FROM (SELECT …) AS t",
-            ));
+        let visible_ctes = self.ctes.len();
+        if let Some(with) = with {
+            if !top {
+                return Err(forbidden(
+                    "WITH is only allowed at the start of the statement (or of an INSERT's \
+                     SELECT): move the CTEs there, or use a subquery in FROM, \
+                     e.g. SELECT … FROM (SELECT …) AS t",
+                ));
+            }
+            if matches!(
+                body.as_ref(),
+                SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_)
+            ) {
+                return Err(forbidden(
+                    "WITH before INSERT, UPDATE or DELETE is not supported: put it in the \
+                     INSERT's SELECT (INSERT INTO <table> (<columns>) WITH … SELECT …), or use \
+                     subqueries",
+                ));
+            }
+            self.with_clause(with)?;
         }
         if for_clause.is_some()
             || settings.is_some()
@@ -48,7 +69,11 @@ impl Checker<'_> {
                 "FOR XML/JSON, SETTINGS, FORMAT and pipe operators are not supported",
             ));
         }
-        self.set_expr(body)?;
+        // ORDER BY, LIMIT and FETCH see the body's names: a SELECT's FROM
+        // items and aliases, or (set operations, VALUES) output names only
+        // the database knows.
+        let (level, output) = self.set_expr(body)?;
+        self.levels.push(level);
         if let Some(order_by) = order_by {
             self.order_by(order_by)?;
         }
@@ -87,6 +112,7 @@ impl Checker<'_> {
                 self.expr(quantity)?;
             }
         }
+        self.levels.pop();
         for LockClause {
             lock_type: _,
             of,
@@ -103,13 +129,16 @@ impl Checker<'_> {
                 )));
             }
         }
-        Ok(())
+        // The CTEs of this WITH are not visible outside this query.
+        self.ctes.truncate(visible_ctes);
+        Ok(output)
     }
 
-    fn set_expr(&mut self, body: &mut SetExpr) -> Outcome {
+    /// The names a query's trailing clauses see, and its output columns.
+    fn set_expr(&mut self, body: &mut SetExpr) -> Result<(Level, Columns), SqlRefusal> {
         self.nested(|this| match body {
             SetExpr::Select(select) => this.select(select),
-            SetExpr::Query(query) => this.query(query),
+            SetExpr::Query(query) => Ok((Level::open(), this.query(query)?)),
             SetExpr::SetOperation {
                 left,
                 op,
@@ -127,10 +156,15 @@ impl Checker<'_> {
                         "`{op} {set_quantifier}` is not supported"
                     )));
                 }
-                this.set_expr(left)?;
-                this.set_expr(right)
+                let (_, output) = this.set_expr(left)?;
+                this.set_expr(right)?;
+                Ok((Level::open(), output))
             }
-            SetExpr::Values(values) => this.values(values),
+            SetExpr::Values(values) => {
+                this.values(values)?;
+                let width = values.rows.first().map_or(0, |row| row.len());
+                Ok((Level::open(), Columns::unnamed(width)))
+            }
             SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => {
                 Err(forbidden(
                     "data-modifying statements inside a query are not allowed",
@@ -161,7 +195,10 @@ impl Checker<'_> {
         Ok(())
     }
 
-    fn select(&mut self, select: &mut Select) -> Outcome {
+    /// Walks a SELECT: its FROM items first (they are what the other
+    /// clauses' column references name), then the rest in one query level.
+    /// Returns that level (for ORDER BY) and the output columns.
+    fn select(&mut self, select: &mut Select) -> Result<(Level, Columns), SqlRefusal> {
         let Select {
             select_token: _,
             optimizer_hints,
@@ -213,14 +250,21 @@ impl Checker<'_> {
                 "this SELECT form is not supported (TOP, LATERAL VIEW, PREWHERE, CONNECT BY, QUALIFY, …)",
             ));
         }
+        let (items, merges_columns) = self.walk_from(from)?;
+        self.levels.push(Level::of(items, merges_columns));
+        self.join_constraints(from)?;
+        self.select_items(projection)?;
+        let aliases = projection.iter().filter_map(|item| match item {
+            SelectItem::ExprWithAlias { alias, .. } => Some(alias.value.clone()),
+            _ => None,
+        });
+        if let Some(level) = self.levels.last_mut() {
+            level.aliases.extend(aliases);
+        }
         if let Some(Distinct::On(exprs)) = distinct {
             for expr in exprs.iter_mut() {
                 self.expr(expr)?;
             }
-        }
-        self.select_items(projection)?;
-        for item in from.iter_mut() {
-            self.table_with_joins(item)?;
         }
         if let Some(selection) = selection {
             self.expr(selection)?;
@@ -245,7 +289,9 @@ impl Checker<'_> {
                 self.window_spec(spec)?;
             }
         }
-        Ok(())
+        let level = self.levels.pop().unwrap_or_default();
+        let output = level.output(projection);
+        Ok((level, output))
     }
 
     /// A SELECT list or a RETURNING list.
@@ -262,6 +308,7 @@ impl Checker<'_> {
                 ) => {
                     single_part(name, "qualified wildcard")?;
                     plain_wildcard(options)?;
+                    self.wildcard_qualifier(name);
                 }
                 SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::Expr(_), _)
                 | SelectItem::ExprWithAliases { .. } => {

@@ -10,19 +10,21 @@
 //!    strings containing a backslash are printed as `E'…'`, whose meaning
 //!    does not depend on `standard_conforming_strings`;
 //! 2. every relation in the result must be a declared table's physical
-//!    name, and every function call allowlisted (a second, independent
-//!    look at what the walk accepted);
+//!    name or a CTE the statement defines under a name the guard gave it,
+//!    and every function call allowlisted (a second, independent look at
+//!    what the walk accepted);
 //! 3. the printed SQL is parsed again and must give back the same AST.
 
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    Expr, Ident, ObjectNamePart, Statement, Value, ValueWithSpan, VisitMut, VisitorMut,
-    escape_quoted_string, visit_expressions, visit_relations,
+    Expr, Ident, ObjectName, ObjectNamePart, Query, Statement, Value, ValueWithSpan, Visit,
+    VisitMut, Visitor, VisitorMut, escape_quoted_string, visit_expressions, visit_relations,
 };
 use sqlparser::parser::Parser;
 
 use super::allowlist::{NILADIC_FUNCTIONS, is_allowed_function};
+use super::cte::RENAMED_PREFIX;
 use super::dialect::GuestDialect;
 use super::refusal::{SqlRefusal, forbidden, invalid};
 use super::scope::TableScope;
@@ -126,8 +128,10 @@ fn prints_doubled(value: &str, quote: char) -> bool {
 
 /// Relations and function calls, looked at again on the final AST.
 fn verify(statement: &Statement, scope: &TableScope) -> Result<(), SqlRefusal> {
+    let mut ctes = RenamedCtes(Vec::new());
+    let _ = Visit::visit(statement, &mut ctes);
     let relations = visit_relations(statement, |name| {
-        if scope.is_physical(name) {
+        if scope.is_physical(name) || ctes.0.contains(name) {
             ControlFlow::Continue(())
         } else {
             ControlFlow::Break(forbidden(format!(
@@ -164,5 +168,24 @@ fn verify(statement: &Statement, scope: &TableScope) -> Result<(), SqlRefusal> {
     match functions {
         ControlFlow::Continue(()) => Ok(()),
         ControlFlow::Break(refusal) => Err(refusal),
+    }
+}
+
+/// The CTEs a statement defines under names the guard gave them (`"_cteN"`):
+/// the only relations besides declared tables a rewritten statement may
+/// name.
+struct RenamedCtes(Vec<ObjectName>);
+
+impl Visitor for RenamedCtes {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+        for cte in query.with.iter().flat_map(|with| &with.cte_tables) {
+            let name = &cte.alias.name;
+            if name.quote_style == Some('"') && name.value.starts_with(RENAMED_PREFIX) {
+                self.0.push(ObjectName::from(vec![name.clone()]));
+            }
+        }
+        ControlFlow::Continue(())
     }
 }

@@ -1,6 +1,9 @@
-//! The tables a module may name, and how a name in its SQL resolves to one.
+//! The tables a module may name, their declared columns, and how a name in
+//! its SQL resolves to one.
 
 use std::collections::BTreeMap;
+
+use modgate_manifest::AUTO_COLUMNS;
 
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, TableAlias, TableAliasWithoutColumns};
 
@@ -29,18 +32,46 @@ impl PhysicalTable {
     }
 }
 
+/// One declared table as the guard sees it: where it lives and which
+/// columns the manifest declares.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScopedTable {
+    /// Where the table lives for the current tenant.
+    pub physical: PhysicalTable,
+    /// The declared columns, in manifest order (lowercase, as the manifest
+    /// requires), without the host-managed `id`, `created_at`, `updated_at`.
+    pub columns: Vec<String>,
+}
+
+impl ScopedTable {
+    /// Whether `column` (already case-folded as the guest's quoting asks) is
+    /// a declared or host-managed column.
+    pub(super) fn has_column(&self, column: &str) -> bool {
+        self.columns.iter().any(|c| c == column) || AUTO_COLUMNS.contains(&column)
+    }
+
+    /// Every column in table order as the host creates it: `id`, the
+    /// declared ones, `created_at`, `updated_at` (what `SELECT *` gives).
+    pub(super) fn all_columns(&self) -> Vec<String> {
+        std::iter::once(AUTO_COLUMNS[0].to_owned())
+            .chain(self.columns.iter().cloned())
+            .chain(AUTO_COLUMNS[1..].iter().map(|c| (*c).to_owned()))
+            .collect()
+    }
+}
+
 /// A module's declared tables: the logical name the guest writes → where
-/// the table lives for the current tenant. The only relations a statement
-/// may name.
+/// the table lives for the current tenant and its declared columns. The
+/// only relations a statement may name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableScope {
-    tables: BTreeMap<String, PhysicalTable>,
+    tables: BTreeMap<String, ScopedTable>,
 }
 
 impl TableScope {
-    /// A scope of `(logical name, physical table)` pairs. Logical names are
-    /// the manifest's (lowercase) table names, e.g. `mod_probe_items`.
-    pub fn new(tables: impl IntoIterator<Item = (String, PhysicalTable)>) -> Self {
+    /// A scope of `(logical name, table)` pairs. Logical names are the
+    /// manifest's (lowercase) table names, e.g. `mod_probe_items`.
+    pub fn new(tables: impl IntoIterator<Item = (String, ScopedTable)>) -> Self {
         Self {
             tables: tables.into_iter().collect(),
         }
@@ -48,6 +79,11 @@ impl TableScope {
 
     /// Where the table the guest calls `logical` lives, if it is declared.
     pub fn physical(&self, logical: &str) -> Option<&PhysicalTable> {
+        self.tables.get(logical).map(|t| &t.physical)
+    }
+
+    /// The declared table the guest calls `logical`, if any.
+    pub(super) fn table(&self, logical: &str) -> Option<&ScopedTable> {
         self.tables.get(logical)
     }
 
@@ -62,7 +98,7 @@ impl TableScope {
     /// it); a quoted one must match exactly, so `"MOD_PROBE_ITEMS"` is not
     /// `mod_probe_items`. Multi-part names are refused outright: a schema
     /// prefix is the one way a name could escape the tenant's tables.
-    pub(super) fn resolve(&self, name: &ObjectName) -> Result<(&str, &PhysicalTable), SqlRefusal> {
+    pub(super) fn resolve(&self, name: &ObjectName) -> Result<(&str, &ScopedTable), SqlRefusal> {
         let [ObjectNamePart::Identifier(ident)] = name.0.as_slice() else {
             return Err(forbidden(format!(
                 "table `{name}`: qualified table names are not allowed; name one of this \
@@ -92,10 +128,12 @@ impl TableScope {
     /// Whether `name` is exactly the rewritten name of a declared table: the
     /// final check on the rewritten statement.
     pub(super) fn is_physical(&self, name: &ObjectName) -> bool {
-        self.tables.values().any(|t| t.object_name() == *name)
+        self.tables
+            .values()
+            .any(|t| t.physical.object_name() == *name)
     }
 
-    fn declared_list(&self) -> String {
+    pub(super) fn declared_list(&self) -> String {
         if self.tables.is_empty() {
             return "none".to_owned();
         }

@@ -8,7 +8,7 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::super::dialect::GuestDialect;
 use super::super::{StatementKind, Verb};
-use super::{BACKENDS, accepted};
+use super::{BACKENDS, accepted, highest_placeholder};
 use crate::storage::Backend;
 
 fn tokens(dialect: &dyn Dialect, sql: &str) -> Vec<Token> {
@@ -104,7 +104,7 @@ fn rewritten_sql_reparses_in_the_same_dialect_as_the_same_statement() {
         ),
         (
             StatementKind::Query,
-            "SELECT mod_probe_items.* FROM mod_probe_items WHERE note IS NULL ORDER BY qty LIMIT ?2",
+            "SELECT mod_probe_items.* FROM mod_probe_items WHERE note IS NULL ORDER BY qty LIMIT ?1",
         ),
         (
             StatementKind::Query,
@@ -134,7 +134,7 @@ fn rewritten_sql_reparses_in_the_same_dialect_as_the_same_statement() {
     for backend in BACKENDS {
         let dialect = GuestDialect::new(backend);
         for (kind, sql) in statements {
-            let guarded = accepted(backend, kind, sql, 2);
+            let guarded = accepted(backend, kind, sql, highest_placeholder(sql));
             let reparsed = parse(&dialect, &guarded.sql);
             assert_eq!(reparsed.len(), 1, "{backend}: {}", guarded.sql);
             assert_eq!(

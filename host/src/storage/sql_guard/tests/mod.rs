@@ -2,22 +2,34 @@
 //! dialect wrapper. Scopes are the `probe` module's tables for tenant
 //! `acme`, laid out as each backend lays them out.
 
+mod columns;
 mod corpus;
+mod ctes;
 mod dialect;
+mod insert_select;
+mod no_panic;
+mod placeholders;
 mod refusals;
 mod rewrites;
 mod usage;
 
 use super::{
-    GuardedStatement, PhysicalTable, RefusalKind, SqlGuard, SqlRefusal, StatementKind, TableScope,
+    GuardedStatement, PhysicalTable, RefusalKind, ScopedTable, SqlGuard, SqlRefusal, StatementKind,
+    TableScope,
 };
 use crate::storage::Backend;
 
 pub(super) const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
 
-/// The probe module's tables for tenant `acme`.
+/// The probe module's tables for tenant `acme`, declared as in
+/// `testing::hostile_sql`: `mod_probe_items (name, qty, note)` and
+/// `mod_probe_tags (label)`.
 pub(super) fn scope(backend: Backend) -> TableScope {
-    TableScope::new(["mod_probe_items", "mod_probe_tags"].map(|logical| {
+    let declared = [
+        ("mod_probe_items", &["name", "qty", "note"][..]),
+        ("mod_probe_tags", &["label"][..]),
+    ];
+    TableScope::new(declared.map(|(logical, columns)| {
         let physical = match backend {
             Backend::Sqlite => PhysicalTable {
                 schema: None,
@@ -28,8 +40,18 @@ pub(super) fn scope(backend: Backend) -> TableScope {
                 table: logical.to_owned(),
             },
         };
-        (logical.to_owned(), physical)
+        let columns = columns.iter().map(|c| (*c).to_owned()).collect();
+        (logical.to_owned(), ScopedTable { physical, columns })
     }))
+}
+
+/// The highest `?N` in `sql`: how many params a statement written with
+/// numbered placeholders takes.
+pub(super) fn highest_placeholder(sql: &str) -> usize {
+    (1..=9)
+        .rev()
+        .find(|n| sql.contains(&format!("?{n}")))
+        .unwrap_or(0)
 }
 
 /// Runs the guard with `params` non-NULL params.
@@ -74,11 +96,16 @@ pub(super) fn refused(
 }
 
 /// Asserts `sql` is refused with `kind` on both backends (as a query or as
-/// an exec, whichever `statement_kind` says), with 2 params.
+/// an exec, whichever `statement_kind` says), given `params` params.
 #[track_caller]
-pub(super) fn assert_refused(kind: RefusalKind, statement_kind: StatementKind, sql: &str) {
+pub(super) fn assert_refused(
+    kind: RefusalKind,
+    statement_kind: StatementKind,
+    sql: &str,
+    params: usize,
+) {
     for backend in BACKENDS {
-        let refusal = refused(backend, statement_kind, sql, 2);
+        let refusal = refused(backend, statement_kind, sql, params);
         assert_eq!(
             refusal.kind, kind,
             "{backend}: `{sql}` refused as {:?}, expected {kind:?}: {}",
@@ -87,15 +114,17 @@ pub(super) fn assert_refused(kind: RefusalKind, statement_kind: StatementKind, s
     }
 }
 
-/// Forbidden on both backends, whichever host function is used.
+/// Forbidden on both backends, whichever host function is used (given 2
+/// params: Forbidden wins over any placeholder mismatch).
 #[track_caller]
 pub(super) fn assert_forbidden(sql: &str) {
-    assert_refused(RefusalKind::Forbidden, StatementKind::Query, sql);
-    assert_refused(RefusalKind::Forbidden, StatementKind::Exec, sql);
+    assert_refused(RefusalKind::Forbidden, StatementKind::Query, sql, 2);
+    assert_refused(RefusalKind::Forbidden, StatementKind::Exec, sql, 2);
 }
 
-/// Invalid on both backends for `statement_kind`.
+/// Invalid on both backends for `statement_kind`, given no params (so a
+/// placeholder mismatch cannot be the reason).
 #[track_caller]
 pub(super) fn assert_invalid(statement_kind: StatementKind, sql: &str) {
-    assert_refused(RefusalKind::Invalid, statement_kind, sql);
+    assert_refused(RefusalKind::Invalid, statement_kind, sql, 0);
 }

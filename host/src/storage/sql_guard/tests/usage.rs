@@ -2,7 +2,7 @@
 //! unsupported INSERT forms, bad placeholders, unsafe literals.
 
 use super::super::{MAX_PARAMS, MAX_SQL_BYTES, RefusalKind, SqlGuard, StatementKind};
-use super::{BACKENDS, assert_invalid, refused, scope};
+use super::{BACKENDS, assert_invalid, assert_refused, refused, scope};
 
 use StatementKind::{Exec, Query};
 
@@ -99,27 +99,30 @@ fn query_and_exec_must_match_whether_rows_come_back() {
 }
 
 #[test]
-fn only_insert_with_columns_and_values_is_supported() {
+fn insert_needs_a_column_list_and_one_value_per_column() {
     for sql in [
         "INSERT INTO mod_probe_items VALUES ('x', 1, 'n')",
-        "INSERT INTO mod_probe_items (name) SELECT label FROM mod_probe_tags",
+        "INSERT INTO mod_probe_items SELECT name, qty, note FROM mod_probe_items",
         "INSERT INTO mod_probe_items DEFAULT VALUES",
         "INSERT INTO mod_probe_items (name, qty) VALUES ('x')",
     ] {
-        assert_invalid(Exec, sql);
+        assert_refused(RefusalKind::Invalid, Exec, sql, 0);
     }
 }
 
 #[test]
-fn placeholders_other_than_numbered_question_marks_are_invalid() {
-    for sql in [
-        "SELECT * FROM mod_probe_items WHERE name = ?",
-        "SELECT * FROM mod_probe_items WHERE name = $1",
-        "SELECT * FROM mod_probe_items WHERE name = ?0",
-        "SELECT * FROM mod_probe_items WHERE name = ?3",
-        "SELECT * FROM mod_probe_items WHERE name = ?99999999999999999999",
+fn placeholders_that_are_not_question_or_dollar_numbers_are_invalid() {
+    for (sql, params) in [
+        ("SELECT * FROM mod_probe_items WHERE name = ?0", 1),
+        ("SELECT * FROM mod_probe_items WHERE name = $0", 1),
+        ("SELECT * FROM mod_probe_items WHERE name = ?3", 2),
+        (
+            "SELECT * FROM mod_probe_items WHERE name = ?99999999999999999999",
+            2,
+        ),
+        ("SELECT * FROM mod_probe_items WHERE name = $name", 1),
     ] {
-        assert_invalid(Query, sql);
+        assert_refused(RefusalKind::Invalid, Query, sql, params);
     }
     let sqlite = crate::storage::Backend::Sqlite;
     for sql in [
@@ -127,7 +130,7 @@ fn placeholders_other_than_numbered_question_marks_are_invalid() {
         "SELECT * FROM mod_probe_items WHERE name = @name",
     ] {
         assert_eq!(
-            refused(sqlite, Query, sql, 2).kind,
+            refused(sqlite, Query, sql, 1).kind,
             RefusalKind::Invalid,
             "{sql}"
         );
