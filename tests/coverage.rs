@@ -20,6 +20,7 @@ mod uses {
     pub use crate::conformance::serve::conformance_serve;
     pub use crate::conformance::slots::conformance_slots;
     pub use crate::http::headers::blocked_response_headers_are_dropped_and_protective_ones_set as http_probe;
+    pub use crate::http::sandbox::a_module_html_page_is_served_sandboxed_whatever_it_asks_for as hostile_page;
     pub use crate::conformance::write_own_tables::conformance_write_own_tables::on_sqlite as conformance_write_own_tables;
     pub use crate::storage::hostile_sql::corpus_is_forbidden::on_sqlite as sql_probe;
     pub use crate::storage::transactional::a_failed_install_changes_nothing_at_any_step::on_sqlite as failing_activate;

@@ -1,6 +1,7 @@
 //! Response hygiene: headers that could attack the client never leave, the
 //! two protective headers are always set, and the length is the host's.
 
+use modgate_host::http::hygiene::MODULE_CONTENT_SECURITY_POLICY;
 use modgate_tests::http::{code, json};
 
 use super::probe_harness;
@@ -26,6 +27,7 @@ pub fn blocked_response_headers_are_dropped_and_protective_ones_set() {
         assert_eq!(headers["x-content-type-options"], "nosniff");
         assert_eq!(headers["x-frame-options"], "DENY");
         assert_eq!(headers.get_all("x-frame-options").iter().count(), 1);
+        assert_eq!(headers["content-security-policy"], MODULE_CONTENT_SECURITY_POLICY);
         assert_eq!(headers["x-module-header"], "kept");
         assert_eq!(headers.get_all("content-length").iter().count(), 1);
         assert_eq!(headers["content-length"], "13", "set by the host from the body it holds");
@@ -50,5 +52,128 @@ fn host_answers_carry_the_protective_headers_too() {
         assert_eq!((status, code(&body)), (404, "not-found"));
         assert_eq!(headers["x-content-type-options"], "nosniff");
         assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["content-security-policy"], MODULE_CONTENT_SECURITY_POLICY);
+    });
+}
+
+fn probe_log(h: &modgate_tests::http::HttpHarness) -> Vec<String> {
+    h.lifecycle
+        .module(&modgate_tests::acme(), "http-probe")
+        .unwrap()
+        .log()
+        .lines()
+        .into_iter()
+        .map(|line| line.message)
+        .collect()
+}
+
+#[test]
+fn every_header_class_is_dropped_while_ordinary_headers_pass() {
+    modgate_tests::run(async {
+        let h = probe_harness().await;
+        let response = h.client.get(h.url("/modules/http-probe/trick/every-class")).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let headers = response.headers().clone();
+        for dropped in [
+            "set-cookie2",
+            "strict-transport-security",
+            "clear-site-data",
+            "service-worker-allowed",
+            "access-control-allow-private-network",
+            "content-security-policy-report-only",
+            "cdn-cache-control",
+            "surrogate-control",
+            "expires",
+            "x-accel-redirect",
+            "x-sendfile",
+            "www-authenticate",
+            "refresh",
+            "link",
+            "location",
+            "modgate-tenant",
+        ] {
+            assert!(headers.get(dropped).is_none(), "{dropped} must be dropped");
+        }
+        for (kept, value) in [
+            ("content-type", "text/plain"),
+            ("etag", "\"v7\""),
+            ("last-modified", "Tue, 01 Dec 2026 10:00:00 GMT"),
+            ("vary", "accept-language"),
+            ("x-module-header", "kept"),
+        ] {
+            assert_eq!(headers[kept], value, "{kept} must be kept");
+        }
+        assert_eq!(headers["content-security-policy"], MODULE_CONTENT_SECURITY_POLICY);
+        assert_eq!(response.text().await.unwrap(), "every class");
+        let log = probe_log(&h);
+        assert!(
+            log.iter().any(|l| l.starts_with("http GET /trick/{name}: response headers dropped:")
+                && l.contains("x-accel-redirect (proxy-directive)")
+                && l.contains("strict-transport-security (origin-policy)")),
+            "the module author can read what was dropped and why: {log:?}"
+        );
+    });
+}
+
+#[test]
+fn a_non_ascii_header_value_makes_the_whole_response_a_502() {
+    modgate_tests::run(async {
+        let h = probe_harness().await;
+        let response = h.client.get(h.url("/modules/http-probe/trick/bad-value")).send().await.unwrap();
+        assert!(response.headers().get("x-note").is_none());
+        let (status, headers, body) = json(response).await;
+        assert_eq!((status, code(&body)), (502, "protocol"));
+        assert!(!body.to_string().contains("bad value"), "none of the module's bytes reach the client");
+        assert_eq!(headers["content-security-policy"], MODULE_CONTENT_SECURITY_POLICY);
+        let log = probe_log(&h);
+        assert!(log.iter().any(|l| l.contains("response refused (protocol)") && l.contains("x-note")), "{log:?}");
+    });
+}
+
+#[test]
+fn a_disguised_cookie_header_makes_the_whole_response_a_502() {
+    modgate_tests::run(async {
+        let h = probe_harness().await;
+        let response = h.client.get(h.url("/modules/http-probe/trick/lookalike-cookie")).send().await.unwrap();
+        assert!(response.headers().get("set_cookie").is_none() && response.headers().get("set-cookie").is_none());
+        let (status, _, body) = json(response).await;
+        assert_eq!((status, code(&body)), (502, "protocol"));
+    });
+}
+
+#[test]
+fn header_names_that_are_not_tokens_never_reach_the_client() {
+    modgate_tests::run(async {
+        let h = probe_harness().await;
+        let response = h.client.get(h.url("/modules/http-probe/trick/invalid-names")).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert!(response.headers().get("set-cookie").is_none());
+        let (_, _, body) = json(response).await;
+        // `wasi:http/types` answers `invalid-syntax` to the guest for each one.
+        assert_eq!(body["accepted"], serde_json::json!([]), "{body}");
+    });
+}
+
+#[test]
+fn informational_statuses_are_a_protocol_error() {
+    modgate_tests::run(async {
+        let h = probe_harness().await;
+        for status in [101, 103, 600] {
+            let (got, _, body) = json(h.client.get(h.url(&format!("/modules/http-probe/status/{status}"))).send().await.unwrap()).await;
+            assert_eq!((got, code(&body)), (502, "protocol"), "{status}");
+        }
+    });
+}
+
+#[test]
+fn a_redirect_stays_inside_the_module_mount() {
+    modgate_tests::run(async {
+        let h = probe_harness().await;
+        let inside = h.client.get(h.url("/modules/http-probe/trick/redirect-inside")).send().await.unwrap();
+        assert_eq!(inside.status().as_u16(), 303);
+        assert_eq!(inside.headers()["location"], "/modules/http-probe/echo?from=trick");
+        let outside = h.client.get(h.url("/modules/http-probe/trick/redirect-outside")).send().await.unwrap();
+        assert_eq!(outside.status().as_u16(), 302);
+        assert!(outside.headers().get("location").is_none(), "an open redirect on the shop's origin is dropped");
     });
 }

@@ -1,13 +1,18 @@
-//! End-to-end tests of the HTTP bridge over real loopback HTTP: identity,
-//! header hygiene, rate limiting, approvals, the in-flight cap, the circuit
-//! breaker, body limits, slots, and the wishlist reference module.
+//! End-to-end tests of the HTTP bridge over real loopback HTTP: identity
+//! (tokens and integrator sessions), header hygiene, credentials in query
+//! strings, the sandboxing policy on module content, rate limiting,
+//! approvals, the in-flight cap, the circuit breaker, body limits, slots,
+//! and the wishlist reference module.
 
 mod approvals;
 mod breaker;
 pub mod headers;
 mod identity;
 mod limits;
+mod query;
 mod rate_limit;
+pub mod sandbox;
+mod sessions;
 mod slots;
 mod wishlist;
 
@@ -60,11 +65,15 @@ path = "/stream"
 
 [[routes]]
 method = "GET"
+path = "/trick/{name}"
+
+[[routes]]
+method = "GET"
 path = "/unapproved"
 "#;
 
 /// Every probe route except `GET /unapproved`.
-pub const PROBE_APPROVED: [&str; 9] = [
+pub const PROBE_APPROVED: [&str; 10] = [
     "GET /echo",
     "POST /echo",
     "GET /headers",
@@ -74,6 +83,7 @@ pub const PROBE_APPROVED: [&str; 9] = [
     "GET /big/{bytes}",
     "GET /spin",
     "GET /stream",
+    "GET /trick/{name}",
 ];
 
 /// A bridge with the probe installed for `acme` and approved.

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use modgate_host::capabilities::builtin;
 use modgate_host::engine::{Engine, EngineConfig, TenantId};
 use modgate_host::http::identity::{IdentityConfig, VerificationKey, issue_hs256};
-use modgate_host::http::{HttpConfig, ModuleBridge};
+use modgate_host::http::{HttpConfig, ModuleBridge, SessionResolver};
 use modgate_host::lifecycle::{InstallOutcome, InstallRequest, Lifecycle, RouteSelection};
 use modgate_host::services::HostServices;
 use modgate_host::storage::Storage;
@@ -77,6 +77,16 @@ pub async fn http_harness(http: HttpConfig) -> HttpHarness {
 
 /// Starts a bridge with `http` and `engine`.
 pub async fn http_harness_with(http: HttpConfig, engine: EngineConfig) -> HttpHarness {
+    start(http, engine, None).await
+}
+
+/// Starts a bridge with `http` that also identifies customers by the
+/// integrator's `sessions`.
+pub async fn http_harness_with_sessions(http: HttpConfig, sessions: Arc<dyn SessionResolver>) -> HttpHarness {
+    start(http, EngineConfig::default(), Some(sessions)).await
+}
+
+async fn start(http: HttpConfig, engine: EngineConfig, sessions: Option<Arc<dyn SessionResolver>>) -> HttpHarness {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("modgate.db").display());
     let storage = Storage::connect(&url).await.expect("database opens");
@@ -85,7 +95,11 @@ pub async fn http_harness_with(http: HttpConfig, engine: EngineConfig) -> HttpHa
     services.provide::<ModuleTables>(Arc::new(ModuleTables::new(storage.clone(), SqlLimits::default())));
     let engine = Engine::new(engine, builtin(), services).expect("engine starts");
     let lifecycle = Arc::new(Lifecycle::new(Arc::new(engine), storage));
-    let bridge = ModuleBridge::new(lifecycle.clone(), http).expect("bridge config is valid");
+    let bridge = match sessions {
+        Some(sessions) => ModuleBridge::with_sessions(lifecycle.clone(), http, sessions),
+        None => ModuleBridge::new(lifecycle.clone(), http),
+    }
+    .expect("bridge config is valid");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("loopback port");
     let address = listener.local_addr().expect("bound");
     let router = bridge.router().into_make_service_with_connect_info::<SocketAddr>();

@@ -13,14 +13,14 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use modgate_host::capabilities::builtin;
 use modgate_host::engine::{Engine, EngineConfig, TenantId};
-use modgate_host::http::{HttpConfig, ModuleBridge};
+use modgate_host::http::{HttpConfig, ModuleBridge, SessionResolver};
 use modgate_host::lifecycle::{InstallRequest, Lifecycle, ModuleSource, RouteSelection};
 use modgate_host::services::HostServices;
 use modgate_host::storage::Storage;
 use modgate_host::storage::module_sql::{ModuleTables, SqlLimits};
 use modgate_manifest::Slot;
 
-use crate::auth;
+use crate::auth::{self, CookieSessions};
 use crate::catalog::{CUSTOMERS, Catalog};
 use crate::page::{self, Card, PageModel};
 
@@ -54,6 +54,7 @@ pub struct Storefront {
 
 struct AppState {
     bridge: Arc<ModuleBridge>,
+    sessions: Arc<CookieSessions>,
     catalog: Catalog,
     secret: Vec<u8>,
 }
@@ -90,9 +91,13 @@ impl Storefront {
             }
         }
         http.identity = auth::identity_config(&secret);
-        let bridge = ModuleBridge::new(lifecycle.clone(), http)?;
+        // Browsers are signed in by an HttpOnly cookie the bridge verifies
+        // through the same sessions as the page; curl uses bearer tokens.
+        let sessions = Arc::new(CookieSessions::new(&secret)?);
+        let bridge = ModuleBridge::with_sessions(lifecycle.clone(), http, sessions.clone())?;
         let state = Arc::new(AppState {
             bridge: bridge.clone(),
+            sessions,
             catalog,
             secret: secret.clone(),
         });
@@ -100,7 +105,6 @@ impl Storefront {
             .route("/", get(storefront_page))
             .route("/login/{customer}", get(login))
             .route("/logout", get(logout))
-            .route("/static/storefront.js", get(script))
             .with_state(state)
             .merge(bridge.router());
         Ok(Storefront {
@@ -157,14 +161,14 @@ fn sha2_digest(bytes: &[u8]) -> [u8; 32] {
     sha2::Sha256::digest(bytes).into()
 }
 
-const TOKEN_COOKIE: &str = "storefront_token";
-
 async fn storefront_page(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     match render_page(&state, &headers).await {
         Ok(html) => {
             let mut response = Html(html).into_response();
             let headers = response.headers_mut();
-            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(page::CSP));
+            if let Ok(csp) = HeaderValue::from_str(&page::CSP) {
+                headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+            }
             headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
             headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
             response
@@ -181,18 +185,10 @@ async fn render_page(state: &AppState, headers: &HeaderMap) -> anyhow::Result<St
         .bridge
         .tenant_for(headers)
         .ok_or_else(|| anyhow::anyhow!("no tenant for this host"))?;
-    // The page's sign-in is the demo's own cookie holding a customer token;
-    // it is verified exactly as module requests are.
-    let token = cookie(headers, TOKEN_COOKIE);
-    let customer = match &token {
-        Some(token) => {
-            let mut auth = HeaderMap::new();
-            auth.insert(header::AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {token}"))?);
-            state.bridge.customer(&auth, &tenant).ok().flatten()
-        }
-        None => None,
-    };
-    let customer_id = customer.as_ref().map(|c| c.customer_id.as_str());
+    // The page's sign-in is the demo's HttpOnly session cookie, verified by
+    // the same resolver the bridge uses; a refused one shows signed out.
+    let customer = state.sessions.customer(&tenant, headers).ok().flatten();
+    let customer_id = customer.as_deref();
     let mut cards = Vec::new();
     for product in state.catalog.products_for_page(&tenant).await? {
         let actions = state
@@ -204,7 +200,7 @@ async fn render_page(state: &AppState, headers: &HeaderMap) -> anyhow::Result<St
     let display = customer_id.and_then(|id| CUSTOMERS.iter().find(|c| c.0 == tenant.as_str() && c.1 == id).map(|c| c.2));
     let model = PageModel {
         tenant: tenant.as_str(),
-        customer: display.zip(token.as_deref()),
+        customer: display,
         sign_in_as: CUSTOMERS
             .iter()
             .filter(|c| c.0 == tenant.as_str())
@@ -224,9 +220,8 @@ async fn login(State(state): State<Arc<AppState>>, UrlPath(customer): UrlPath<St
     }
     match auth::customer_token(&state.secret, &tenant, &customer) {
         Ok(token) => {
-            let cookie = format!("{TOKEN_COOKIE}={token}; Path=/; SameSite=Strict");
             let mut response = Redirect::to("/").into_response();
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
+            if let Ok(value) = HeaderValue::from_str(&auth::session_cookie(&token)) {
                 response.headers_mut().insert(header::SET_COOKIE, value);
             }
             response
@@ -240,26 +235,10 @@ async fn login(State(state): State<Arc<AppState>>, UrlPath(customer): UrlPath<St
 
 async fn logout() -> Response {
     let mut response = Redirect::to("/").into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("storefront_token=; Path=/; Max-Age=0; SameSite=Strict"),
-    );
     response
-}
-
-async fn script() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], page::SCRIPT).into_response()
-}
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
+        .headers_mut()
+        .insert(header::SET_COOKIE, HeaderValue::from_static(auth::CLEAR_SESSION_COOKIE));
+    response
 }
 
 /// Reads (building Rust guests first, with cargo's progress on stderr) the

@@ -49,7 +49,8 @@ async fn main() -> anyhow::Result<()> {
         "
   Storefront (tenant acme):   http://{address}/
   Tenant globex:              http://globex.localhost:{port}/  (if *.localhost resolves to 127.0.0.1)
-  Sign in as Ada in the page, or use this ready-made token for customer cu-ada:
+  Sign in as Ada in the page (an HttpOnly session cookie: the page itself
+  holds no token), or use this ready-made bearer token for customer cu-ada:
 
     export TOKEN={token}
 

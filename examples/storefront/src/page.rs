@@ -3,10 +3,19 @@
 //!
 //! Widgets are data. The page maps each type to its own markup and escapes
 //! every string; a module never contributes HTML or script. The only script
-//! is the storefront's own (`/static/storefront.js`), allowed by the page's
-//! Content-Security-Policy.
+//! is the storefront's own, inline and allowed by its hash in the page's
+//! Content-Security-Policy: not `'self'`, because modules serve from this
+//! origin too and none of their responses may ever run as the page's script.
+//!
+//! The page holds no credential: the customer is signed in by an `HttpOnly`
+//! session cookie the script cannot read, and the script's requests carry it
+//! because they are same-origin.
 
 use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+use base64::Engine as _;
+use sha2::Digest as _;
 
 use modgate_host::http::widgets::{ModuleWidgets, WidgetDescriptor};
 
@@ -24,16 +33,22 @@ pub struct Card {
 pub struct PageModel<'a> {
     /// The tenant.
     pub tenant: &'a str,
-    /// The signed-in customer's display name and token, if any.
-    pub customer: Option<(&'a str, &'a str)>,
+    /// The signed-in customer's display name, if any.
+    pub customer: Option<&'a str>,
     /// Customers one can sign in as (id, display name).
     pub sign_in_as: Vec<(&'a str, &'a str)>,
     /// The cards.
     pub cards: Vec<Card>,
 }
 
-/// The Content-Security-Policy of the page.
-pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The Content-Security-Policy of the page: its own inline script (by
+/// hash) and nothing else runs; requests go to its own origin only.
+pub static CSP: LazyLock<String> = LazyLock::new(|| {
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(SCRIPT.as_bytes()));
+    format!(
+        "default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+});
 
 /// Renders the page.
 pub fn render(model: &PageModel<'_>) -> String {
@@ -43,14 +58,15 @@ pub fn render(model: &PageModel<'_>) -> String {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>modgate storefront · {tenant}</title>",
         tenant = escape(model.tenant)
     );
-    if let Some((_, token)) = model.customer {
-        let _ = write!(html, "<meta name=\"customer-token\" content=\"{}\">", escape(token));
-    }
     html.push_str(STYLE);
-    html.push_str("<script src=\"/static/storefront.js\" defer></script></head><body><header><h1>modgate storefront</h1>");
+    let _ = write!(
+        html,
+        "</head><body data-signed-in=\"{}\"><header><h1>modgate storefront</h1>",
+        model.customer.is_some()
+    );
     let _ = write!(html, "<p>Tenant <b>{}</b>. ", escape(model.tenant));
     match model.customer {
-        Some((name, _)) => {
+        Some(name) => {
             let _ = write!(html, "Signed in as <b>{}</b> · <a href=\"/logout\">sign out</a>", escape(name));
         }
         None => {
@@ -64,7 +80,9 @@ pub fn render(model: &PageModel<'_>) -> String {
     for card in &model.cards {
         render_card(&mut html, card);
     }
-    html.push_str("</main></body></html>");
+    html.push_str("</main><script>");
+    html.push_str(SCRIPT);
+    html.push_str("</script></body></html>");
     html
 }
 
@@ -128,16 +146,16 @@ pub fn escape(text: &str) -> String {
 
 const STYLE: &str = "<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}header p{color:#555}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:1rem}.card{border:1px solid #ddd;border-radius:8px;padding:1rem}.price{font-weight:bold}.stock{color:#666;font-size:.9em}.toggle{border:1px solid #c33;background:#fff;color:#c33;border-radius:4px;padding:.4rem .7rem;cursor:pointer}.toggle[aria-pressed=true]{background:#c33;color:#fff}.badge{padding:.1rem .4rem;border-radius:4px;background:#eee}</style>";
 
-/// The storefront's own script: toggles call the module's endpoint with the
-/// customer's token and update the button from the JSON answer.
+/// The storefront's own script: toggles call the module's endpoint (the
+/// browser attaches the session cookie to this same-origin request and
+/// says so in `Sec-Fetch-Site`) and update the button from the JSON answer.
 pub const SCRIPT: &str = r#"document.addEventListener('click', async (event) => {
   const button = event.target.closest('button.toggle');
   if (!button) return;
-  const token = document.querySelector('meta[name=customer-token]')?.content;
-  if (!token) { alert('Sign in first (links at the top).'); return; }
+  if (document.body.dataset.signedIn !== 'true') { alert('Sign in first (links at the top).'); return; }
   button.disabled = true;
   try {
-    const response = await fetch(button.dataset.action, { method: 'POST', headers: { Authorization: 'Bearer ' + token } });
+    const response = await fetch(button.dataset.action, { method: 'POST', credentials: 'same-origin' });
     const body = await response.json();
     if (!response.ok) throw new Error(body.error ? body.error.code : response.status);
     const active = body.saved === true;
@@ -154,6 +172,16 @@ pub const SCRIPT: &str = r#"document.addEventListener('click', async (event) => 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_allows_only_its_own_inline_script() {
+        let page = render(&PageModel { tenant: "acme", customer: Some("Ada L."), sign_in_as: Vec::new(), cards: Vec::new() });
+        assert!(page.contains(&format!("<script>{SCRIPT}</script>")));
+        assert!(page.contains("data-signed-in=\"true\""));
+        assert_eq!(page.matches("<script").count(), 1);
+        assert!(CSP.contains("script-src 'sha256-"));
+        assert!(!CSP.contains("script-src 'self'"), "{}", *CSP);
+    }
 
     #[test]
     fn escaping_covers_markup_and_quotes() {

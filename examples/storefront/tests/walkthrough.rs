@@ -1,6 +1,7 @@
 //! The README's walkthrough against the real storefront: first start
 //! installs and approves the wishlist, a customer adds an item with curl's
-//! requests, the page shows the active toggle, and a second start over the
+//! requests, the page shows the active toggle (signed in by its HttpOnly
+//! session cookie, with no token in the page), and a second start over the
 //! same data keeps modules and items.
 
 use std::net::SocketAddr;
@@ -75,15 +76,20 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
         .unwrap();
     assert_eq!(forged.status().as_u16(), 401);
 
-    // The page, signed in through the demo's cookie: the toggle is active.
+    // The page, signed in through the demo's session cookie: the toggle is
+    // active, and only the page's own inline script may run (by hash, not
+    // 'self': modules serve from this origin too).
     let page = client
         .get(format!("{base}/"))
-        .header("cookie", format!("storefront_token={token}"))
+        .header("cookie", format!("storefront_session={token}"))
         .send()
         .await
         .unwrap();
-    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("script-src 'sha256-") && !csp.contains("script-src 'self'"), "{csp}");
     let html = page.text().await.unwrap();
+    assert!(!html.contains(&token) && !html.contains("customer-token"), "the page carries no bearer token");
+    assert!(html.contains(r#"data-signed-in="true""#), "{html}");
     assert!(html.contains("Signed in as <b>Ada L.</b>"), "{html}");
     assert!(
         html.contains(r#"data-action="/modules/wishlist/items/espresso-cup/toggle""#) && html.contains(r#"aria-pressed="true">On your wishlist</button>"#),
@@ -98,5 +104,47 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
     let (base, server) = serve(storefront).await;
     let listed: serde_json::Value = json(client.get(format!("{base}/modules/wishlist/items")), &token).await;
     assert_eq!(listed["items"][0]["product_id"], "espresso-cup");
+    server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_signs_in_with_an_httponly_cookie_that_only_same_origin_writes_may_use() {
+    let data = tempfile::tempdir().unwrap();
+    let (storefront, _) = start(data.path()).await;
+    let (base, server) = serve(storefront).await;
+    let client = reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    let login = client.get(format!("{base}/login/cu-ada")).send().await.unwrap();
+    assert!(login.status().is_redirection());
+    let set_cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for attribute in ["storefront_session=ey", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(attribute), "{attribute} in {set_cookie}");
+    }
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+
+    // The page's own toggle: a same-origin fetch carries the cookie and says so.
+    let toggle = format!("{base}/modules/wishlist/items/tamper/toggle");
+    let response = client.post(&toggle).header("cookie", &cookie).header("sec-fetch-site", "same-origin").send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body, serde_json::json!({ "product_id": "tamper", "saved": true }));
+    let response = client.get(format!("{base}/modules/wishlist/items")).header("cookie", &cookie).send().await.unwrap();
+    let listed: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(listed["items"][0]["product_id"], "tamper", "a GET needs no proof of origin");
+
+    // Another site (or a sandboxed module page: Origin null) cannot use it.
+    for (name, value) in [("sec-fetch-site", "cross-site"), ("origin", "null"), ("origin", "http://evil.example")] {
+        let response = client.post(&toggle).header("cookie", &cookie).header(name, value).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 403, "{name}: {value}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "cross-site-request");
+    }
+    let forged = client.get(format!("{base}/modules/wishlist/items")).header("cookie", "storefront_session=forged.token.here").send().await.unwrap();
+    assert_eq!(forged.status().as_u16(), 401);
+    let body: serde_json::Value = forged.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "session-invalid");
+
+    let logout = client.get(format!("{base}/logout")).send().await.unwrap();
+    assert!(logout.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
     server.abort();
 }

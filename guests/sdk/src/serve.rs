@@ -85,8 +85,13 @@ impl Request {
     }
 }
 
-/// An HTTP response. The host drops headers that could attack the client
-/// (cookies, CORS, caching, framing) and sets the length itself.
+/// An HTTP response. The host drops headers that act beyond this response
+/// (cookies, CORS and other origin-wide policy, caching, proxy directives,
+/// authentication challenges, framing, a `location` outside your mount),
+/// answers 502 `protocol` instead of a response with a status outside
+/// 200-599 or a header value that is not visible ASCII, sets the length
+/// itself, and serves every answer under a sandboxing Content-Security-Policy
+/// (HTML renders without script). See `docs/http.md`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     /// Status code.

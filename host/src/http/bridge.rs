@@ -3,10 +3,13 @@
 //!
 //! Order of checks for a module request, cheapest and most protective
 //! first: client rate limit (429), tenant, module, approved route (one 404
-//! for all three), customer token (401), body size (413), circuit breaker
-//! (503), then the module itself under its budget, its in-flight cap (503
-//! `busy`) and its response-size limit; the response's headers are cleaned
-//! before they leave.
+//! for all three), a credential in the query string (400), customer token or
+//! the integrator's session (401) and, for a session, proof of same origin on
+//! state-changing requests (403), body size (413), circuit breaker (503),
+//! then the module itself under its budget, its in-flight cap (503 `busy`)
+//! and its response-size limit. A malformed response (status or headers) is
+//! refused whole (502 `protocol`); otherwise its headers are cleaned and the
+//! host's sandboxing policy is set before it leaves.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -20,14 +23,19 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header};
+use http::response::Parts;
 use http_body_util::{BodyExt, Limited};
 
 use crate::engine::module_log::LogLevel;
 use crate::engine::{InvocationError, TenantId};
 use crate::http::config::HttpConfig;
 use crate::http::error::BridgeError;
-use crate::http::hygiene::{names, sanitize_request_headers, sanitize_response_headers};
-use crate::http::identity::{IdentityConfigError, IdentityVerifier, VerifiedCustomer};
+use crate::http::hygiene::{
+    DroppedHeader, ResponseRefused, check_status, credential_parameter, names, sanitize_request_headers,
+    sanitize_response_headers,
+};
+use crate::http::identity::{IdentityConfigError, IdentityVerifier};
+use crate::http::session::SessionResolver;
 use crate::http::client_ip::{InvalidCidr, TrustedProxies};
 use crate::http::rate_limit::{RateLimitConfigError, RateLimiter};
 use crate::http::serving::ServingTable;
@@ -67,7 +75,8 @@ pub struct ModuleBridge {
     pub(super) config: HttpConfig,
     default_tenant: Option<TenantId>,
     tenant_hosts: HashMap<String, TenantId>,
-    identity: IdentityVerifier,
+    pub(super) identity: IdentityVerifier,
+    pub(super) sessions: Option<Arc<dyn SessionResolver>>,
     proxies: TrustedProxies,
     limiter: Arc<RateLimiter>,
     pub(super) serving: ServingTable,
@@ -76,8 +85,30 @@ pub struct ModuleBridge {
 
 impl ModuleBridge {
     /// Checks `config` and builds the bridge. Starts the rate limiter's idle
-    /// bucket cleanup when called inside a Tokio runtime.
+    /// bucket cleanup when called inside a Tokio runtime. Customers are
+    /// identified by bearer tokens only; see [`ModuleBridge::with_sessions`]
+    /// for browser sessions.
     pub fn new(lifecycle: Arc<Lifecycle>, config: HttpConfig) -> Result<Arc<Self>, HttpConfigError> {
+        Self::build(lifecycle, config, None)
+    }
+
+    /// [`ModuleBridge::new`], and requests without an `Authorization`
+    /// header are identified by the integrator's `sessions` (e.g. an
+    /// `HttpOnly` session cookie), with same-origin proof required on their
+    /// state-changing requests. See [`crate::http::session`].
+    pub fn with_sessions(
+        lifecycle: Arc<Lifecycle>,
+        config: HttpConfig,
+        sessions: Arc<dyn SessionResolver>,
+    ) -> Result<Arc<Self>, HttpConfigError> {
+        Self::build(lifecycle, config, Some(sessions))
+    }
+
+    fn build(
+        lifecycle: Arc<Lifecycle>,
+        config: HttpConfig,
+        sessions: Option<Arc<dyn SessionResolver>>,
+    ) -> Result<Arc<Self>, HttpConfigError> {
         let tenant = |given: &String| {
             TenantId::new(given.clone()).map_err(|e| HttpConfigError::Tenant {
                 given: given.clone(),
@@ -102,6 +133,7 @@ impl ModuleBridge {
             default_tenant,
             tenant_hosts,
             identity,
+            sessions,
             proxies,
             limiter,
             serving,
@@ -129,39 +161,6 @@ impl ModuleBridge {
             .map(|host| strip_port(host).to_ascii_lowercase());
         host.and_then(|host| self.tenant_hosts.get(&host).cloned())
             .or_else(|| self.default_tenant.clone())
-    }
-
-    /// The verified customer of a request: `None` without an
-    /// `Authorization` header; a 401 for any token that does not verify, is
-    /// not a Bearer token, or was issued for another tenant.
-    pub fn customer(&self, headers: &HeaderMap, tenant: &TenantId) -> Result<Option<VerifiedCustomer>, BridgeError> {
-        let mut values = headers.get_all(header::AUTHORIZATION).iter();
-        let Some(value) = values.next() else { return Ok(None) };
-        if values.next().is_some() {
-            return Err(BridgeError::unauthorized("token-malformed", "send one Authorization header"));
-        }
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| BridgeError::unauthorized("token-malformed", "use Authorization: Bearer <token>"))?;
-        let customer = self
-            .identity
-            .verify(token)
-            .map_err(|e| BridgeError::unauthorized(e.code(), e.to_string()))?;
-        match customer.tenant.as_deref() {
-            Some(claimed) if claimed != tenant.as_str() => Err(BridgeError::unauthorized(
-                "token-wrong-tenant",
-                "the token was issued for another tenant",
-            )),
-            None if self.config.require_tenant_claim => Err(BridgeError::unauthorized(
-                "token-invalid-tenant",
-                "the token does not name its tenant",
-            )),
-            _ => Ok(Some(customer)),
-        }
     }
 
     /// The state of a module's circuit breaker in this process, if it has
@@ -216,7 +215,10 @@ impl ModuleBridge {
             .find(request.method(), relative)
             .ok_or_else(BridgeError::not_found)?
             .to_owned();
-        let customer = self.customer(request.headers(), &tenant)?;
+        if let Some(parameter) = request.uri().query().and_then(credential_parameter) {
+            return Err(BridgeError::credential_in_query(parameter));
+        }
+        let customer = self.authenticate(request.method(), request.headers(), &tenant)?;
         let target = match request.uri().query() {
             Some(query) => format!("{relative}?{query}"),
             None => relative.to_owned(),
@@ -271,14 +273,27 @@ impl ModuleBridge {
         match outcome {
             Ok(invoked) => {
                 let (mut parts, body) = invoked.value.into_parts();
-                if parts.status.is_server_error() {
-                    permit.failed();
-                } else {
-                    permit.succeeded();
-                }
-                let dropped = sanitize_response_headers(&mut parts.headers);
-                if !dropped.is_empty() {
-                    tracing::debug!(module = name, "dropped response headers: {dropped:?}");
+                let route = format!("http {method} {pattern}");
+                match clean_response(&mut parts, &mount) {
+                    Err(refused) => {
+                        permit.failed();
+                        tracing::warn!(%tenant, module = name, "response refused: {refused}");
+                        let line = format!("{route}: response refused ({}): {refused}", refused.code());
+                        served.module.log().append(tenant.as_str(), LogLevel::Warn, &line);
+                        return Err(BridgeError::module_failed(StatusCode::BAD_GATEWAY, refused.code(), name));
+                    }
+                    Ok(dropped) => {
+                        if parts.status.is_server_error() {
+                            permit.failed();
+                        } else {
+                            permit.succeeded();
+                        }
+                        if !dropped.is_empty() {
+                            let line = format!("{route}: response headers dropped: {}", describe(&dropped));
+                            tracing::debug!(module = name, "{line}");
+                            served.module.log().append(tenant.as_str(), LogLevel::Info, &line);
+                        }
+                    }
                 }
                 if let Ok(value) = HeaderValue::from_str(&request_id) {
                     parts.headers.insert(HeaderName::from_static("x-request-id"), value);
@@ -301,6 +316,22 @@ impl ModuleBridge {
         }
     }
 
+}
+
+/// Refuses a malformed module response or cleans its headers (see
+/// [`crate::http::hygiene::response`]).
+fn clean_response(parts: &mut Parts, mount: &str) -> Result<Vec<DroppedHeader>, ResponseRefused> {
+    check_status(parts.status)?;
+    sanitize_response_headers(&mut parts.headers, mount)
+}
+
+/// `set-cookie (cookie), expires (shared-cache)` for the module log.
+fn describe(dropped: &[DroppedHeader]) -> String {
+    dropped
+        .iter()
+        .map(|header| format!("{} ({})", header.name, header.class.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// How a failed invocation is answered. Internals stay in the log.

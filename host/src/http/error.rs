@@ -1,12 +1,13 @@
 //! The bridge's own answers: a status, a stable code and a message, as
-//! JSON, with the same protective headers as module responses.
+//! JSON, with the same protective headers (and sandboxing policy) as module
+//! responses.
 
 use std::time::Duration;
 
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 
-use crate::http::hygiene::sanitize_response_headers;
+use crate::http::hygiene::set_protective_headers;
 
 /// A refusal or failure answered by the host, not the module.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -80,6 +81,27 @@ impl BridgeError {
         )
     }
 
+    /// 400: the query string carries a credential (`name` is the normalised
+    /// parameter name, never its value).
+    pub fn credential_in_query(name: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "credential-in-query",
+            format!("the query parameter {name:?} carries a credential; send it in an Authorization header instead"),
+        )
+    }
+
+    /// 401: the integrator's session was presented but refused.
+    pub fn session_invalid(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "session-invalid", message)
+    }
+
+    /// 403: a session-authenticated, state-changing request did not come
+    /// from the shop's own pages.
+    pub fn cross_site(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "cross-site-request", message)
+    }
+
     /// 400: the request itself is malformed.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid", message)
@@ -101,7 +123,7 @@ impl IntoResponse for BridgeError {
         let body = serde_json::json!({ "error": { "code": self.code, "message": self.message } });
         let mut response = (self.status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
-        sanitize_response_headers(headers);
+        set_protective_headers(headers);
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));

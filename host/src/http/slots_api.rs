@@ -19,7 +19,7 @@ use crate::engine::TenantId;
 use crate::engine::module_log::LogLevel;
 use crate::http::bridge::{ConnectInfoOpt, ModuleBridge, lock};
 use crate::http::error::BridgeError;
-use crate::http::hygiene::sanitize_response_headers;
+use crate::http::hygiene::set_protective_headers;
 use crate::http::widgets::{ModuleWidgets, SlotRequest, validate_widgets};
 
 impl ModuleBridge {
@@ -96,13 +96,13 @@ impl ModuleBridge {
         self.admit_client(peer, headers)?;
         let tenant = self.tenant_for(headers).ok_or_else(BridgeError::not_found)?;
         let slot: Slot = slot.parse().map_err(|_| BridgeError::not_found())?;
-        let customer = self.customer(headers, &tenant)?;
+        let customer = self.authenticate(&http::Method::GET, headers, &tenant)?;
         let widgets = self
             .slot_widgets(&tenant, slot, product.as_deref(), customer.as_ref().map(|c| c.customer_id.as_str()))
             .await;
         let body = serde_json::json!({ "slot": slot.as_str(), "modules": widgets });
         let mut response = axum::Json(body).into_response();
-        sanitize_response_headers(response.headers_mut());
+        set_protective_headers(response.headers_mut());
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -194,16 +194,23 @@ fn mount_path(widget: usize, field: &'static str, value: String, mount: &str) ->
         value: value.chars().take(80).collect(),
         mount: mount.to_owned(),
     };
-    let (path, query) = value.split_once('?').unwrap_or((&value, ""));
+    if is_clean_path_under(&value, mount) { Ok(value) } else { Err(outside()) }
+}
+
+/// Whether `value` is a path (and optional query) under `mount` (which ends
+/// with `/`) that stays there whoever decodes it: URL-safe characters only,
+/// no `//`, no `.`/`..` segments, no percent-encoded dot, slash or
+/// backslash. Shared with the bridge's `Location` rule.
+pub(crate) fn is_clean_path_under(value: &str, mount: &str) -> bool {
+    let (path, query) = value.split_once('?').unwrap_or((value, ""));
     let safe_byte = |b: u8| b.is_ascii_alphanumeric() || b"-._~/%+,:@".contains(&b);
-    let clean = value.len() <= MAX_PATH_BYTES
+    value.len() <= MAX_PATH_BYTES
         && path.starts_with(mount)
         && path.bytes().all(safe_byte)
         && query.bytes().all(|b| safe_byte(b) || b == b'=' || b == b'&')
         && !path.contains("//")
         && !path.split('/').any(|segment| segment == "." || segment == "..")
-        && !has_encoded_separator(&value);
-    if clean { Ok(value) } else { Err(outside()) }
+        && !has_encoded_separator(value)
 }
 
 /// `%2e` (.), `%2f` (/) and `%5c` (\) could turn into traversal once a

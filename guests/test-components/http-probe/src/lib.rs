@@ -7,7 +7,12 @@
 //! - `/trap`: panics;
 //! - `/big/{bytes}`: a body of that many bytes;
 //! - `/spin`: loops until stopped (busy / deadline tests);
-//! - `/stream`: sets a response and streams its body forever.
+//! - `/stream`: sets a response and streams its body forever;
+//! - `/trick/{name}`: responses the host must refuse or clean: `every-class`
+//!   (one header of every dropped class beside ones that must be kept),
+//!   `bad-value` (a non-ASCII byte in a value), `lookalike-cookie`
+//!   (`set_cookie`), `invalid-names` (names `wasi:http` must refuse; the body
+//!   lists any it accepted), `redirect-inside` and `redirect-outside`.
 //!
 //! Its slot answers depend on the product: `html` puts markup in a label,
 //! `script` a script tag in text, `outside` links out of the mount,
@@ -57,6 +62,10 @@ fn respond(out: ResponseOutparam, status: u16, headers: &[(&str, &str)], body: &
     for (name, value) in headers {
         let _ = fields.append(name, value.as_bytes());
     }
+    respond_with(out, status, fields, body);
+}
+
+fn respond_with(out: ResponseOutparam, status: u16, fields: Fields, body: &[u8]) {
     let response = OutgoingResponse::new(fields);
     let _ = response.set_status_code(status);
     let Ok(outgoing) = response.body() else { return };
@@ -126,6 +135,7 @@ impl Guest for Probe {
                     n = std::hint::black_box(n.wrapping_add(1));
                 }
             }
+            ["trick", name] => trick(name, out),
             ["stream"] => {
                 let response = OutgoingResponse::new(Fields::new());
                 let Ok(outgoing) = response.body() else { return };
@@ -136,6 +146,76 @@ impl Guest for Probe {
             }
             _ => respond(out, 404, &[], b"probe: no such path"),
         }
+    }
+}
+
+/// One member of every response header class the host drops.
+const EVERY_CLASS: [(&str, &str); 16] = [
+    ("set-cookie2", "legacy=1"),
+    ("strict-transport-security", "max-age=63072000; includeSubDomains"),
+    ("clear-site-data", "\"cookies\", \"storage\""),
+    ("service-worker-allowed", "/"),
+    ("access-control-allow-private-network", "true"),
+    ("content-security-policy-report-only", "default-src *"),
+    ("cdn-cache-control", "max-age=86400"),
+    ("surrogate-control", "max-age=86400"),
+    ("expires", "Thu, 01 Dec 2099 16:00:00 GMT"),
+    ("x-accel-redirect", "/internal/secrets"),
+    ("x-sendfile", "/etc/passwd"),
+    ("www-authenticate", "Basic realm=\"shop\""),
+    ("refresh", "0; url=https://evil.example/"),
+    ("link", "<https://evil.example/x.css>; rel=stylesheet"),
+    ("location", "https://evil.example/"),
+    ("modgate-tenant", "globex"),
+];
+
+/// Headers a module may set, sent beside [`EVERY_CLASS`].
+const KEPT: [(&str, &str); 5] = [
+    ("content-type", "text/plain"),
+    ("etag", "\"v7\""),
+    ("last-modified", "Tue, 01 Dec 2026 10:00:00 GMT"),
+    ("vary", "accept-language"),
+    ("x-module-header", "kept"),
+];
+
+fn trick(name: &str, out: ResponseOutparam) {
+    match name {
+        "every-class" => {
+            let headers: Vec<(&str, &str)> = EVERY_CLASS.iter().chain(KEPT.iter()).copied().collect();
+            respond(out, 200, &headers, b"every class");
+        }
+        "bad-value" => {
+            let fields = Fields::new();
+            let _ = fields.append("content-type", b"text/plain");
+            let _ = fields.append("x-note", b"caf\xe9");
+            respond_with(out, 200, fields, b"bad value");
+        }
+        "lookalike-cookie" => respond(out, 200, &[("set_cookie", "session=stolen; Path=/")], b"look-alike"),
+        "invalid-names" => {
+            let fields = Fields::new();
+            let names = [
+                ":status",
+                "set-cookie ",
+                " set-cookie",
+                "set cookie",
+                "set\tcookie",
+                "Set-Cookie:",
+                "\u{0455}et-cookie",
+                "x-a\r\nset-cookie",
+                "",
+            ];
+            let accepted: Vec<String> = names
+                .iter()
+                .filter(|name| fields.append(name, b"session=stolen").is_ok())
+                .map(|name| json_string(name))
+                .collect();
+            let _ = fields.append("content-type", b"application/json");
+            let body = format!("{{\"accepted\":[{}]}}", accepted.join(","));
+            respond_with(out, 200, fields, body.as_bytes());
+        }
+        "redirect-inside" => respond(out, 303, &[("location", "/modules/http-probe/echo?from=trick")], b""),
+        "redirect-outside" => respond(out, 302, &[("location", "https://evil.example/phish")], b""),
+        _ => respond(out, 404, &[], b"probe: no such trick"),
     }
 }
 

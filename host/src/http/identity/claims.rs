@@ -130,6 +130,6 @@ fn numeric_date(value: &Value) -> Option<u64> {
 }
 
 /// Whether `value` can go into an HTTP header verbatim and cannot smuggle separators.
-fn is_header_safe(value: &str) -> bool {
+pub(crate) fn is_header_safe(value: &str) -> bool {
     (1..=MAX_IDENTIFIER_CHARS).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_graphic())
 }

@@ -27,6 +27,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+pub(crate) use self::claims::is_header_safe;
 use self::claims::{peek_header, printable};
 use self::keys::{ConfiguredKey, KeyAlgorithm, configured_keys};
 
