@@ -70,3 +70,47 @@ fn export_interfaces_are_exported_by_the_worlds_and_imports_imported() {
         }
     }
 }
+
+/// `package/interface` of a world item, when it is an interface.
+fn interface_name(resolve: &Resolve, key: &wit_parser::WorldKey) -> Option<String> {
+    let wit_parser::WorldKey::Interface(id) = key else { return None };
+    let interface = &resolve.interfaces[*id];
+    let package = &resolve.packages[interface.package?].name;
+    Some(format!("{}:{}/{}", package.namespace, package.name, interface.name.as_deref()?))
+}
+
+#[test]
+fn the_registry_the_contract_and_the_wit_agree_on_every_interface_of_every_world() {
+    use modgate_host::capabilities::{BuiltinServices, builtin};
+    use modgate_host::contract::{ImportAccess, import_access};
+
+    let resolve = load_contracts();
+    let registry = builtin(BuiltinServices::default());
+    for (_, world) in resolve.worlds.iter() {
+        for key in world.imports.keys() {
+            let Some(name) = interface_name(&resolve, key) else { continue };
+            let access = import_access(&name).unwrap_or_else(|| panic!("{name} (world {}) has no access in the contract", world.name));
+            match access {
+                ImportAccess::Always | ImportAccess::Inert => assert!(
+                    registry.provider_of(&name).is_some(),
+                    "{name} is always available, but no capability provides it"
+                ),
+                // A permission is offered whole or not yet at all.
+                ImportAccess::Permission(permission) => assert_eq!(
+                    registry.provider_of(&name).is_some(),
+                    registry.offers(permission),
+                    "{name}: {permission} is offered only in part"
+                ),
+            }
+        }
+    }
+    let defined: Vec<String> = resolve
+        .interfaces
+        .iter()
+        .filter_map(|(id, _)| interface_name(&resolve, &wit_parser::WorldKey::Interface(id)))
+        .collect();
+    for interface in registry.interfaces() {
+        assert!(defined.iter().any(|d| d == interface), "the registry links {interface}, which wit/ does not define");
+        assert!(import_access(interface).is_some(), "{interface} is linked but not in the contract");
+    }
+}

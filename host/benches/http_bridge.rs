@@ -17,14 +17,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use modgate_host::capabilities::builtin;
-use modgate_host::engine::{Engine, EngineConfig, TenantId};
+use modgate_host::default_host::{HostOptions, default_host};
+use modgate_host::engine::TenantId;
 use modgate_host::http::identity::{IdentityConfig, IdentityVerifier, VerificationKey, issue_hs256};
 use modgate_host::http::{HttpConfig, ModuleBridge};
-use modgate_host::lifecycle::{InstallRequest, Lifecycle, ModuleSource, RouteSelection};
-use modgate_host::services::HostServices;
+use modgate_host::lifecycle::{InstallRequest, ModuleSource, RouteSelection};
 use modgate_host::storage::Storage;
-use modgate_host::storage::module_sql::{ModuleTables, SqlLimits};
 use modgate_host::testing::InMemoryCommerce;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
@@ -121,11 +119,8 @@ fn main() {
 
     let (guest_url, native_url) = runtime.block_on(async {
         let storage = Storage::open_data_dir(dir.path()).await.unwrap();
-        let mut services = HostServices::new();
-        InMemoryCommerce::sample().register(&mut services);
-        services.provide::<ModuleTables>(Arc::new(ModuleTables::new(storage.clone(), SqlLimits::default())));
-        let engine = Engine::new(EngineConfig::default(), builtin(), services).unwrap();
-        let lifecycle = Arc::new(Lifecycle::new(Arc::new(engine), storage.clone()));
+        let options = HostOptions { commerce: InMemoryCommerce::sample().into_commerce(), ..HostOptions::default() };
+        let lifecycle = Arc::new(default_host(storage.clone(), options).unwrap());
         let manifest = std::fs::read_to_string(format!("{}/module.toml", modgate_artifacts::WISHLIST_DIR)).unwrap();
         let source = ModuleSource { manifest_text: manifest, component: modgate_artifacts::read(modgate_artifacts::WISHLIST) };
         lifecycle.install(InstallRequest::new(source, tenant.clone())).await.unwrap();

@@ -11,10 +11,9 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use modgate_host::CORE_VERSION;
-use modgate_host::capabilities::builtin;
+use modgate_host::capabilities::{BuiltinServices, builtin};
 use modgate_host::engine::{Budget, Engine, EngineConfig, InvocationContext, LoadedModule, TenantId};
 use modgate_host::manifest::verify_manifest;
-use modgate_host::services::HostServices;
 use modgate_host::testing::InMemoryCommerce;
 
 fn engine(fuel: bool) -> Engine {
@@ -23,9 +22,11 @@ fn engine(fuel: bool) -> Engine {
         InvocationContext::Activate,
         Budget { ops: 10_000, fuel: u64::MAX / 2, wall_clock: Duration::from_secs(60) },
     );
-    let mut services = HostServices::new();
-    InMemoryCommerce::sample().register(&mut services);
-    Engine::new(config, builtin(), services).expect("engine")
+    let services = BuiltinServices {
+        commerce: InMemoryCommerce::sample().into_commerce(),
+        ..BuiltinServices::default()
+    };
+    Engine::new(config, builtin(services)).expect("engine")
 }
 
 fn load(engine: &Engine, name: &str, permissions: &str, path: &str) -> LoadedModule {

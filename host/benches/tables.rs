@@ -9,16 +9,13 @@
 //!
 //! Run: `cargo bench -p modgate-host --bench tables`
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use modgate_host::capabilities::builtin;
-use modgate_host::engine::{Budget, Engine, EngineConfig, InvocationContext, TenantId};
-use modgate_host::lifecycle::{InstallRequest, Lifecycle, ModuleSource};
-use modgate_host::services::HostServices;
+use modgate_host::default_host::{HostOptions, default_host};
+use modgate_host::engine::{Budget, EngineConfig, InvocationContext, TenantId};
+use modgate_host::lifecycle::{InstallRequest, ModuleSource};
 use modgate_host::storage::Storage;
-use modgate_host::storage::module_sql::{ModuleTables, SqlLimits};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 const PROBE: &str = r#"
@@ -38,15 +35,12 @@ fn benches(c: &mut Criterion) {
     let tenant = TenantId::new("acme").unwrap();
     let (lifecycle, storage) = runtime.block_on(async {
         let storage = Storage::open_data_dir(dir.path()).await.unwrap();
-        let mut services = HostServices::new();
-        services.provide::<ModuleTables>(Arc::new(ModuleTables::new(storage.clone(), SqlLimits::default())));
         let mut config = EngineConfig::default();
         config.budgets.set(
             InvocationContext::Activate,
             Budget { ops: 10_000, fuel: 1_000_000_000, wall_clock: Duration::from_secs(60) },
         );
-        let engine = Engine::new(config, builtin(), services).unwrap();
-        let lifecycle = Lifecycle::new(Arc::new(engine), storage.clone());
+        let lifecycle = default_host(storage.clone(), HostOptions { engine: config, ..HostOptions::default() }).unwrap();
         let source = ModuleSource { manifest_text: PROBE.into(), component: modgate_artifacts::read(modgate_artifacts::SQL_PROBE) };
         lifecycle.install(InstallRequest::new(source, tenant.clone())).await.unwrap();
         (lifecycle, storage)

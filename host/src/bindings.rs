@@ -1,5 +1,7 @@
 //! Host-side bindings generated from `wit/` (kept out of sight; capability
-//! folders implement the generated `Host` traits).
+//! folders implement the generated `Host` traits). Every interface of the
+//! contracts is generated here, offered or not yet, so a new capability is
+//! its folder and one registration line.
 
 #![allow(missing_docs)]
 
@@ -11,12 +13,16 @@ wasmtime::component::bindgen!({
         world host {
             import modgate:host/log@1.0.0;
             import modgate:host/tables@1.0.0;
+            import modgate:host/events@1.0.0;
+            import modgate:host/email@1.0.0;
             import modgate:commerce/products@1.0.0;
             import modgate:commerce/categories@1.0.0;
             import modgate:commerce/orders@1.0.0;
             import modgate:commerce/customers@1.0.0;
             export modgate:host/lifecycle@1.0.0;
             export modgate:host/slot-provider@1.0.0;
+            export modgate:host/event-handler@1.0.0;
+            export modgate:host/hook-handler@1.0.0;
         }
     ",
     world: "modgate:bindings/host",

@@ -21,11 +21,12 @@
 pub mod bindings;
 pub mod capabilities;
 pub mod contract;
+pub mod default_host;
 pub mod engine;
 pub mod http;
 pub mod lifecycle;
-pub mod services;
 pub mod storage;
+pub mod tenant;
 pub mod testing;
 pub mod verify;
 

@@ -7,14 +7,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use modgate_host::capabilities::builtin;
-use modgate_host::engine::{Engine, EngineConfig, TenantId};
+use modgate_host::default_host::{HostOptions, default_host};
+use modgate_host::engine::{EngineConfig, TenantId};
 use modgate_host::http::identity::{IdentityConfig, VerificationKey, issue_hs256};
 use modgate_host::http::{HttpConfig, ModuleBridge, SessionResolver};
 use modgate_host::lifecycle::{InstallOutcome, InstallRequest, Lifecycle, RouteSelection};
-use modgate_host::services::HostServices;
 use modgate_host::storage::Storage;
-use modgate_host::storage::module_sql::{ModuleTables, SqlLimits};
 use modgate_host::testing::InMemoryCommerce;
 
 /// The HS256 secret test tokens are signed with.
@@ -90,11 +88,12 @@ async fn start(http: HttpConfig, engine: EngineConfig, sessions: Option<Arc<dyn 
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("modgate.db").display());
     let storage = Storage::connect(&url).await.expect("database opens");
-    let mut services = HostServices::new();
-    InMemoryCommerce::sample().register(&mut services);
-    services.provide::<ModuleTables>(Arc::new(ModuleTables::new(storage.clone(), SqlLimits::default())));
-    let engine = Engine::new(engine, builtin(), services).expect("engine starts");
-    let lifecycle = Arc::new(Lifecycle::new(Arc::new(engine), storage));
+    let options = HostOptions {
+        engine,
+        commerce: InMemoryCommerce::sample().into_commerce(),
+        ..HostOptions::default()
+    };
+    let lifecycle = Arc::new(default_host(storage, options).expect("engine starts"));
     let bridge = match sessions {
         Some(sessions) => ModuleBridge::with_sessions(lifecycle.clone(), http, sessions),
         None => ModuleBridge::new(lifecycle.clone(), http),

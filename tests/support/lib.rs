@@ -7,23 +7,24 @@ pub mod http;
 pub mod postgres;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use modgate_host::CORE_VERSION;
-use modgate_host::capabilities::builtin;
+use modgate_host::capabilities::{BuiltinServices, builtin};
+use modgate_host::default_host::{HostOptions, default_host};
 use modgate_host::engine::{Engine, EngineConfig, LoadError, LoadedModule, TenantId};
 use modgate_host::manifest::{Manifest, Permission, verify_manifest};
-use modgate_host::services::HostServices;
 use modgate_host::lifecycle::{Lifecycle, ModuleSource};
-use modgate_host::storage::module_sql::{ModuleTables, SqlLimits};
+use modgate_host::storage::module_sql::SqlLimits;
 use modgate_host::storage::{Backend, Storage};
 use modgate_host::testing::InMemoryCommerce;
 
 /// An engine with the built-in capabilities and the two-tenant sample data.
 pub fn engine(config: EngineConfig) -> Engine {
-    let mut services = HostServices::new();
-    InMemoryCommerce::sample().register(&mut services);
-    Engine::new(config, builtin(), services).expect("engine starts")
+    let services = BuiltinServices {
+        commerce: InMemoryCommerce::sample().into_commerce(),
+        ..BuiltinServices::default()
+    };
+    Engine::new(config, builtin(services)).expect("engine starts")
 }
 
 /// An engine with default configuration.
@@ -120,12 +121,13 @@ pub async fn test_host_configured(backend: Backend, limits: SqlLimits, config: E
         Backend::Postgres => (postgres::server()?.create_database(), None),
     };
     let storage = Storage::connect(&url).await.expect("database opens and migrates");
-    let mut services = HostServices::new();
-    InMemoryCommerce::sample().register(&mut services);
-    services.provide::<ModuleTables>(Arc::new(ModuleTables::new(storage.clone(), limits)));
-    let engine = Engine::new(config, builtin(), services).expect("engine starts");
+    let options = HostOptions {
+        engine: config,
+        sql: limits,
+        commerce: InMemoryCommerce::sample().into_commerce(),
+    };
     Some(TestHost {
-        lifecycle: Lifecycle::new(Arc::new(engine), storage.clone()),
+        lifecycle: default_host(storage.clone(), options).expect("engine starts"),
         storage,
         url,
         _dir: dir,

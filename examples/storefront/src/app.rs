@@ -11,13 +11,11 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use modgate_host::capabilities::builtin;
-use modgate_host::engine::{Engine, EngineConfig, TenantId};
+use modgate_host::engine::{EngineConfig, TenantId};
 use modgate_host::http::{HttpConfig, ModuleBridge, SessionResolver};
 use modgate_host::lifecycle::{InstallRequest, Lifecycle, ModuleSource, RouteSelection};
-use modgate_host::services::HostServices;
+use modgate_host::default_host::{HostOptions, default_host};
 use modgate_host::storage::Storage;
-use modgate_host::storage::module_sql::{ModuleTables, SqlLimits};
 use modgate_manifest::Slot;
 
 use crate::auth::{self, CookieSessions};
@@ -68,11 +66,11 @@ impl Storefront {
             .await
             .with_context(|| format!("opening {}", options.data_dir.display()))?;
         let catalog = Catalog::open(storage.connection().clone()).await?;
-        let mut services = HostServices::new();
-        catalog.clone().register(&mut services);
-        services.provide::<ModuleTables>(Arc::new(ModuleTables::new(storage.clone(), SqlLimits::default())));
-        let engine = Engine::new(EngineConfig::default(), builtin(), services)?;
-        let lifecycle = Arc::new(Lifecycle::new(Arc::new(engine), storage));
+        let options_of_host = HostOptions {
+            commerce: catalog.clone().into_commerce(),
+            ..HostOptions::default()
+        };
+        let lifecycle = Arc::new(default_host(storage, options_of_host)?);
 
         let mut module_report = Vec::new();
         for source in &options.modules {

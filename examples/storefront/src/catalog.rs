@@ -14,7 +14,7 @@ use modgate_host::capabilities::products::{Product, ProductCatalog};
 use modgate_host::capabilities::provider::{PageRequest, ProviderError};
 use modgate_host::bindings::modgate::commerce::types::Money;
 use modgate_host::engine::TenantId;
-use modgate_host::services::HostServices;
+use modgate_host::capabilities::Commerce;
 use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement, Value};
 
 /// The shop's schema. `IF NOT EXISTS`: created on first start, kept after.
@@ -78,15 +78,15 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// Registers this catalogue as the provider of all four commerce
-    /// capabilities.
-    pub fn register(self, services: &mut HostServices) {
+    /// This catalogue as the provider of all four commerce capabilities.
+    pub fn into_commerce(self) -> Commerce {
         let shared = Arc::new(self);
-        services
-            .provide::<dyn ProductCatalog>(shared.clone())
-            .provide::<dyn CategoryCatalog>(shared.clone())
-            .provide::<dyn OrderBook>(shared.clone())
-            .provide::<dyn CustomerDirectory>(shared);
+        Commerce {
+            products: Some(shared.clone() as Arc<dyn ProductCatalog>),
+            categories: Some(shared.clone() as Arc<dyn CategoryCatalog>),
+            orders: Some(shared.clone() as Arc<dyn OrderBook>),
+            customers: Some(shared as Arc<dyn CustomerDirectory>),
+        }
     }
 
     /// The tenant's products for the storefront page.

@@ -1,11 +1,16 @@
-//! Capabilities: one folder each, behind one trait.
+//! Capabilities: one folder each, behind the engine's
+//! [`Capability`](crate::engine::Capability) trait.
 //!
-//! A capability owns its WIT interface's host implementation (the generated
-//! `Host` trait on [`InvocationState`], with its call-time checks as the
-//! first lines of each function), its provider trait when the host
-//! integrator supplies the data, and how it joins the linker. The engine
-//! knows only [`Capability`]; adding one means a new folder and one line in
-//! [`builtin`].
+//! A capability owns its interfaces' host implementation (the generated
+//! `Host` traits on its [`CapabilityView`](crate::engine::CapabilityView),
+//! the op budget taken on the first line of each function), its
+//! configuration and services (given to its constructor), its state per
+//! loaded module and per invocation, its provider trait when the host
+//! integrator supplies the data, and its tests (which need no wasm: see
+//! [`crate::testing::capability`]). Which permission an interface needs is
+//! the contract's fact ([`crate::contract`]), not the capability's. Adding a
+//! capability is a new folder and one line in [`builtin`]
+//! (`docs/adding-a-capability.md`).
 
 pub mod categories;
 pub mod contract_types;
@@ -18,113 +23,66 @@ pub mod provider;
 pub mod tables;
 pub mod wasi;
 
-use modgate_manifest::Permission;
-use wasmtime::component::Linker;
+use std::sync::Arc;
 
-use crate::engine::InvocationState;
+use crate::engine::CapabilityRegistry;
+use crate::storage::module_sql::ModuleTables;
 
-/// Who may use a capability.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Availability {
-    /// Every module (log, clocks, random, the inert WASI set).
-    Always,
-    /// Modules granted this permission.
-    Granted(Permission),
+/// The integrator's commerce data: one provider per commerce capability.
+/// A capability without one answers `not-available`.
+#[derive(Clone, Default)]
+pub struct Commerce {
+    /// Backs `read:products`.
+    pub products: Option<Arc<dyn products::ProductCatalog>>,
+    /// Backs `read:categories`.
+    pub categories: Option<Arc<dyn categories::CategoryCatalog>>,
+    /// Backs `read:orders`.
+    pub orders: Option<Arc<dyn orders::OrderBook>>,
+    /// Backs `read:customers`.
+    pub customers: Option<Arc<dyn customers::CustomerDirectory>>,
 }
 
-/// One capability the host can link into a module's linker.
-pub trait Capability: Send + Sync + 'static {
-    /// A short name for messages, e.g. `products`.
-    fn name(&self) -> &'static str;
-
-    /// Who may use it.
-    fn availability(&self) -> Availability;
-
-    /// Whether it provides the interface `package/interface` (no version),
-    /// e.g. `modgate:commerce/products`.
-    fn provides(&self, interface: &str) -> bool;
-
-    /// Adds its interfaces to `linker`.
-    fn add_to_linker(&self, linker: &mut Linker<InvocationState>) -> wasmtime::Result<()>;
+/// What the built-in capabilities are built with. Every field has a
+/// default: no commerce data, no module tables, default WASI and HTTP bounds.
+#[derive(Clone, Default)]
+pub struct BuiltinServices {
+    /// The integrator's commerce providers.
+    pub commerce: Commerce,
+    /// The module tables service (`write:own-tables`).
+    pub tables: Option<Arc<ModuleTables>>,
+    /// Bounds of the inert WASI set.
+    pub wasi: wasi::WasiConfig,
+    /// Bounds of `wasi:http/types` objects.
+    pub http_types: http_types::HttpTypesConfig,
 }
 
-/// The capabilities a host offers.
-pub struct CapabilityRegistry {
-    capabilities: Vec<Box<dyn Capability>>,
+/// Every built-in capability, built with its services: one line each.
+pub fn builtin(services: BuiltinServices) -> CapabilityRegistry {
+    let BuiltinServices { commerce, tables, wasi, http_types } = services;
+    CapabilityRegistry::builder()
+        .with(wasi::Wasi::new(wasi))
+        .with(contract_types::ContractTypes)
+        .with(http_types::HttpTypes::new(http_types))
+        .with(log::Log)
+        .with(products::Products::new(commerce.products))
+        .with(categories::Categories::new(commerce.categories))
+        .with(orders::Orders::new(commerce.orders))
+        .with(customers::Customers::new(commerce.customers))
+        .with(tables::Tables::new(tables))
+        .build()
+        // Pinned by `builtin_capabilities_name_only_contract_interfaces`.
+        .expect("the built-in capabilities name only contract interfaces, once each")
 }
 
-impl CapabilityRegistry {
-    /// A registry with no capabilities at all.
-    pub fn empty() -> Self {
-        CapabilityRegistry {
-            capabilities: Vec::new(),
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    /// Adds a capability (host integrators may add their own).
-    pub fn register(&mut self, capability: impl Capability) -> &mut Self {
-        self.capabilities.push(Box::new(capability));
-        self
+    #[test]
+    fn builtin_capabilities_name_only_contract_interfaces() {
+        let registry = builtin(BuiltinServices::default());
+        assert_eq!(registry.provider_of("modgate:commerce/products"), Some("products"));
+        assert_eq!(registry.provider_of("wasi:io/streams"), Some("wasi"));
+        assert_eq!(registry.provider_of("modgate:host/events"), None, "not offered yet");
     }
-
-    /// The capability providing `interface`, if any.
-    pub fn provider_of(&self, interface: &str) -> Option<&dyn Capability> {
-        self.capabilities
-            .iter()
-            .map(|c| c.as_ref())
-            .find(|c| c.provides(interface))
-    }
-
-    /// Whether some capability is unlocked by `permission`.
-    pub fn offers(&self, permission: Permission) -> bool {
-        self.capabilities
-            .iter()
-            .any(|c| c.availability() == Availability::Granted(permission))
-    }
-
-    /// The capabilities a module with these grants gets: the always-available
-    /// ones and those of granted permissions — nothing else.
-    pub fn linked_for<'a>(
-        &'a self,
-        grants: &'a std::collections::BTreeSet<Permission>,
-    ) -> impl Iterator<Item = &'a dyn Capability> + 'a {
-        self.capabilities
-            .iter()
-            .map(|c| c.as_ref())
-            .filter(move |c| match c.availability() {
-                Availability::Always => true,
-                Availability::Granted(p) => grants.contains(&p),
-            })
-    }
-}
-
-impl Default for CapabilityRegistry {
-    /// The built-in capabilities ([`builtin`]).
-    fn default() -> Self {
-        builtin()
-    }
-}
-
-impl std::fmt::Debug for CapabilityRegistry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries(self.capabilities.iter().map(|c| c.name()))
-            .finish()
-    }
-}
-
-/// Every built-in capability: one registration line each.
-pub fn builtin() -> CapabilityRegistry {
-    let mut registry = CapabilityRegistry::empty();
-    registry
-        .register(wasi::Wasi)
-        .register(contract_types::ContractTypes)
-        .register(http_types::HttpTypes)
-        .register(log::Log)
-        .register(products::Products)
-        .register(categories::Categories)
-        .register(orders::Orders)
-        .register(customers::Customers)
-        .register(tables::Tables);
-    registry
 }

@@ -1,6 +1,8 @@
 //! What the commerce capabilities share: paging, id checks and turning a
 //! provider failure into a typed error without leaking host internals.
 
+use std::sync::Arc;
+
 use crate::bindings::modgate::commerce::types::Page;
 use crate::bindings::{WitError, WitErrorCode};
 
@@ -60,6 +62,17 @@ impl ProviderError {
         };
         WitError::new(code, format!("{operation}: the host could not answer"))
     }
+}
+
+/// The provider a commerce capability was built with, or `not-available`
+/// naming the capability when the integrator gave it none.
+pub fn provided<'a, P: ?Sized>(provider: Option<&'a Option<Arc<P>>>, capability: &str) -> Result<&'a P, WitError> {
+    provider.and_then(Option::as_deref).ok_or_else(|| {
+        WitError::new(
+            WitErrorCode::NotAvailable,
+            format!("{capability}: this host has no provider for it"),
+        )
+    })
 }
 
 /// Refuses ids that are empty or too long before they reach a provider.

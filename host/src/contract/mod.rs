@@ -121,6 +121,37 @@ pub fn wasi_access(interface: &str) -> Option<WasiAccess> {
     }
 }
 
+/// Who may import an interface of the contracts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportAccess {
+    /// Every module (`log`, the type interfaces, clocks, random).
+    Always,
+    /// Every module, linked with no authority (the inert WASI set).
+    Inert,
+    /// Modules granted this permission.
+    Permission(Permission),
+}
+
+/// Who may import `interface` (`package/interface`, no version), or `None`
+/// when it is not an import of the contracts. The one place that says which
+/// interface needs which permission: the install-time check and the
+/// capability registry both read it.
+pub fn import_access(interface: &str) -> Option<ImportAccess> {
+    if let Some(entry) = modgate_interface(interface) {
+        return match (entry.direction, entry.access) {
+            (Direction::Import, Access::Always) => Some(ImportAccess::Always),
+            (Direction::Import, Access::Permission(permission)) => Some(ImportAccess::Permission(permission)),
+            _ => None,
+        };
+    }
+    match wasi_access(interface)? {
+        WasiAccess::Always => Some(ImportAccess::Always),
+        WasiAccess::Inert => Some(ImportAccess::Inert),
+        WasiAccess::Permission(permission) => Some(ImportAccess::Permission(permission)),
+        WasiAccess::Serve => None,
+    }
+}
+
 /// The contract entry for a modgate interface name (no version).
 pub fn modgate_interface(interface: &str) -> Option<&'static ContractInterface> {
     MODGATE_INTERFACES.iter().find(|i| i.name == interface)

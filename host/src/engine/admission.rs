@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::engine::error::{BusyShare, InvocationError};
-use crate::engine::tenant::TenantId;
+use crate::tenant::TenantId;
 
 /// The host-wide pool and each module's share of it.
 pub(crate) struct Admission {

@@ -31,11 +31,6 @@ pub struct EngineConfig {
     /// Bytes a guest may hand the host in one call (strings and lists it
     /// passes). Default 1 MiB, as much as one query may return.
     pub max_host_call_bytes: usize,
-    /// Largest `wasi:http` fields object (headers) a guest may build, in
-    /// wasmtime's in-memory measure. Default 64 KiB.
-    pub max_fields_bytes: usize,
-    /// Largest single write to an HTTP body stream. Default 64 KiB.
-    pub http_body_chunk_bytes: usize,
     /// Native stack wasm may use before a stack-overflow trap. Default 512 KiB.
     pub max_wasm_stack_bytes: usize,
     /// Epoch tick: deadline granularity and how often busy guests yield. Default 10 ms.
@@ -74,8 +69,6 @@ impl Default for EngineConfig {
             },
             max_handles: 1024,
             max_host_call_bytes: 1 << 20,
-            max_fields_bytes: 64 << 10,
-            http_body_chunk_bytes: 64 << 10,
             max_wasm_stack_bytes: 512 << 10,
             epoch_tick: Duration::from_millis(10),
             pooling: true,
@@ -112,8 +105,8 @@ impl EngineConfig {
         if caps.core_instances == 0 || caps.memories == 0 || caps.tables == 0 {
             return Err("component_caps must allow at least one core instance, memory and table".to_owned());
         }
-        if self.max_handles == 0 || self.max_host_call_bytes == 0 || self.http_body_chunk_bytes == 0 {
-            return Err("max_handles, max_host_call_bytes and http_body_chunk_bytes must be positive".to_owned());
+        if self.max_handles == 0 || self.max_host_call_bytes == 0 {
+            return Err("max_handles and max_host_call_bytes must be positive".to_owned());
         }
         Ok(())
     }

@@ -1,11 +1,13 @@
-//! One invocation: a fresh store with the context's budget, and the
-//! classification of how it ended.
+//! One invocation, the same for every context (activate, http, slot, and
+//! the hook and event contexts to come): admission → store → instance →
+//! call → capabilities finish (captured output) → a typed report. Each
+//! export adds only its own call ([`Invocation::run`]).
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use wasmtime::component::ResourceTableError;
+use wasmtime::component::{Instance, InstancePre, ResourceTableError};
 use wasmtime::{PoolConcurrencyLimitError, Store, Trap, UpdateDeadline};
 
 use crate::engine::admission::Admitted;
@@ -13,10 +15,10 @@ use crate::engine::budget::{Budget, InvocationContext};
 use crate::engine::error::{BusyShare, DeadlineReached, GuestLimit, InvocationError};
 use crate::engine::guest_text::bounded_message;
 use crate::engine::memory::{InvocationMemory, MemoryLimitReached, MemoryLimiter};
+use crate::engine::extensions::Extensions;
 use crate::engine::module::ModuleInner;
-use crate::engine::state::{CAPTURED_OUTPUT_BYTES, HostStateLimits, InvocationSetup, InvocationState};
-use crate::engine::tenant::TenantId;
-use crate::storage::DataSession;
+use crate::engine::state::{InvocationSetup, InvocationState};
+use crate::tenant::TenantId;
 
 /// The value an export returned, with what the invocation spent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,10 +33,12 @@ pub struct Invoked<R> {
     pub elapsed: Duration,
 }
 
-/// A running invocation: holds the in-flight permit and the store.
+/// A running invocation: holds its admission and the store.
 pub(crate) struct Invocation {
     pub store: Store<InvocationState>,
     pub budget: Budget,
+    pre: InstancePre<InvocationState>,
+    grace: Duration,
     module: Arc<str>,
     context: InvocationContext,
     started: Instant,
@@ -49,36 +53,26 @@ impl Invocation {
         module: &ModuleInner,
         tenant: &TenantId,
         context: InvocationContext,
-        session: Option<DataSession>,
+        extensions: &Extensions,
     ) -> Result<Self, InvocationError> {
         let started = Instant::now();
         let admitted = module.shared.admission.admit(&module.name, &module.shares, tenant)?;
         let config = &module.shared.config;
         let budget = config.budgets.for_context(context);
         let memory = InvocationMemory::new(config.memory_limit_bytes);
-        // Captured stdout and stderr are held on the host for the guest.
-        memory
-            .charge_host("captured output", 2 * CAPTURED_OUTPUT_BYTES)
-            .map_err(|reached| InvocationError::OutOfMemory {
-                module: module.name.to_string(),
-                limit: reached.limit,
-                asked: reached.total_asked,
-                by: reached.by,
-            })?;
         let state = InvocationState::new(InvocationSetup {
             module: module.name.clone(),
             tenant: tenant.clone(),
             context,
             ops_limit: budget.ops,
             log: module.log.clone(),
-            services: module.shared.services.clone(),
-            tables: module.tables.clone(),
-            session,
             limiter: MemoryLimiter::new(memory.clone(), config.table_elements_limit, config.component_caps),
-            host_limits: HostStateLimits::from_config(config),
+            max_handles: config.max_handles,
+            capabilities: &module.capabilities,
+            extensions,
         });
         let mut store = Store::new(&module.shared.wasmtime, state);
-        store.limiter(|s| &mut s.limiter);
+        store.limiter(|s| &mut s.core.limiter);
         store.set_hostcall_fuel(config.max_host_call_bytes);
         store.set_max_component_handles(config.max_handles);
         if config.fuel {
@@ -98,6 +92,8 @@ impl Invocation {
         Ok(Invocation {
             store,
             budget,
+            pre: module.pre.clone(),
+            grace: config.epoch_tick * 2,
             module: module.name.clone(),
             context,
             started,
@@ -112,10 +108,26 @@ impl Invocation {
         &self.memory
     }
 
-    /// Turns the raw result of the call into a typed outcome, and moves
-    /// captured output into the module log.
-    pub fn finish<R>(mut self, result: wasmtime::Result<R>) -> Result<Invoked<R>, InvocationError> {
-        self.store.data_mut().flush_captured_output();
+    /// Instantiates the module in this invocation's store and runs `call` on
+    /// the instance, all within the deadline; then reports how it ended.
+    pub async fn run<R>(
+        mut self,
+        call: impl AsyncFnOnce(&mut Store<InvocationState>, &Instance) -> wasmtime::Result<R>,
+    ) -> Result<Invoked<R>, InvocationError> {
+        let store = &mut self.store;
+        let pre = &self.pre;
+        let result = within_deadline(self.budget.wall_clock, self.grace, async {
+            let instance = pre.instantiate_async(&mut *store).await?;
+            call(&mut *store, &instance).await
+        })
+        .await;
+        self.finish(result)
+    }
+
+    /// Turns the raw result of the call into a typed outcome, after every
+    /// capability has finished its state (captured output to the log).
+    fn finish<R>(mut self, result: wasmtime::Result<R>) -> Result<Invoked<R>, InvocationError> {
+        self.store.data_mut().finish_capabilities();
         let fuel_used = if self.fuel {
             self.budget
                 .fuel
@@ -127,7 +139,7 @@ impl Invocation {
             Ok(value) => Ok(Invoked {
                 value,
                 fuel_used,
-                ops_used: self.store.data().ops_used(),
+                ops_used: self.store.data_mut().core().ops_used(),
                 elapsed: self.started.elapsed(),
             }),
             Err(error) => Err(self.classify(error)),
@@ -245,7 +257,7 @@ fn cause<E: std::error::Error + Send + Sync + 'static>(error: &wasmtime::Error) 
 
 /// Bounds host-side waits too: epochs stop running wasm, this stops a call
 /// stuck in a host function (a provider that never answers).
-pub(crate) async fn within_deadline<R>(
+async fn within_deadline<R>(
     wall_clock: Duration,
     grace: Duration,
     call: impl Future<Output = wasmtime::Result<R>>,
@@ -253,6 +265,27 @@ pub(crate) async fn within_deadline<R>(
     match tokio::time::timeout(wall_clock + grace, call).await {
         Ok(result) => result,
         Err(_) => Err(DeadlineReached.into()),
+    }
+}
+
+/// The typed result an export returned, as the invocation's outcome: a
+/// guest error is the module's answer, reported with its code.
+pub(crate) fn guest_answer<T>(
+    module: &str,
+    invoked: Invoked<Result<T, crate::bindings::WitError>>,
+) -> Result<Invoked<T>, InvocationError> {
+    match invoked.value {
+        Ok(value) => Ok(Invoked {
+            value,
+            fuel_used: invoked.fuel_used,
+            ops_used: invoked.ops_used,
+            elapsed: invoked.elapsed,
+        }),
+        Err(e) => Err(InvocationError::Guest {
+            module: module.to_owned(),
+            code: e.code,
+            message: bounded_message(&e.message),
+        }),
     }
 }
 

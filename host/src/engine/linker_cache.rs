@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use modgate_manifest::Permission;
 use wasmtime::component::Linker;
 
-use crate::capabilities::CapabilityRegistry;
 use crate::engine::InvocationState;
+use crate::engine::capability::CapabilityRegistry;
 
 /// Linkers keyed by grant set.
 #[derive(Default)]

@@ -1,23 +1,30 @@
 //! The engine: compiles components once, links only granted capabilities,
-//! and runs every invocation in a fresh instance under its budget.
+//! and runs every invocation in a fresh instance under its budget. It knows
+//! no specific capability (they come through [`Capability`] and the
+//! [`CapabilityRegistry`]) and nothing of storage, HTTP or lifecycle
+//! (`host/tests/layering.rs`).
 //!
 //! Lifecycle of a module here:
-//! 1. [`Engine::load`] re-checks the component against the grants
-//!    ([`crate::verify::check_component`]), compiles it (cached by content
-//!    hash), takes the linker for its grant set (cached per distinct set)
-//!    and pre-instantiates it (`InstancePre`).
-//! 2. Each call ([`LoadedModule::activate`], and the HTTP, slot, hook and
-//!    event calls of later layers) is an invocation: a new store with the
-//!    context's budget (fuel, ops, deadline, memory), a new instance, one
-//!    export call, then everything is dropped. No state survives between
-//!    invocations, tenants or customers.
+//! 1. [`Engine::load`] runs [`Engine::check`] (the same check `modgate
+//!    verify` runs: surface, counts, compile — cached by content hash —,
+//!    link with the linker for its grant set — cached per distinct set —,
+//!    export types) and keeps the `InstancePre`, its shares of the host's
+//!    capacity and each linked capability's per-module state.
+//! 2. Each call ([`LoadedModule::activate`], `render_slot`, `handle_http`,
+//!    and the hook and event calls to come) is an invocation
+//!    (`invocation.rs`): admission, a new store with the context's budget
+//!    (fuel, ops, deadline, memory) and the capabilities' per-invocation
+//!    state, a new instance, one export call, then everything is dropped.
+//!    No state survives between invocations, tenants or customers.
 
 mod admission;
 mod budget;
+pub mod capability;
 mod check;
 mod config;
 mod epoch;
 mod error;
+mod extensions;
 pub mod guest_text;
 mod invocation;
 mod linker_cache;
@@ -27,7 +34,6 @@ pub mod module_log;
 mod serve;
 mod slots;
 mod state;
-mod tenant;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -36,18 +42,21 @@ use modgate_manifest::{Manifest, Permission};
 use wasmtime::component::Component;
 
 pub use budget::{Budget, Budgets, InvocationContext, OpsCounter};
+pub use capability::{
+    Capability, CapabilityRegistry, CapabilityView, InvocationFacts, ModuleFacts, RegistryBuilder, RegistryError, Via,
+};
 pub use check::CheckedComponent;
 pub use config::EngineConfig;
 pub use error::{BusyShare, ErrorCode, GuestLimit, InvocationError, error_code_name};
 pub use invocation::Invoked;
 pub use memory::{ComponentCaps, InvocationMemory, MemoryLimitReached, MemoryLimiter, MemoryUse};
 pub use module::LoadedModule;
-pub use serve::{ModuleRequest, ModuleResponse};
-pub use state::InvocationState;
-pub use tenant::{InvalidTenantId, TenantId};
+pub use serve::{ModuleRequest, ModuleResponse, NoOutboundHooks};
+pub use extensions::Extensions;
+pub use state::{InvocationCore, InvocationState};
+pub(crate) use state::InvocationSetup;
+pub use crate::tenant::{InvalidTenantId, TenantId};
 
-use crate::capabilities::CapabilityRegistry;
-use crate::services::HostServices;
 use crate::verify::ComponentReport;
 use admission::Admission;
 use epoch::EpochTicker;
@@ -109,17 +118,13 @@ pub(crate) struct Shared {
     pub wasmtime: wasmtime::Engine,
     pub config: EngineConfig,
     pub registry: CapabilityRegistry,
-    pub services: Arc<HostServices>,
     pub admission: Admission,
 }
 
 impl Engine {
-    /// Starts an engine with these capabilities and providers.
-    pub fn new(
-        config: EngineConfig,
-        registry: CapabilityRegistry,
-        services: HostServices,
-    ) -> Result<Self, EngineError> {
+    /// Starts an engine offering these capabilities (each built with its
+    /// services and configuration; see `capabilities::builtin`).
+    pub fn new(config: EngineConfig, registry: CapabilityRegistry) -> Result<Self, EngineError> {
         config.check().map_err(EngineError::Config)?;
         let wasmtime = wasmtime::Engine::new(&config.wasmtime_config())
             .map_err(|e| EngineError::Config(format!("{e:#}")))?;
@@ -128,7 +133,6 @@ impl Engine {
             shared: Arc::new(Shared {
                 wasmtime,
                 registry,
-                services: Arc::new(services),
                 admission: Admission::new(
                     config.max_instances as usize,
                     config.max_in_flight_per_module,

@@ -1,26 +1,27 @@
 //! A loaded module: a pre-instantiated component plus what its invocations
-//! share (in-flight cap, log).
+//! share (its shares of the host's capacity, its log, and the per-module
+//! state of each linked capability).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use modgate_manifest::{Manifest, Permission, TableDecl};
+use modgate_manifest::{Manifest, Permission};
 use wasmtime::component::InstancePre;
 
 use crate::bindings::exports::modgate::host::lifecycle::GuestIndices as LifecycleIndices;
 use crate::bindings::exports::modgate::host::slot_provider::GuestIndices as SlotIndices;
-use wasmtime_wasi_http::p2::bindings::exports::wasi::http::incoming_handler::GuestIndices as IncomingIndices;
+use crate::engine::Shared;
 use crate::engine::admission::ModuleShares;
 use crate::engine::budget::InvocationContext;
+use crate::engine::capability::{ModuleFacts, ModuleSlot};
 use crate::engine::check::Linked;
 use crate::engine::error::InvocationError;
-use crate::engine::guest_text::bounded_message;
-use crate::engine::invocation::{Invocation, Invoked, within_deadline};
+use crate::engine::extensions::Extensions;
+use crate::engine::invocation::{Invocation, Invoked, guest_answer};
 use crate::engine::module_log::ModuleLog;
 use crate::engine::state::InvocationState;
-use crate::engine::tenant::TenantId;
-use crate::engine::Shared;
-use crate::storage::DataSession;
+use crate::tenant::TenantId;
+use wasmtime_wasi_http::p2::bindings::exports::wasi::http::incoming_handler::GuestIndices as IncomingIndices;
 
 /// A module ready to be invoked. Cheap to clone.
 #[derive(Clone)]
@@ -31,7 +32,6 @@ pub struct LoadedModule {
 pub(crate) struct ModuleInner {
     pub name: Arc<str>,
     pub manifest: Manifest,
-    pub tables: Arc<[TableDecl]>,
     pub grants: BTreeSet<Permission>,
     pub content_hash: [u8; 32],
     pub pre: InstancePre<InvocationState>,
@@ -42,6 +42,8 @@ pub(crate) struct ModuleInner {
     pub slots: Option<SlotIndices>,
     /// This module's shares of the host's capacity (see `engine::admission`).
     pub shares: ModuleShares,
+    /// Each linked capability's per-module state.
+    pub capabilities: Vec<ModuleSlot>,
     pub log: Arc<ModuleLog>,
     pub shared: Arc<Shared>,
 }
@@ -50,12 +52,21 @@ impl LoadedModule {
     pub(crate) fn new(shared: Arc<Shared>, manifest: Manifest, grants: BTreeSet<Permission>, linked: Linked) -> Self {
         let name: Arc<str> = Arc::from(manifest.name.as_str());
         let exports = linked.exports;
+        let facts = ModuleFacts {
+            name: &name,
+            manifest: &manifest,
+            grants: &grants,
+        };
+        let capabilities = shared
+            .registry
+            .linked_for(&grants)
+            .map(|capability| capability.module_slot(&facts))
+            .collect();
         let log = Arc::new(ModuleLog::new(shared.config.log));
         let shares = shared.admission.shares_for(&name);
         LoadedModule {
             inner: Arc::new(ModuleInner {
                 name,
-                tables: manifest.tables.clone().into(),
                 manifest,
                 grants,
                 content_hash: linked.hash,
@@ -64,6 +75,7 @@ impl LoadedModule {
                 incoming: exports.incoming,
                 slots: exports.slots,
                 shares,
+                capabilities,
                 log,
                 shared,
             }),
@@ -97,46 +109,27 @@ impl LoadedModule {
 
     /// Calls `lifecycle.activate(settings)` for `tenant` in a fresh instance
     /// under the `activate` budget.
-    pub async fn activate(
-        &self,
-        tenant: &TenantId,
-        settings: &str,
-    ) -> Result<Invoked<()>, InvocationError> {
-        self.activate_in(tenant, settings, None).await
+    pub async fn activate(&self, tenant: &TenantId, settings: &str) -> Result<Invoked<()>, InvocationError> {
+        self.activate_with(tenant, settings, &Extensions::new()).await
     }
 
-    /// [`Self::activate`], with the module's table statements running in
-    /// `session` (the install transaction) so a failed install leaves nothing.
-    pub async fn activate_in(
+    /// [`Self::activate`], handing the capabilities `extensions` (the
+    /// lifecycle passes the install's database session, so that a failed
+    /// install leaves nothing behind).
+    pub async fn activate_with(
         &self,
         tenant: &TenantId,
         settings: &str,
-        session: Option<DataSession>,
+        extensions: &Extensions,
     ) -> Result<Invoked<()>, InvocationError> {
         let inner = &*self.inner;
-        let mut invocation = Invocation::begin(inner, tenant, InvocationContext::Activate, session)?;
-        let wall_clock = invocation.budget.wall_clock;
-        let store = &mut invocation.store;
-        let result = within_deadline(wall_clock, inner.shared.config.epoch_tick * 2, async {
-            let instance = inner.pre.instantiate_async(&mut *store).await?;
-            let lifecycle = inner.lifecycle.load(&mut *store, &instance)?;
-            lifecycle.call_activate(&mut *store, settings).await
-        })
-        .await;
-        let invoked = invocation.finish(result)?;
-        match invoked.value {
-            Ok(()) => Ok(Invoked {
-                value: (),
-                fuel_used: invoked.fuel_used,
-                ops_used: invoked.ops_used,
-                elapsed: invoked.elapsed,
-            }),
-            Err(e) => Err(InvocationError::Guest {
-                module: self.name().to_owned(),
-                code: e.code,
-                message: bounded_message(&e.message),
-            }),
-        }
+        let invoked = Invocation::begin(inner, tenant, InvocationContext::Activate, extensions)?
+            .run(async |store, instance| {
+                let lifecycle = inner.lifecycle.load(&mut *store, instance)?;
+                lifecycle.call_activate(&mut *store, settings).await
+            })
+            .await?;
+        guest_answer(&inner.name, invoked)
     }
 }
 

@@ -16,13 +16,16 @@ use http_body_util::{BodyExt, Full};
 use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode as HttpErrorCode, Scheme};
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks};
+
 use crate::engine::budget::InvocationContext;
 use crate::engine::error::InvocationError;
+use crate::engine::extensions::Extensions;
 use crate::engine::guest_text::bounded_message;
+use crate::engine::invocation::{Invocation, Invoked};
 use crate::engine::memory::{InvocationMemory, MemoryLimitReached};
-use crate::engine::invocation::{Invocation, Invoked, within_deadline};
 use crate::engine::module::LoadedModule;
-use crate::engine::tenant::TenantId;
+use crate::tenant::TenantId;
 
 /// A request as handed to a module: already routed, authenticated and
 /// sanitized by the HTTP bridge, with its body read.
@@ -32,6 +35,48 @@ pub type ModuleRequest = http::Request<Bytes>;
 pub type ModuleResponse = http::Response<Bytes>;
 
 type GuestResponse = Result<http::Response<HyperOutgoingBody>, HttpErrorCode>;
+
+/// `wasi:http` hooks for a host that never sends requests for a module
+/// through `wasi:http/types` (outbound HTTP is its own capability), with a
+/// bounded write buffer per body: one chunk of `body_chunk_bytes` queued,
+/// so what a body holds on the host side is known when it is created.
+#[derive(Debug, Clone, Copy)]
+pub struct NoOutboundHooks {
+    /// Largest single write to a body stream.
+    pub body_chunk_bytes: usize,
+}
+
+impl Default for NoOutboundHooks {
+    fn default() -> Self {
+        NoOutboundHooks { body_chunk_bytes: 64 << 10 }
+    }
+}
+
+impl WasiHttpHooks for NoOutboundHooks {
+    fn p2_outgoing_body_buffer_chunks(&mut self) -> usize {
+        1
+    }
+
+    fn p2_outgoing_body_chunk_size(&mut self) -> usize {
+        self.body_chunk_bytes
+    }
+
+    fn send_request(
+        &mut self,
+        _request: http::Request<wasmtime_wasi_http::WasiBody>,
+        _options: Option<wasmtime_wasi_http::RequestOptions>,
+        _fut: Box<dyn std::future::Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
+    ) -> Box<
+        dyn std::future::Future<
+                Output = wasmtime_wasi_http::Result<(
+                    http::Response<wasmtime_wasi_http::WasiBody>,
+                    Box<dyn std::future::Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
+                )>,
+            > + Send,
+    > {
+        Box::new(async { Err(HttpErrorCode::HttpRequestDenied.into()) })
+    }
+}
 
 impl LoadedModule {
     /// Whether the component exports `wasi:http/incoming-handler`.
@@ -56,7 +101,7 @@ impl LoadedModule {
             });
         };
         let started = Instant::now();
-        let mut invocation = Invocation::begin(inner, tenant, InvocationContext::Http, None)?;
+        let mut invocation = Invocation::begin(inner, tenant, InvocationContext::Http, &Extensions::new())?;
         let wall_clock = invocation.budget.wall_clock;
         let grace = inner.shared.config.epoch_tick * 2;
         let (sender, receiver) = tokio::sync::oneshot::channel::<GuestResponse>();
@@ -68,7 +113,13 @@ impl LoadedModule {
         }
         let body = Full::new(body).map_err(|never: Infallible| -> wasmtime_wasi_http::Error { match never {} });
         let prepared = {
-            let mut view = invocation.store.data_mut().http_view();
+            // The request and the response slot are host objects in the
+            // store's table, made before the guest runs.
+            let mut view = WasiHttpCtxView {
+                ctx: &mut WasiHttpCtx::new(),
+                table: &mut invocation.store.data_mut().core().table,
+                hooks: &mut NoOutboundHooks::default(),
+            };
             view.new_incoming_request(Scheme::Http, http::Request::from_parts(parts, body))
                 .and_then(|req| Ok((req, view.new_response_outparam(sender)?)))
         };
@@ -77,22 +128,15 @@ impl LoadedModule {
             message: format!("preparing the request: {e:#}"),
         })?;
 
-        let pre = inner.pre.clone();
-        // The guest future owns the store: when the call returns (or is
-        // stopped) the store drops with it, which closes the response
-        // channel and body, so the collector always finishes. Both run in
-        // this task (no hop to another worker); if the client goes away,
-        // dropping this future stops the guest and frees its in-flight slot.
-        let guest = async move {
-            let store = &mut invocation.store;
-            let result = within_deadline(wall_clock, grace, async {
-                let instance = pre.instantiate_async(&mut *store).await?;
-                let handler = indices.load(&mut *store, &instance)?;
-                handler.call_handle(&mut *store, incoming, outparam).await
-            })
-            .await;
-            invocation.finish(result)
-        };
+        // `run` owns the store: when the call returns (or is stopped) the
+        // store drops, which closes the response channel and body, so the
+        // collector always finishes. Both run in this task (no hop to
+        // another worker); if the client goes away, dropping this future
+        // stops the guest and frees its admission.
+        let guest = invocation.run(async |store, instance| {
+            let handler = indices.load(&mut *store, instance)?;
+            handler.call_handle(&mut *store, incoming, outparam).await
+        });
         let deadline = started + wall_clock + grace;
         let (outcome, collected) = tokio::join!(guest, collect_response(receiver, deadline, max_body_bytes, &memory));
         let invoked = outcome?;

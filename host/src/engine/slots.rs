@@ -5,10 +5,10 @@
 use crate::bindings::exports::modgate::host::slot_provider::{SlotRequest, Widget};
 use crate::engine::budget::InvocationContext;
 use crate::engine::error::InvocationError;
-use crate::engine::guest_text::bounded_message;
-use crate::engine::invocation::{Invocation, Invoked, within_deadline};
+use crate::engine::extensions::Extensions;
+use crate::engine::invocation::{Invocation, Invoked, guest_answer};
 use crate::engine::module::LoadedModule;
-use crate::engine::tenant::TenantId;
+use crate::tenant::TenantId;
 
 impl LoadedModule {
     /// Whether the component exports `slot-provider`.
@@ -29,28 +29,12 @@ impl LoadedModule {
                 message: "the component does not export slot-provider".to_owned(),
             });
         };
-        let mut invocation = Invocation::begin(inner, tenant, InvocationContext::Slot, None)?;
-        let wall_clock = invocation.budget.wall_clock;
-        let store = &mut invocation.store;
-        let result = within_deadline(wall_clock, inner.shared.config.epoch_tick * 2, async {
-            let instance = inner.pre.instantiate_async(&mut *store).await?;
-            let provider = indices.load(&mut *store, &instance)?;
-            provider.call_render(&mut *store, request).await
-        })
-        .await;
-        let invoked = invocation.finish(result)?;
-        match invoked.value {
-            Ok(widgets) => Ok(Invoked {
-                value: widgets,
-                fuel_used: invoked.fuel_used,
-                ops_used: invoked.ops_used,
-                elapsed: invoked.elapsed,
-            }),
-            Err(e) => Err(InvocationError::Guest {
-                module: inner.name.to_string(),
-                code: e.code,
-                message: bounded_message(&e.message),
-            }),
-        }
+        let invoked = Invocation::begin(inner, tenant, InvocationContext::Slot, &Extensions::new())?
+            .run(async |store, instance| {
+                let provider = indices.load(&mut *store, instance)?;
+                provider.call_render(&mut *store, request).await
+            })
+            .await?;
+        guest_answer(&inner.name, invoked)
     }
 }

@@ -5,7 +5,7 @@
 
 use http::{HeaderMap, Method, header};
 
-use crate::engine::TenantId;
+use crate::tenant::TenantId;
 use crate::http::bridge::ModuleBridge;
 use crate::http::csrf::check_same_origin;
 use crate::http::error::BridgeError;

@@ -16,7 +16,7 @@
 
 use http::HeaderMap;
 
-use crate::engine::TenantId;
+use crate::tenant::TenantId;
 
 /// Turns the integrator's session (a cookie, usually) into the customer it
 /// was issued for.

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, header};
 use modgate_manifest::Slot;
 
-use crate::engine::TenantId;
+use crate::tenant::TenantId;
 use crate::engine::module_log::LogLevel;
 use crate::http::bridge::{ConnectInfoOpt, ModuleBridge, lock};
 use crate::http::error::BridgeError;

@@ -11,7 +11,8 @@ use super::records::{self, InstallRecord, VersionRecord};
 use super::settings::validate_settings;
 use super::{InstallError, Lifecycle, ModuleSource};
 use crate::CORE_VERSION;
-use crate::engine::TenantId;
+use crate::engine::Extensions;
+use crate::tenant::TenantId;
 use crate::storage::module_tables::{
     DriftProblem, TablePlan, TableStep, apply_plan, detect_drift, ensure_role, module_role,
 };
@@ -224,7 +225,11 @@ impl Lifecycle {
         .await?;
 
         let session = DataSession::new(tx);
-        let activation = module.activate_in(tenant, &checked.settings.to_string(), Some(session.clone())).await;
+        // The session is shared with the invocation only while it runs: the
+        // install takes the transaction back to commit it.
+        let extensions = Extensions::new().with(session.clone());
+        let activation = module.activate_with(tenant, &checked.settings.to_string(), &extensions).await;
+        drop(extensions);
         // The invocation is over, so the session is ours again; were it not,
         // dropping it rolls back.
         let Some(tx) = session.into_transaction() else {

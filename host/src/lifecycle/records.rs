@@ -7,7 +7,7 @@ use modgate_manifest::{Manifest, Permission, verify_manifest};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::CORE_VERSION;
-use crate::engine::TenantId;
+use crate::tenant::TenantId;
 use crate::storage::entities::{approval, audit_entry, install, module, module_version, tenant};
 use crate::storage::{StorageError, new_id, now_rfc3339};
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::records::{self, StoredInstall, parse_permissions};
 use super::{InstallError, Lifecycle};
-use crate::engine::TenantId;
+use crate::tenant::TenantId;
 use crate::storage::module_tables::{ColumnSpec, DriftProblem, column_specs, detect_drift, index_specs, physical_table};
 use crate::storage::StorageError;
 

@@ -4,7 +4,7 @@ use sea_orm::TransactionTrait;
 
 use super::records;
 use super::{InstallError, Lifecycle};
-use crate::engine::TenantId;
+use crate::tenant::TenantId;
 use crate::storage::module_tables::{drop_role, drop_tables, module_role};
 use crate::storage::{Backend, StorageError};
 

@@ -1,7 +1,9 @@
-//! An in-memory commerce provider for tests and examples, with a small
-//! two-tenant sample (`acme` and `globex`) whose ids never overlap, so
-//! tenant-isolation tests can ask one tenant for the other's ids.
+//! What tests need: an in-memory commerce provider with a small two-tenant
+//! sample (`acme` and `globex`) whose ids never overlap, so tenant-isolation
+//! tests can ask one tenant for the other's ids; the capability test kit
+//! ([`capability`]); the hostile SQL corpus ([`hostile_sql`]).
 
+pub mod capability;
 pub mod hostile_sql;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,8 +13,8 @@ use crate::capabilities::customers::{Customer, CustomerDirectory};
 use crate::capabilities::orders::{Order, OrderBook, OrderLine, OrderStatus};
 use crate::capabilities::products::{Product, ProductCatalog};
 use crate::capabilities::provider::{PageRequest, ProviderError};
-use crate::engine::TenantId;
-use crate::services::HostServices;
+use crate::capabilities::Commerce;
+use crate::tenant::TenantId;
 use crate::bindings::modgate::commerce::types::Money;
 
 /// One tenant's data.
@@ -68,14 +70,15 @@ impl InMemoryCommerce {
             .with_tenant(sample_tenant("globex"), globex)
     }
 
-    /// Registers this provider for all four commerce capabilities.
-    pub fn register(self, services: &mut HostServices) {
+    /// This data as the provider of all four commerce capabilities.
+    pub fn into_commerce(self) -> Commerce {
         let shared = Arc::new(self);
-        services
-            .provide::<dyn ProductCatalog>(shared.clone())
-            .provide::<dyn CategoryCatalog>(shared.clone())
-            .provide::<dyn OrderBook>(shared.clone())
-            .provide::<dyn CustomerDirectory>(shared);
+        Commerce {
+            products: Some(shared.clone() as Arc<dyn ProductCatalog>),
+            categories: Some(shared.clone() as Arc<dyn CategoryCatalog>),
+            orders: Some(shared.clone() as Arc<dyn OrderBook>),
+            customers: Some(shared as Arc<dyn CustomerDirectory>),
+        }
     }
 
     fn tenant(&self, tenant: &TenantId) -> Option<&TenantData> {

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use modgate_manifest::{Manifest, Permission};
 
 use crate::CORE_VERSION;
-use crate::capabilities::CapabilityRegistry;
+use crate::engine::CapabilityRegistry;
 use crate::contract::{
     Access, Direction, InterfaceName, WASI_VERSION_PREFIX, WasiAccess, modgate_interface,
     wasi_access,

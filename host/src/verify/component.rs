@@ -8,7 +8,7 @@ use modgate_manifest::{Manifest, Permission};
 use sha2::{Digest, Sha256};
 
 use crate::CORE_VERSION;
-use crate::capabilities::CapabilityRegistry;
+use crate::engine::CapabilityRegistry;
 use crate::contract::{Access, InterfaceName, ManifestSection, modgate_interface, wasi_access, WasiAccess};
 use crate::verify::classify::{ImportClass, ImportPolicy};
 use crate::verify::decode::decode_surface;

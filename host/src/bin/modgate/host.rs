@@ -3,14 +3,10 @@
 //! commerce data: the storefront (or another integrator) provides that.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use modgate_host::capabilities::builtin;
-use modgate_host::engine::{Engine, EngineConfig};
+use modgate_host::default_host::{HostOptions, default_host};
 use modgate_host::lifecycle::{InstallError, Lifecycle};
-use modgate_host::services::HostServices;
 use modgate_host::storage::Storage;
-use modgate_host::storage::module_sql::{ModuleTables, SqlLimits};
 
 use crate::Database;
 
@@ -39,16 +35,13 @@ where
                 return ExitCode::from(1);
             }
         };
-        let mut services = HostServices::new();
-        services.provide::<ModuleTables>(Arc::new(ModuleTables::new(storage.clone(), SqlLimits::default())));
-        let engine = match Engine::new(EngineConfig::default(), builtin(), services) {
-            Ok(engine) => engine,
+        let lifecycle = match default_host(storage, HostOptions::default()) {
+            Ok(lifecycle) => lifecycle,
             Err(e) => {
                 eprintln!("modgate: starting the engine: {e}");
                 return ExitCode::from(1);
             }
         };
-        let lifecycle = Lifecycle::new(Arc::new(engine), storage);
         match command(&lifecycle).await {
             Ok(code) => code,
             Err(error) => {

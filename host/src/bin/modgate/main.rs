@@ -7,9 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use modgate_host::capabilities::builtin;
+use modgate_host::capabilities::{BuiltinServices, builtin};
 use modgate_host::engine::{Engine, EngineConfig, TenantId};
-use modgate_host::services::HostServices;
 use modgate_host::lifecycle::{InstallRequest, ModuleSource, RouteSelection};
 use modgate_host::manifest::Permission;
 use modgate_host::verify::verify_module_dir;
@@ -174,7 +173,7 @@ fn main() -> ExitCode {
                 max_component_bytes,
                 ..EngineConfig::default()
             };
-            let engine = match Engine::new(config, builtin(), HostServices::new()) {
+            let engine = match Engine::new(config, builtin(BuiltinServices::default())) {
                 Ok(engine) => engine,
                 Err(e) => {
                     eprintln!("modgate verify: starting the engine: {e}");

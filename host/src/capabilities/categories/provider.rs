@@ -1,7 +1,7 @@
 //! What a host integrator implements to back `read:categories`.
 
 use crate::capabilities::provider::{PageRequest, ProviderError};
-use crate::engine::TenantId;
+use crate::tenant::TenantId;
 
 use super::Category;
 

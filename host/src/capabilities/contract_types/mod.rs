@@ -1,34 +1,31 @@
 //! The type-only interfaces of the contracts (`modgate:host/types`,
 //! `modgate:commerce/types`): always available, nothing to call.
 
-use wasmtime::component::{HasSelf, Linker};
+use wasmtime::component::Linker;
 
 use crate::bindings::modgate;
-use crate::capabilities::{Availability, Capability};
-use crate::engine::InvocationState;
+use crate::engine::{Capability, CapabilityView, InvocationFacts, InvocationState, ModuleFacts, Via};
 
 /// The shared-types capability.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ContractTypes;
 
-impl modgate::host::types::Host for InvocationState {}
-impl modgate::commerce::types::Host for InvocationState {}
+impl modgate::host::types::Host for CapabilityView<'_, ContractTypes> {}
+impl modgate::commerce::types::Host for CapabilityView<'_, ContractTypes> {}
 
 impl Capability for ContractTypes {
-    fn name(&self) -> &'static str {
-        "types"
+    type PerModule = ();
+    type PerInvocation = ();
+
+    const NAME: &'static str = "types";
+    const INTERFACES: &'static [&'static str] = &["modgate:host/types", "modgate:commerce/types"];
+
+    fn add_to_linker(linker: &mut Linker<InvocationState>) -> wasmtime::Result<()> {
+        modgate::host::types::add_to_linker::<_, Via<Self>>(linker, InvocationState::view::<Self>)?;
+        modgate::commerce::types::add_to_linker::<_, Via<Self>>(linker, InvocationState::view::<Self>)
     }
 
-    fn availability(&self) -> Availability {
-        Availability::Always
-    }
+    fn per_module(&self, _module: &ModuleFacts<'_>) {}
 
-    fn provides(&self, interface: &str) -> bool {
-        matches!(interface, "modgate:host/types" | "modgate:commerce/types")
-    }
-
-    fn add_to_linker(&self, linker: &mut Linker<InvocationState>) -> wasmtime::Result<()> {
-        modgate::host::types::add_to_linker::<_, HasSelf<_>>(linker, |s| s)?;
-        modgate::commerce::types::add_to_linker::<_, HasSelf<_>>(linker, |s| s)
-    }
+    fn per_invocation(_module: &(), _invocation: &InvocationFacts<'_>) {}
 }

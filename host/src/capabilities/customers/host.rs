@@ -4,26 +4,26 @@
 use crate::bindings::WitError;
 use crate::bindings::modgate::commerce::customers::Host;
 use crate::bindings::modgate::commerce::types::Page;
-use crate::capabilities::provider::{PageRequest, check_id, not_found};
-use crate::engine::InvocationState;
+use crate::capabilities::provider::{PageRequest, check_id, not_found, provided};
+use crate::engine::CapabilityView;
 
-use super::{Customer, CustomerDirectory};
+use super::{Customer, Customers};
 
-impl Host for InvocationState {
+impl Host for CapabilityView<'_, Customers> {
     async fn list(&mut self, page: Page) -> Result<Vec<Customer>, WitError> {
-        self.take_op("customers.list")?;
-        let provider = self.provider::<dyn CustomerDirectory>("customers")?;
+        self.core.take_op("customers.list")?;
+        let provider = provided(self.module, "customers")?;
         provider
-            .list(self.tenant(), PageRequest::capped(page))
+            .list(self.core.tenant(), PageRequest::capped(page))
             .await
             .map_err(|e| e.into_wit("customers.list"))
     }
 
     async fn get(&mut self, id: String) -> Result<Customer, WitError> {
-        self.take_op("customers.get")?;
+        self.core.take_op("customers.get")?;
         check_id("customers.get", &id)?;
-        let provider = self.provider::<dyn CustomerDirectory>("customers")?;
-        match provider.get(self.tenant(), &id).await {
+        let provider = provided(self.module, "customers")?;
+        match provider.get(self.core.tenant(), &id).await {
             Ok(Some(found)) => Ok(found),
             Ok(None) => Err(not_found("customers.get", &id)),
             Err(e) => Err(e.into_wit("customers.get")),

@@ -1,10 +1,12 @@
 //! Host side of `modgate:host/log`.
 
 use crate::bindings::modgate::host::log::{Host, Level};
-use crate::engine::InvocationState;
+use crate::engine::CapabilityView;
 use crate::engine::module_log::LogLevel;
 
-impl Host for InvocationState {
+use super::Log;
+
+impl Host for CapabilityView<'_, Log> {
     async fn log(&mut self, level: Level, message: String) {
         // Logging is not a data operation: it is bounded by the log's own
         // size, count and rate limits rather than the op budget.
@@ -15,6 +17,6 @@ impl Host for InvocationState {
             Level::Warn => LogLevel::Warn,
             Level::Error => LogLevel::Error,
         };
-        self.write_log(level, &message);
+        self.core.write_log(level, &message);
     }
 }

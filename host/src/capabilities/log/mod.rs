@@ -1,31 +1,30 @@
 //! `modgate:host/log`: always available, bounded (see `engine::module_log`).
 
 mod host;
+#[cfg(test)]
+mod tests;
 
-use wasmtime::component::{HasSelf, Linker};
+use wasmtime::component::Linker;
 
 use crate::bindings::modgate;
-use crate::capabilities::{Availability, Capability};
-use crate::engine::InvocationState;
+use crate::engine::{Capability, InvocationFacts, InvocationState, ModuleFacts, Via};
 
 /// The log capability.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Log;
 
 impl Capability for Log {
-    fn name(&self) -> &'static str {
-        "log"
+    type PerModule = ();
+    type PerInvocation = ();
+
+    const NAME: &'static str = "log";
+    const INTERFACES: &'static [&'static str] = &["modgate:host/log"];
+
+    fn add_to_linker(linker: &mut Linker<InvocationState>) -> wasmtime::Result<()> {
+        modgate::host::log::add_to_linker::<_, Via<Self>>(linker, InvocationState::view::<Self>)
     }
 
-    fn availability(&self) -> Availability {
-        Availability::Always
-    }
+    fn per_module(&self, _module: &ModuleFacts<'_>) {}
 
-    fn provides(&self, interface: &str) -> bool {
-        interface == "modgate:host/log"
-    }
-
-    fn add_to_linker(&self, linker: &mut Linker<InvocationState>) -> wasmtime::Result<()> {
-        modgate::host::log::add_to_linker::<_, HasSelf<_>>(linker, |s| s)
-    }
+    fn per_invocation(_module: &(), _invocation: &InvocationFacts<'_>) {}
 }

@@ -4,26 +4,26 @@
 use crate::bindings::WitError;
 use crate::bindings::modgate::commerce::orders::Host;
 use crate::bindings::modgate::commerce::types::Page;
-use crate::capabilities::provider::{PageRequest, check_id, not_found};
-use crate::engine::InvocationState;
+use crate::capabilities::provider::{PageRequest, check_id, not_found, provided};
+use crate::engine::CapabilityView;
 
-use super::{Order, OrderBook};
+use super::{Order, Orders};
 
-impl Host for InvocationState {
+impl Host for CapabilityView<'_, Orders> {
     async fn list(&mut self, page: Page) -> Result<Vec<Order>, WitError> {
-        self.take_op("orders.list")?;
-        let provider = self.provider::<dyn OrderBook>("orders")?;
+        self.core.take_op("orders.list")?;
+        let provider = provided(self.module, "orders")?;
         provider
-            .list(self.tenant(), PageRequest::capped(page))
+            .list(self.core.tenant(), PageRequest::capped(page))
             .await
             .map_err(|e| e.into_wit("orders.list"))
     }
 
     async fn get(&mut self, id: String) -> Result<Order, WitError> {
-        self.take_op("orders.get")?;
+        self.core.take_op("orders.get")?;
         check_id("orders.get", &id)?;
-        let provider = self.provider::<dyn OrderBook>("orders")?;
-        match provider.get(self.tenant(), &id).await {
+        let provider = provided(self.module, "orders")?;
+        match provider.get(self.core.tenant(), &id).await {
             Ok(Some(found)) => Ok(found),
             Ok(None) => Err(not_found("orders.get", &id)),
             Err(e) => Err(e.into_wit("orders.get")),
@@ -31,12 +31,12 @@ impl Host for InvocationState {
     }
 
     async fn has_purchased(&mut self, customer_id: String, product_id: String) -> Result<bool, WitError> {
-        self.take_op("orders.has-purchased")?;
+        self.core.take_op("orders.has-purchased")?;
         check_id("orders.has-purchased", &customer_id)?;
         check_id("orders.has-purchased", &product_id)?;
-        let provider = self.provider::<dyn OrderBook>("orders")?;
+        let provider = provided(self.module, "orders")?;
         provider
-            .has_purchased(self.tenant(), &customer_id, &product_id)
+            .has_purchased(self.core.tenant(), &customer_id, &product_id)
             .await
             .map_err(|e| e.into_wit("orders.has-purchased"))
     }

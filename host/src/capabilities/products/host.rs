@@ -4,26 +4,26 @@
 use crate::bindings::WitError;
 use crate::bindings::modgate::commerce::products::Host;
 use crate::bindings::modgate::commerce::types::Page;
-use crate::capabilities::provider::{PageRequest, check_id, not_found};
-use crate::engine::InvocationState;
+use crate::capabilities::provider::{PageRequest, check_id, not_found, provided};
+use crate::engine::CapabilityView;
 
-use super::{Product, ProductCatalog};
+use super::{Product, Products};
 
-impl Host for InvocationState {
+impl Host for CapabilityView<'_, Products> {
     async fn list(&mut self, page: Page) -> Result<Vec<Product>, WitError> {
-        self.take_op("products.list")?;
-        let provider = self.provider::<dyn ProductCatalog>("products")?;
+        self.core.take_op("products.list")?;
+        let provider = provided(self.module, "products")?;
         provider
-            .list(self.tenant(), PageRequest::capped(page))
+            .list(self.core.tenant(), PageRequest::capped(page))
             .await
             .map_err(|e| e.into_wit("products.list"))
     }
 
     async fn get(&mut self, id: String) -> Result<Product, WitError> {
-        self.take_op("products.get")?;
+        self.core.take_op("products.get")?;
         check_id("products.get", &id)?;
-        let provider = self.provider::<dyn ProductCatalog>("products")?;
-        match provider.get(self.tenant(), &id).await {
+        let provider = provided(self.module, "products")?;
+        match provider.get(self.core.tenant(), &id).await {
             Ok(Some(found)) => Ok(found),
             Ok(None) => Err(not_found("products.get", &id)),
             Err(e) => Err(e.into_wit("products.get")),

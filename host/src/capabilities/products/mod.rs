@@ -1,36 +1,49 @@
 //! `modgate:commerce/products` (permission `read:products`): the tenant's catalogue as a field-limited view.
+//! The integrator supplies the data through [`ProductCatalog`]; without one every
+//! call answers `not-available`.
 
 mod host;
 mod provider;
+#[cfg(test)]
+mod tests;
 
-use modgate_manifest::Permission;
-use wasmtime::component::{HasSelf, Linker};
+use std::sync::Arc;
+
+use wasmtime::component::Linker;
 
 use crate::bindings::modgate;
-use crate::capabilities::{Availability, Capability};
-use crate::engine::InvocationState;
+use crate::engine::{Capability, InvocationFacts, InvocationState, ModuleFacts, Via};
 
 pub use crate::bindings::modgate::commerce::products::Product;
 pub use provider::ProductCatalog;
 
-/// The products capability.
-#[derive(Debug, Clone, Copy)]
-pub struct Products;
+/// The products capability, built with the integrator's provider.
+#[derive(Clone, Default)]
+pub struct Products {
+    provider: Option<Arc<dyn ProductCatalog>>,
+}
+
+impl Products {
+    /// Serves `provider`'s data; `None`: every call answers `not-available`.
+    pub fn new(provider: Option<Arc<dyn ProductCatalog>>) -> Self {
+        Products { provider }
+    }
+}
 
 impl Capability for Products {
-    fn name(&self) -> &'static str {
-        "products"
+    type PerModule = Option<Arc<dyn ProductCatalog>>;
+    type PerInvocation = ();
+
+    const NAME: &'static str = "products";
+    const INTERFACES: &'static [&'static str] = &["modgate:commerce/products"];
+
+    fn add_to_linker(linker: &mut Linker<InvocationState>) -> wasmtime::Result<()> {
+        modgate::commerce::products::add_to_linker::<_, Via<Self>>(linker, InvocationState::view::<Self>)
     }
 
-    fn availability(&self) -> Availability {
-        Availability::Granted(Permission::ReadProducts)
+    fn per_module(&self, _module: &ModuleFacts<'_>) -> Self::PerModule {
+        self.provider.clone()
     }
 
-    fn provides(&self, interface: &str) -> bool {
-        interface == "modgate:commerce/products"
-    }
-
-    fn add_to_linker(&self, linker: &mut Linker<InvocationState>) -> wasmtime::Result<()> {
-        modgate::commerce::products::add_to_linker::<_, HasSelf<_>>(linker, |s| s)
-    }
+    fn per_invocation(_module: &Self::PerModule, _invocation: &InvocationFacts<'_>) {}
 }

@@ -1,15 +1,18 @@
 //! Host side of `modgate:host/tables`: op budget first, then the guarded
-//! statement on the host's [`ModuleTables`] service.
+//! statement on the host's
+//! [`ModuleTables`](crate::storage::module_sql::ModuleTables) service.
 
 use crate::bindings::modgate::host::tables::{Host, Rows, Value};
 use crate::bindings::{WitError, WitErrorCode};
-use crate::engine::InvocationState;
-use crate::storage::module_sql::{ModuleTables, SqlError, SqlErrorCode, SqlOutcome, SqlValue};
+use crate::engine::CapabilityView;
+use crate::storage::module_sql::{SqlError, SqlErrorCode, SqlOutcome, SqlValue, TableCaller};
 use crate::storage::sql_guard::StatementKind;
 
-impl Host for InvocationState {
+use super::Tables;
+
+impl Host for CapabilityView<'_, Tables> {
     async fn query(&mut self, sql: String, params: Vec<Value>) -> Result<Rows, WitError> {
-        self.take_op("tables.query")?;
+        self.core.take_op("tables.query")?;
         match run(self, "tables.query", StatementKind::Query, &sql, params).await? {
             SqlOutcome::Rows(rows) => Ok(Rows {
                 columns: rows.columns,
@@ -20,7 +23,7 @@ impl Host for InvocationState {
     }
 
     async fn exec(&mut self, sql: String, params: Vec<Value>) -> Result<u64, WitError> {
-        self.take_op("tables.exec")?;
+        self.core.take_op("tables.exec")?;
         match run(self, "tables.exec", StatementKind::Exec, &sql, params).await? {
             SqlOutcome::Affected(n) => Ok(n),
             SqlOutcome::Rows(rows) => Ok(rows.rows.len() as u64),
@@ -28,19 +31,26 @@ impl Host for InvocationState {
     }
 }
 
+/// Runs one statement as the invoking module, for its tenant, in the
+/// install's transaction when there is one.
 async fn run(
-    state: &mut InvocationState,
+    view: &mut CapabilityView<'_, Tables>,
     operation: &str,
     kind: StatementKind,
     sql: &str,
     params: Vec<Value>,
 ) -> Result<SqlOutcome, WitError> {
-    let service = state.provider::<ModuleTables>("tables")?;
+    let not_available = || WitError::new(WitErrorCode::NotAvailable, "tables: this host has no provider for it");
+    let module = view.module.ok_or_else(not_available)?;
+    let service = module.service.as_deref().ok_or_else(not_available)?;
     let params: Vec<SqlValue> = params.into_iter().map(from_wit).collect();
-    service
-        .run(state.table_caller(), kind, sql, &params)
-        .await
-        .map_err(|e| into_wit(operation, e))
+    let caller = TableCaller {
+        module: &module.module,
+        tenant: view.core.tenant(),
+        tables: &module.declared,
+        session: view.state.session.as_ref().map(|s| s.transaction()),
+    };
+    service.run(caller, kind, sql, &params).await.map_err(|e| into_wit(operation, e))
 }
 
 fn into_wit(operation: &str, error: SqlError) -> WitError {

@@ -18,7 +18,7 @@ pub use value::SqlValue;
 use super::module_tables::{module_role, scope_for};
 use super::sql_guard::{Bind, GuardedStatement, NEW_ID_PREFIX_CHARS, SqlGuard, StatementKind, TableScope};
 use super::{Backend, Storage, new_id, now_rfc3339};
-use crate::engine::TenantId;
+use crate::tenant::TenantId;
 use value::decode_row;
 
 /// Limits on one statement of a module.

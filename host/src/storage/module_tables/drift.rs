@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::ddl::{ColumnSpec, IndexSpec, column_specs, index_name, index_specs};
 use super::physical::physical_table;
-use crate::engine::TenantId;
+use crate::tenant::TenantId;
 use crate::storage::Backend;
 use crate::storage::sql_guard::PhysicalTable;
 

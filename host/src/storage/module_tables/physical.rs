@@ -7,7 +7,7 @@
 
 use modgate_manifest::TableDecl;
 
-use crate::engine::TenantId;
+use crate::tenant::TenantId;
 use crate::storage::Backend;
 use crate::storage::sql_guard::{PhysicalTable, ScopedTable, TableScope};
 

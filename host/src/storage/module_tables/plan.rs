@@ -14,7 +14,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 
 use super::ddl::{self, ColumnSpec, column_specs, index_specs};
 use super::physical::{physical_table, quote, tenant_schema};
-use crate::engine::TenantId;
+use crate::tenant::TenantId;
 use crate::storage::Backend;
 
 /// One step of a table migration.

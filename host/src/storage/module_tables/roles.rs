@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use sha2::{Digest, Sha256};
 
 use super::physical::{physical_table, qualified, quote, tenant_schema};
-use crate::engine::TenantId;
+use crate::tenant::TenantId;
 use crate::storage::Backend;
 
 /// The role of `module` for `tenant` in database `database` (roles are

@@ -1,4 +1,5 @@
-//! Tenant identifiers.
+//! Tenant identifiers: chosen by the host, shared by the engine (every
+//! invocation runs for one) and storage (every tenant has its own tables).
 
 /// Longest tenant id: PostgreSQL identifiers hold 63 characters and the
 /// tenant's schema is `mg_t_<tenant>`.

@@ -1,0 +1,37 @@
+//! The default host: the built-in capabilities over one database. The CLI,
+//! the storefront demo, the test suites and the benchmarks all start their
+//! host here, each with its own options.
+
+use std::sync::Arc;
+
+use crate::capabilities::{BuiltinServices, Commerce, builtin};
+use crate::engine::{Engine, EngineConfig, EngineError};
+use crate::lifecycle::Lifecycle;
+use crate::storage::Storage;
+use crate::storage::module_sql::{ModuleTables, SqlLimits};
+
+/// How the default host is set up. Every field has a default.
+#[derive(Clone, Default)]
+pub struct HostOptions {
+    /// Budgets, limits and the pool.
+    pub engine: EngineConfig,
+    /// Limits of the modules' own-table SQL.
+    pub sql: SqlLimits,
+    /// The integrator's commerce data (none: the commerce capabilities
+    /// answer `not-available`).
+    pub commerce: Commerce,
+}
+
+/// The built-in capabilities (module tables on `storage`, `options.commerce`
+/// for the commerce ones), an engine offering them, and the lifecycle over
+/// `storage`.
+pub fn default_host(storage: Storage, options: HostOptions) -> Result<Lifecycle, EngineError> {
+    let tables = Arc::new(ModuleTables::new(storage.clone(), options.sql));
+    let registry = builtin(BuiltinServices {
+        commerce: options.commerce,
+        tables: Some(tables),
+        ..BuiltinServices::default()
+    });
+    let engine = Engine::new(options.engine, registry)?;
+    Ok(Lifecycle::new(Arc::new(engine), storage))
+}

@@ -1,0 +1,55 @@
+//! The engine core knows no specific capability and nothing of storage,
+//! HTTP or lifecycle; storage does not reach back into the engine. Read from
+//! the source: a `use` (or path) that crosses the seam fails this test,
+//! naming the file and the line.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// Every line of `folder` (under `host/src`) naming one of `forbidden`.
+fn crossings(folder: &str, forbidden: &[&str]) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(folder);
+    let mut found = Vec::new();
+    for file in rust_files(&root) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for module in forbidden {
+                if code.contains(&format!("crate::{module}")) {
+                    found.push(format!("{}:{}: {}", file.display(), number + 1, line.trim()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_engine_imports_no_capability_storage_http_or_lifecycle() {
+    let found = crossings("engine", &["capabilities", "storage", "http", "lifecycle", "default_host", "testing"]);
+    assert!(found.is_empty(), "the engine crosses its seam:\n{}", found.join("\n"));
+}
+
+#[test]
+fn storage_does_not_reach_back_into_the_engine() {
+    let found = crossings("storage", &["engine", "capabilities", "http", "lifecycle"]);
+    assert!(found.is_empty(), "storage depends on the layers above it:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_seam_test_sees_the_engine_sources() {
+    let files = rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine"));
+    assert!(files.iter().any(|f| f.ends_with("capability.rs")), "{files:?}");
+}
