@@ -89,35 +89,10 @@ fn one_tenant_flooding_a_module_leaves_it_answering_for_another() {
     });
 }
 
-const SPINNER: &str = r#"
-name = "spinner"
-version = "1.0.0"
-compatible-core = "^1.0"
-
-[[routes]]
-method = "GET"
-path = "/spin"
-"#;
-
-const SECOND_SPINNER: &str = r#"
-name = "second-spinner"
-version = "1.0.0"
-compatible-core = "^1.0"
-
-[[routes]]
-method = "GET"
-path = "/spin"
-"#;
-
-const HEALTHY: &str = r#"
-name = "healthy"
-version = "1.0.0"
-compatible-core = "^1.0"
-
-[[routes]]
-method = "GET"
-path = "/echo"
-"#;
+/// A manifest for `name` with one `GET` route at `path`.
+fn one_route(name: &str, path: &str) -> String {
+    format!("name = {name:?}\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\n\n[[routes]]\nmethod = \"GET\"\npath = {path:?}\n")
+}
 
 #[test]
 fn a_full_pool_answers_busy_and_never_opens_the_breaker_of_the_module_refused() {
@@ -129,8 +104,8 @@ fn a_full_pool_answers_busy_and_never_opens_the_breaker_of_the_module_refused() 
         let mut engine = EngineConfig { fuel: false, max_instances: 2, max_in_flight_per_module: 1, ..EngineConfig::default() };
         engine.budgets.http.wall_clock = Duration::from_secs(3);
         let h = http_harness_with(http, engine).await;
-        for (manifest, name) in [(SPINNER, "spinner"), (SECOND_SPINNER, "second-spinner"), (HEALTHY, "healthy")] {
-            h.install(&acme(), manifest, HTTP_PROBE).await;
+        for (name, path) in [("spinner", "/spin"), ("second-spinner", "/spin"), ("healthy", "/echo")] {
+            h.install(&acme(), &one_route(name, path), HTTP_PROBE).await;
             h.approve_all(&acme(), name).await;
         }
         let spin = |module: &str| {

@@ -13,6 +13,8 @@
 //! (`docs/adding-a-capability.md`).
 
 pub mod categories;
+#[cfg(test)]
+pub(crate) mod commerce_tests;
 pub mod contract_types;
 pub mod customers;
 pub mod http_types;

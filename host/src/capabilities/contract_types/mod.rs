@@ -1,6 +1,9 @@
 //! The type-only interfaces of the contracts (`modgate:host/types`,
 //! `modgate:commerce/types`): always available, nothing to call.
 
+#[cfg(test)]
+mod tests;
+
 use wasmtime::component::Linker;
 
 use crate::bindings::modgate;
