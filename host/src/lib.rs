@@ -14,18 +14,23 @@
 //! - [`engine`]: compiling, linking, budgets and invocations.
 //! - [`capabilities`]: one folder per capability; the engine knows only the
 //!   [`capabilities::Capability`] trait.
+//! - [`http`]: the HTTP bridge, a request's steps in `http/pipeline/`.
+//! - [`breaker`]: the circuit breaker (per install for HTTP; per hook to come).
 //! - [`testing`]: an in-memory commerce provider for tests and examples.
 
 #![deny(missing_docs)]
 
 pub mod bindings;
+pub mod breaker;
 pub mod capabilities;
 pub mod contract;
 pub mod engine;
 pub mod http;
 pub mod lifecycle;
+mod seconds;
 pub mod services;
 pub mod storage;
+mod sync;
 pub mod testing;
 pub mod verify;
 
