@@ -4,7 +4,7 @@
 //! for permissions; the operator grants them; the host links **only** the
 //! interfaces of granted permissions (plus the always-available and inert
 //! sets), so a component importing anything else is refused before it runs.
-//! Every call into a module is an [`engine::Invocation`] with its own fresh
+//! Every call into a module is an invocation with its own fresh
 //! instance and store, bounded by fuel, host-counted operations, a
 //! wall-clock deadline and a memory limit.
 //!
@@ -13,19 +13,26 @@
 //! - [`verify`]: install-time checks of a manifest and a component.
 //! - [`engine`]: compiling, linking, budgets and invocations.
 //! - [`capabilities`]: one folder per capability; the engine knows only the
-//!   [`capabilities::Capability`] trait.
-//! - [`testing`]: an in-memory commerce provider for tests and examples.
+//!   [`engine::Capability`] trait.
+//! - [`http`]: the HTTP bridge, a request's steps in `http/pipeline/`.
+//! - [`breaker`]: the circuit breaker (per install for HTTP; per hook to come).
+//! - [`storage`], [`lifecycle`]: the database, installs and approvals.
+//! - [`default_host`]: the built-in capabilities over one database.
+//! - [`testing`]: sample commerce data and the capability test kit.
 
 #![deny(missing_docs)]
 
 pub mod bindings;
+pub mod breaker;
 pub mod capabilities;
 pub mod contract;
 pub mod default_host;
 pub mod engine;
 pub mod http;
 pub mod lifecycle;
+mod seconds;
 pub mod storage;
+mod sync;
 pub mod tenant;
 pub mod testing;
 pub mod verify;

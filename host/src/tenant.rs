@@ -12,19 +12,17 @@ pub struct TenantId(String);
 
 /// A tenant id that is not a lowercase slug.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("tenant id {0:?} must be a lowercase slug (a-z, 0-9, '-'; at most 48 characters, starting with a letter)")]
+#[error("tenant id {0:?} must be a lowercase slug (a-z, 0-9, '-'; at most 48 characters, starting with a letter, no trailing or doubled '-')")]
 pub struct InvalidTenantId(pub String);
 
 impl TenantId {
     /// Validates and wraps a tenant id.
     pub fn new(id: impl Into<String>) -> Result<Self, InvalidTenantId> {
         let id = id.into();
-        let ok = id.len() <= MAX_TENANT_ID_CHARS
-            && id.starts_with(|c: char| c.is_ascii_lowercase())
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if ok { Ok(TenantId(id)) } else { Err(InvalidTenantId(id)) }
+        match modgate_manifest::check_slug(&id, MAX_TENANT_ID_CHARS) {
+            Ok(()) => Ok(TenantId(id)),
+            Err(_) => Err(InvalidTenantId(id)),
+        }
     }
 
     /// The id as text.

@@ -49,6 +49,12 @@ fn storage_does_not_reach_back_into_the_engine() {
 }
 
 #[test]
+fn the_breaker_knows_nothing_of_http() {
+    let found = crossings("breaker", &["http", "engine", "capabilities", "storage", "lifecycle"]);
+    assert!(found.is_empty(), "the breaker depends on a caller:\n{}", found.join("\n"));
+}
+
+#[test]
 fn the_seam_test_sees_the_engine_sources() {
     let files = rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine"));
     assert!(files.iter().any(|f| f.ends_with("capability.rs")), "{files:?}");

@@ -36,6 +36,7 @@ pub use model::{
     RouteDecl, Slot, Subscription, TableDecl, Verified,
 };
 pub use permission::{Permission, Risk};
+pub use slug::check_slug;
 pub use verify::MAX_DESCRIPTION_CHARS;
 
 /// Largest accepted manifest, in bytes (64 KiB).

@@ -6,33 +6,40 @@ pub(crate) const MAX_SLUG_CHARS: usize = 64;
 /// Why `text` is not a slug (`^[a-z][a-z0-9-]*$`, at most 64 characters, no trailing `-`,
 /// no `--`), or `None` when it is one.
 pub(crate) fn slug_problem(text: &str) -> Option<String> {
+    check_slug(text, MAX_SLUG_CHARS).err()
+}
+
+/// Checks that `text` is a lowercase slug (`^[a-z][a-z0-9-]*$`, no trailing `-`, no `--`)
+/// of at most `max_chars` characters — the one rule for module names, tenant ids and the
+/// other names the host takes from outside; the error says what is wrong.
+pub fn check_slug(text: &str, max_chars: usize) -> Result<(), String> {
     let length = text.chars().count();
     if text.is_empty() {
-        return Some("is empty".to_owned());
+        return Err("is empty".to_owned());
     }
-    if length > MAX_SLUG_CHARS {
-        return Some(format!(
-            "is {length} characters long, more than the limit of {MAX_SLUG_CHARS}"
+    if length > max_chars {
+        return Err(format!(
+            "is {length} characters long, more than the limit of {max_chars}"
         ));
     }
     if !text.starts_with(|c: char| c.is_ascii_lowercase()) {
-        return Some("must start with a lowercase letter a-z".to_owned());
+        return Err("must start with a lowercase letter a-z".to_owned());
     }
     if let Some(bad) = text
         .chars()
         .find(|&c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
     {
-        return Some(format!(
+        return Err(format!(
             "contains {bad:?}; only lowercase letters a-z, digits and '-' are allowed"
         ));
     }
     if text.ends_with('-') {
-        return Some("must not end with '-'".to_owned());
+        return Err("must not end with '-'".to_owned());
     }
     if text.contains("--") {
-        return Some("must not contain \"--\"".to_owned());
+        return Err("must not contain \"--\"".to_owned());
     }
-    None
+    Ok(())
 }
 
 /// The closest slug to `text`, for "write this instead" suggestions; `fallback` when nothing

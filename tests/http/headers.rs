@@ -4,7 +4,7 @@
 use modgate_host::http::hygiene::MODULE_CONTENT_SECURITY_POLICY;
 use modgate_tests::http::{code, json};
 
-use super::probe_harness;
+use super::{echoed, probe_harness};
 
 #[test]
 pub fn blocked_response_headers_are_dropped_and_protective_ones_set() {
@@ -175,5 +175,26 @@ fn a_redirect_stays_inside_the_module_mount() {
         let outside = h.client.get(h.url("/modules/http-probe/trick/redirect-outside")).send().await.unwrap();
         assert_eq!(outside.status().as_u16(), 302);
         assert!(outside.headers().get("location").is_none(), "an open redirect on the shop's origin is dropped");
+    });
+}
+
+#[test]
+fn every_answer_carries_its_request_id_and_only_host_answers_say_no_store() {
+    modgate_tests::run(async {
+        let h = probe_harness().await;
+        let (status, headers, body) = json(h.client.get(h.url("/modules/http-probe/echo")).send().await.unwrap()).await;
+        assert_eq!(status, 200);
+        assert_eq!(echoed(&body, "modgate-request-id"), [headers["x-request-id"].to_str().unwrap()], "the module saw the same id");
+        assert!(headers.get("cache-control").is_none(), "the host sends no caching directive for a module's answer");
+        let (status, refused, _) = json(h.client.get(h.url("/modules/http-probe/nowhere")).send().await.unwrap()).await;
+        assert_eq!(status, 404);
+        let (status, slot, _) = json(h.client.get(h.url("/slots/product-card.badges?product=p-1")).send().await.unwrap()).await;
+        assert_eq!(status, 200);
+        for host_answer in [&refused, &slot] {
+            assert_eq!(host_answer["x-request-id"].len(), 26, "a ULID");
+            assert_ne!(host_answer["x-request-id"], headers["x-request-id"]);
+            assert_eq!(host_answer["cache-control"], "no-store");
+            assert_eq!(host_answer["content-security-policy"], MODULE_CONTENT_SECURITY_POLICY);
+        }
     });
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use modgate_artifacts::{HTTP_PROBE, INFINITE_LOOP, MINIMAL};
 use modgate_host::engine::{Budget, BusyShare, EngineConfig, InvocationContext, InvocationError, LoadedModule};
-use modgate_host::http::breaker::BreakerStatus;
+use modgate_host::breaker::BreakerStatus;
 use modgate_host::engine::TenantId;
 use modgate_tests::http::{code, http_harness_with, json, test_http_config};
 use modgate_tests::{acme, engine, globex, load, manifest};

@@ -20,6 +20,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::engine::error::{BusyShare, InvocationError};
 use crate::tenant::TenantId;
+use crate::sync::lock;
 
 /// The host-wide pool and each module's share of it.
 pub(crate) struct Admission {
@@ -57,7 +58,7 @@ impl Admission {
     /// The shares of a module named `name`: every load of the same name
     /// (other tenants, other versions) shares the module's share.
     pub fn shares_for(&self, name: &Arc<str>) -> ModuleShares {
-        let mut modules = self.modules.lock().unwrap_or_else(|p| p.into_inner());
+        let mut modules = lock(&self.modules);
         let module = modules
             .entry(name.clone())
             .or_insert_with(|| Arc::new(Semaphore::new(self.per_module)))
@@ -100,7 +101,7 @@ impl Admission {
 
 impl ModuleShares {
     fn install(&self, tenant: &TenantId, per_install: usize) -> Arc<Semaphore> {
-        let mut installs = self.installs.lock().unwrap_or_else(|p| p.into_inner());
+        let mut installs = lock(&self.installs);
         installs
             .entry(tenant.clone())
             .or_insert_with(|| Arc::new(Semaphore::new(per_install)))

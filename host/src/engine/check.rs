@@ -21,6 +21,7 @@ use crate::engine::state::InvocationState;
 use wasmtime_wasi_http::p2::bindings::exports::wasi::http::incoming_handler::GuestIndices as IncomingIndices;
 use crate::engine::{Engine, LoadError};
 use crate::verify::{ComponentReport, Problem, ProblemCode, check_component, count_contents};
+use crate::sync::lock;
 
 /// A component checked against a manifest and grants.
 pub struct CheckedComponent {
@@ -135,7 +136,7 @@ impl Engine {
 
     /// Compiles once per distinct component (content hash).
     fn compile(&self, hash: [u8; 32], bytes: &[u8]) -> Result<Component, String> {
-        let mut cache = self.components.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cache = lock(&self.components);
         if let Some(found) = cache.get(&hash) {
             return Ok(found.clone());
         }

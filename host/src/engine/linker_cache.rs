@@ -8,6 +8,7 @@ use wasmtime::component::Linker;
 
 use crate::engine::InvocationState;
 use crate::engine::capability::CapabilityRegistry;
+use crate::sync::lock;
 
 /// Linkers keyed by grant set.
 #[derive(Default)]
@@ -24,7 +25,7 @@ impl LinkerCache {
         registry: &CapabilityRegistry,
         engine: &wasmtime::Engine,
     ) -> wasmtime::Result<Arc<Linker<InvocationState>>> {
-        let mut linkers = self.linkers.lock().unwrap_or_else(|p| p.into_inner());
+        let mut linkers = lock(&self.linkers);
         if let Some(found) = linkers.get(grants) {
             return Ok(found.clone());
         }

@@ -20,6 +20,7 @@
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::lock;
 
 /// Bytes charged per table element: a table holds pointers.
 pub const TABLE_ELEMENT_BYTES: usize = 8;
@@ -109,7 +110,7 @@ impl InvocationMemory {
 
     /// The first refusal, if any.
     pub fn refusal(&self) -> Option<MemoryRefusal> {
-        *self.refusal.lock().unwrap_or_else(|p| p.into_inner())
+        *lock(&self.refusal)
     }
 
     /// Charges `bytes` of host-side state for `what`, or refuses (and
@@ -139,7 +140,7 @@ impl InvocationMemory {
                 .saturating_add(other.load(Ordering::Relaxed))
                 .saturating_add(bytes);
             if total > self.limit {
-                let mut refusal = self.refusal.lock().unwrap_or_else(|p| p.into_inner());
+                let mut refusal = lock(&self.refusal);
                 refusal.get_or_insert(MemoryRefusal { by, total_asked: total });
                 return Err(MemoryLimitReached {
                     limit: self.limit,

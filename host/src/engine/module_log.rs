@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 use crate::engine::guest_text::bounded;
+use crate::sync::lock;
 
 /// Limits of module logs. Every knob has a default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +110,7 @@ impl ModuleLog {
     /// Appends a line unless the tenant's rate is exceeded; truncates long
     /// lines. Returns whether it was kept.
     pub fn append(&self, tenant: &str, level: LogLevel, message: &str) -> bool {
-        let mut state = self.lock();
+        let mut state = self.tenants();
         let sequence = state.next_sequence;
         let log = state.tenant(tenant, &self.limits);
         if log.rate.check().is_err() {
@@ -136,14 +137,14 @@ impl ModuleLog {
     /// Records lines of `tenant` dropped before reaching the log (e.g. the
     /// per-invocation cap).
     pub fn count_dropped(&self, tenant: &str, lines: u64) {
-        let mut state = self.lock();
+        let mut state = self.tenants();
         let log = state.tenant(tenant, &self.limits);
         log.dropped = log.dropped.saturating_add(lines);
     }
 
     /// The retained lines of every tenant, oldest first.
     pub fn lines(&self) -> Vec<LogLine> {
-        let state = self.lock();
+        let state = self.tenants();
         let mut lines: Vec<&(u64, LogLine)> = state.by_tenant.values().flat_map(|log| log.lines.iter()).collect();
         lines.sort_by_key(|(sequence, _)| *sequence);
         lines.into_iter().map(|(_, line)| line.clone()).collect()
@@ -151,7 +152,7 @@ impl ModuleLog {
 
     /// The retained lines of one tenant, oldest first.
     pub fn lines_of(&self, tenant: &str) -> Vec<LogLine> {
-        let state = self.lock();
+        let state = self.tenants();
         state
             .by_tenant
             .get(tenant)
@@ -162,16 +163,16 @@ impl ModuleLog {
     /// How many lines were dropped (rate, per-invocation cap) so far, all
     /// tenants together.
     pub fn dropped(&self) -> u64 {
-        self.lock().by_tenant.values().map(|log| log.dropped).sum()
+        self.tenants().by_tenant.values().map(|log| log.dropped).sum()
     }
 
     /// How many lines of one tenant were dropped.
     pub fn dropped_of(&self, tenant: &str) -> u64 {
-        self.lock().by_tenant.get(tenant).map_or(0, |log| log.dropped)
+        self.tenants().by_tenant.get(tenant).map_or(0, |log| log.dropped)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Tenants> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    fn tenants(&self) -> std::sync::MutexGuard<'_, Tenants> {
+        lock(&self.state)
     }
 }
 

@@ -1,7 +1,8 @@
-//! Who a request is for: a bearer token the host verifies, or else the
-//! integrator's session ([`crate::http::session`]) with same-origin proof on
-//! state-changing requests ([`crate::http::csrf`]). Nothing else a client
-//! sends (body, query, other headers) can name the customer.
+//! Steps 6-7 of a request: who it is for. A bearer token the host
+//! verifies, or else the integrator's session ([`crate::http::session`])
+//! with same-origin proof on state-changing requests ([`crate::http::csrf`]).
+//! Nothing else a client sends (body, query, other headers) can name the
+//! customer.
 
 use http::{HeaderMap, Method, header};
 

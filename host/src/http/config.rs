@@ -1,13 +1,15 @@
-//! Configuration of the HTTP bridge.
+//! Configuration of the HTTP bridge, and why it can be refused.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::http::breaker::BreakerConfig;
-use crate::http::identity::IdentityConfig;
-use crate::http::rate_limit::RateLimitConfig;
+use crate::breaker::BreakerConfig;
+use crate::http::client_ip::InvalidCidr;
+use crate::http::identity::{IdentityConfig, IdentityConfigError};
+use crate::http::rate_limit::{RateLimitConfig, RateLimitConfigError};
+use crate::seconds::duration_from_fractional_seconds;
 
 /// How the bridge serves modules. Every field has a safe default.
 #[derive(Debug, Clone, Deserialize)]
@@ -37,7 +39,7 @@ pub struct HttpConfig {
     pub breaker: BreakerConfig,
     /// How long a serving process trusts what it read about an install
     /// (version, approvals, breaker resets) before reading it again.
-    #[serde(with = "seconds_f64", rename = "refresh-seconds")]
+    #[serde(deserialize_with = "duration_from_fractional_seconds", rename = "refresh-seconds")]
     pub refresh: Duration,
 }
 
@@ -58,13 +60,24 @@ impl Default for HttpConfig {
     }
 }
 
-mod seconds_f64 {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer};
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
-        let seconds = f64::deserialize(deserializer)?;
-        Duration::try_from_secs_f64(seconds).map_err(serde::de::Error::custom)
-    }
+/// Why the bridge could not be configured.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpConfigError {
+    /// A tenant named in the configuration is not a valid tenant id.
+    #[error("http config: tenant {given:?} is invalid: {reason}")]
+    Tenant {
+        /// What was configured.
+        given: String,
+        /// Why it is invalid.
+        reason: String,
+    },
+    /// A verification key is unusable.
+    #[error("http config: {0}")]
+    Identity(#[from] IdentityConfigError),
+    /// A trusted proxy entry is not an acceptable CIDR.
+    #[error("http config: {0}")]
+    Proxies(#[from] InvalidCidr),
+    /// The rate limit is zero.
+    #[error("http config: {0}")]
+    RateLimit(#[from] RateLimitConfigError),
 }

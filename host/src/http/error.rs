@@ -1,13 +1,14 @@
 //! The bridge's own answers: a status, a stable code and a message, as
-//! JSON, with the same protective headers (and sandboxing policy) as module
-//! responses.
-
-use std::time::Duration;
+//! JSON. Every refusal of every step is a [`BridgeError`] and becomes a
+//! response here, in one place; the host's headers (sandboxing policy,
+//! `no-store`, `x-request-id`) are then set on it like on every answer of the
+//! bridge, by its last step (`pipeline/seal.rs`).
 
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 
-use crate::http::hygiene::set_protective_headers;
+use crate::breaker::BreakerOpen;
+use crate::http::rate_limit::RateLimited;
 
 /// A refusal or failure answered by the host, not the module.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,10 +41,10 @@ impl BridgeError {
     }
 
     /// 429: the client's token bucket is empty.
-    pub fn rate_limited(retry_after_seconds: u64) -> Self {
+    pub fn rate_limited(refused: &RateLimited) -> Self {
         BridgeError {
-            retry_after: Some(retry_after_seconds.max(1)),
-            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", "too many requests; retry later")
+            retry_after: Some(refused.retry_after_seconds()),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, refused.code(), "too many requests; retry later")
         }
     }
 
@@ -56,12 +57,12 @@ impl BridgeError {
     }
 
     /// 503: the module's circuit breaker is open.
-    pub fn breaker_open(module: &str, retry_in: Duration) -> Self {
+    pub fn breaker_open(module: &str, refused: &BreakerOpen) -> Self {
         BridgeError {
-            retry_after: Some(retry_in.as_secs().max(1)),
+            retry_after: Some(refused.retry_after_seconds()),
             ..Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "breaker-open",
+                refused.code(),
                 format!("module {module} is failing and paused; retry later"),
             )
         }
@@ -122,12 +123,42 @@ impl IntoResponse for BridgeError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "error": { "code": self.code, "message": self.message } });
         let mut response = (self.status, axum::Json(body)).into_response();
-        let headers = response.headers_mut();
-        set_protective_headers(headers);
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if let Some(seconds) = self.retry_after {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn the_rate_limiter_s_refusal_is_answered_with_its_own_code_and_wait() {
+        let refused = RateLimited { retry_after: Duration::from_millis(1500) };
+        let error = BridgeError::rate_limited(&refused);
+        assert_eq!((error.status, error.code, error.retry_after), (StatusCode::TOO_MANY_REQUESTS, "rate-limited", Some(2)));
+        assert_eq!(error.code, refused.code());
+    }
+
+    #[test]
+    fn the_breaker_s_refusal_is_answered_with_its_own_code_and_wait() {
+        let refused = BreakerOpen { retry_in: Duration::from_millis(59_500) };
+        let error = BridgeError::breaker_open("wishlist", &refused);
+        assert_eq!((error.status, error.code, error.retry_after), (StatusCode::SERVICE_UNAVAILABLE, "breaker-open", Some(60)));
+        assert_eq!(error.code, refused.code());
+    }
+
+    #[tokio::test]
+    async fn a_refusal_is_json_with_its_code_and_retry_after() {
+        let response = BridgeError::busy("wishlist").into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+        let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["error"]["code"], "busy");
     }
 }

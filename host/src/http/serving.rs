@@ -11,10 +11,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::engine::{LoadedModule, TenantId};
-use crate::http::breaker::{BreakerConfig, CircuitBreaker};
+use crate::breaker::{BreakerConfig, CircuitBreaker};
+use crate::engine::LoadedModule;
+use crate::tenant::TenantId;
 use crate::http::routes::RouteTable;
 use crate::lifecycle::{InstallError, Lifecycle};
+use crate::sync::lock;
 
 type Key = (TenantId, String);
 
@@ -141,8 +143,4 @@ impl ServingTable {
     pub fn invalidate(&self, tenant: &TenantId, name: &str) {
         lock(&self.entries).remove(&(tenant.clone(), name.to_owned()));
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

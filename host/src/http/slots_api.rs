@@ -5,22 +5,25 @@
 //! own invocation (concurrently, under the `slot` budget); each answer is
 //! validated ([`crate::http::widgets`]) and a module whose answer breaks a
 //! rule contributes nothing (the refusal goes to its module log).
+//!
+//! Over HTTP a slot request passes the same layers as a module request
+//! (`http/pipeline/`: the client's rate limit first, the host's headers on
+//! the answer last), then the tenant (404) and the customer (401).
 
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, HeaderValue, header};
+use http::HeaderMap;
 use modgate_manifest::Slot;
 
 use crate::tenant::TenantId;
 use crate::engine::module_log::LogLevel;
-use crate::http::bridge::{ConnectInfoOpt, ModuleBridge, lock};
+use crate::http::bridge::ModuleBridge;
 use crate::http::error::BridgeError;
-use crate::http::hygiene::set_protective_headers;
 use crate::http::widgets::{ModuleWidgets, SlotRequest, validate_widgets};
+use crate::sync::lock;
 
 impl ModuleBridge {
     /// The validated widgets of every module of `tenant` that declares
@@ -92,8 +95,7 @@ impl ModuleBridge {
         Ok(names)
     }
 
-    async fn serve_slot(&self, peer: Option<IpAddr>, slot: &str, product: Option<String>, headers: &HeaderMap) -> Result<Response, BridgeError> {
-        self.admit_client(peer, headers)?;
+    async fn serve_slot(&self, slot: &str, product: Option<String>, headers: &HeaderMap) -> Result<Response, BridgeError> {
         let tenant = self.tenant_for(headers).ok_or_else(BridgeError::not_found)?;
         let slot: Slot = slot.parse().map_err(|_| BridgeError::not_found())?;
         let customer = self.authenticate(&http::Method::GET, headers, &tenant)?;
@@ -101,12 +103,7 @@ impl ModuleBridge {
             .slot_widgets(&tenant, slot, product.as_deref(), customer.as_ref().map(|c| c.customer_id.as_str()))
             .await;
         let body = serde_json::json!({ "slot": slot.as_str(), "modules": widgets });
-        let mut response = axum::Json(body).into_response();
-        set_protective_headers(response.headers_mut());
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        Ok(response)
+        Ok(axum::Json(body).into_response())
     }
 }
 
@@ -116,15 +113,15 @@ pub(super) struct SlotQuery {
     product: Option<String>,
 }
 
+/// `GET /slots/{slot}?product=<id>`.
 pub(super) async fn slot_request(
     State(bridge): State<Arc<ModuleBridge>>,
     Path(slot): Path<String>,
     Query(query): Query<SlotQuery>,
-    ConnectInfoOpt(peer): ConnectInfoOpt,
     headers: HeaderMap,
 ) -> Response {
     bridge
-        .serve_slot(peer, &slot, query.product, &headers)
+        .serve_slot(&slot, query.product, &headers)
         .await
         .unwrap_or_else(IntoResponse::into_response)
 }

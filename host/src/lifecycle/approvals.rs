@@ -10,7 +10,8 @@ use modgate_manifest::{Manifest, RouteDecl};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 use super::{InstallError, Lifecycle, records};
-use crate::engine::{LoadedModule, TenantId};
+use crate::engine::LoadedModule;
+use crate::tenant::TenantId;
 use crate::storage::entities::{approval, install};
 use crate::storage::{StorageError, new_id, now_rfc3339};
 

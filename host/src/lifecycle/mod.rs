@@ -28,7 +28,8 @@ pub use settings::{SettingsProblem, validate_settings};
 pub use source::ModuleSource;
 pub use status::{InstallSummary, ModuleStatus, PermissionStatus, RouteStatus, TableStatus};
 
-use crate::engine::{Engine, LoadedModule, TenantId};
+use crate::engine::{Engine, LoadedModule};
+use crate::tenant::TenantId;
 use crate::storage::Storage;
 
 /// The module lifecycle over one engine and one database.

@@ -36,7 +36,7 @@ pub use self::query::{CREDENTIAL_PARAMETERS, credential_parameter};
 pub use self::request::{RequestHeaderClass, StrippedHeader, sanitize_request_headers};
 pub use self::response::{
     DroppedHeader, MODULE_CONTENT_SECURITY_POLICY, ResponseHeaderClass, ResponseRefused,
-    check_status, sanitize_response_headers, set_protective_headers,
+    check_status, drop_response_headers, sanitize_response_headers, set_protective_headers,
 };
 
 /// Prefix reserved for headers the host sets; removed from client requests and module responses.

@@ -113,11 +113,27 @@ pub fn check_status(status: StatusCode) -> Result<(), ResponseRefused> {
 }
 
 /// Cleans a module's response headers for a module mounted at `mount`
-/// (`/modules/<name>`). First the whole response is checked (any invalid
-/// name or value, or a disguised spelling of a dropped header, refuses it
-/// untouched); then every header of a [`ResponseHeaderClass`] is removed and
-/// reported once, and the host's headers are set.
+/// (`/modules/<name>`): [`drop_response_headers`], then
+/// [`set_protective_headers`]. The bridge runs the two halves at two steps:
+/// the drop where it checks the module's answer (that needs the mount and
+/// may refuse the answer, which counts for the breaker), the protective
+/// headers in its last step, which sets them on every answer it gives.
 pub fn sanitize_response_headers(
+    headers: &mut HeaderMap,
+    mount: &str,
+) -> Result<Vec<DroppedHeader>, ResponseRefused> {
+    let dropped = drop_response_headers(headers, mount)?;
+    set_protective_headers(headers);
+    Ok(dropped)
+}
+
+/// First the whole response is checked (any invalid name or value, or a
+/// disguised spelling of a dropped header, refuses it untouched); then every
+/// header of a [`ResponseHeaderClass`] is removed and reported once. The
+/// module's own values of the headers the host pins are removed too, without
+/// being reported: the host replaces them ([`set_protective_headers`]), and
+/// none of them is left behind if that were ever forgotten.
+pub fn drop_response_headers(
     headers: &mut HeaderMap,
     mount: &str,
 ) -> Result<Vec<DroppedHeader>, ResponseRefused> {
@@ -146,7 +162,9 @@ pub fn sanitize_response_headers(
     for header in &dropped {
         headers.remove(&header.name);
     }
-    set_protective_headers(headers);
+    for (pinned, _) in &PINNED {
+        headers.remove(pinned);
+    }
     Ok(dropped)
 }
 

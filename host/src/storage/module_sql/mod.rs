@@ -20,6 +20,7 @@ use super::sql_guard::{Bind, GuardedStatement, NEW_ID_PREFIX_CHARS, SqlGuard, St
 use super::{Backend, Storage, new_id, now_rfc3339};
 use crate::tenant::TenantId;
 use value::decode_row;
+use crate::sync::lock;
 
 /// Limits on one statement of a module.
 #[derive(Debug, Clone, Copy)]
@@ -152,7 +153,7 @@ impl ModuleTables {
             sql: sql.to_owned(),
             nulls,
         };
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cache = lock(&self.cache);
         if let Some(found) = cache.get(&key) {
             return Ok(found.clone());
         }

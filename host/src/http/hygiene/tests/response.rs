@@ -6,7 +6,7 @@ use http::header::{
 use super::{header_map, left};
 use crate::http::hygiene::response::{
     DroppedHeader, MODULE_CONTENT_SECURITY_POLICY, ResponseHeaderClass, ResponseRefused,
-    check_status, sanitize_response_headers, set_protective_headers,
+    check_status, drop_response_headers, sanitize_response_headers, set_protective_headers,
 };
 
 const MOUNT: &str = "/modules/wishlist";
@@ -236,6 +236,22 @@ fn security_headers_override_module_values() {
     assert_eq!(sniff, ["nosniff"]);
     let csp: Vec<_> = headers.get_all(CONTENT_SECURITY_POLICY).iter().collect();
     assert_eq!(csp, [MODULE_CONTENT_SECURITY_POLICY]);
+}
+
+#[test]
+fn dropping_alone_leaves_none_of_the_module_s_own_policy_headers() {
+    let mut headers = header_map(&[
+        ("x-frame-options", "ALLOWALL"),
+        ("x-content-type-options", "sniff-away"),
+        ("content-security-policy", "script-src *"),
+        ("x-module-header", "kept"),
+    ]);
+    let dropped = drop_response_headers(&mut headers, MOUNT).expect("a well-formed response");
+    assert!(dropped.is_empty(), "replaced by the host, not reported: {dropped:?}");
+    for pinned in [X_FRAME_OPTIONS, X_CONTENT_TYPE_OPTIONS, CONTENT_SECURITY_POLICY] {
+        assert!(headers.get(&pinned).is_none(), "{pinned}");
+    }
+    assert_eq!(headers["x-module-header"], "kept");
 }
 
 #[test]
