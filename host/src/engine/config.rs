@@ -164,3 +164,33 @@ impl EngineConfig {
         config
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_pass_their_own_check() {
+        assert_eq!(EngineConfig::default().check(), Ok(()));
+    }
+
+    #[test]
+    fn one_module_may_not_hold_the_whole_pool() {
+        let config = EngineConfig { max_instances: 8, max_in_flight_per_module: 8, ..EngineConfig::default() };
+        let refused = config.check().unwrap_err();
+        assert!(refused.contains("must be below max_instances"), "{refused}");
+    }
+
+    #[test]
+    fn zero_caps_and_a_tiny_memory_limit_are_refused() {
+        let tiny = EngineConfig { memory_limit_bytes: 4096, ..EngineConfig::default() };
+        assert!(tiny.check().unwrap_err().contains("at least 1 MiB"));
+        let no_memories = EngineConfig {
+            component_caps: ComponentCaps { core_instances: 1, memories: 0, tables: 1 },
+            ..EngineConfig::default()
+        };
+        assert!(no_memories.check().is_err());
+        let no_share = EngineConfig { max_in_flight_per_install: 0, ..EngineConfig::default() };
+        assert!(no_share.check().is_err());
+    }
+}

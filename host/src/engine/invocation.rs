@@ -204,7 +204,7 @@ impl Invocation {
 /// wrong — each the guest's doing (or `busy`), never a host failure.
 /// Wasmtime keeps some of these types private; their texts are pinned by the
 /// hostile-component tests, which fail if a wasmtime upgrade changes them.
-fn classify_host_side(module: String, error: &wasmtime::Error) -> InvocationError {
+pub(crate) fn classify_host_side(module: String, error: &wasmtime::Error) -> InvocationError {
     if let Some(pool) = cause::<PoolConcurrencyLimitError>(error) {
         tracing::warn!(module, "the instance pool is exhausted: {pool}");
         return InvocationError::Busy {

@@ -9,9 +9,12 @@ use wasmtime_wasi::WasiView;
 use wasmtime_wasi::p2::bindings::cli::environment::Host as Environment;
 use wasmtime_wasi::p2::bindings::filesystem::preopens::Host as Preopens;
 use wasmtime_wasi::p2::bindings::sockets::network::IpAddressFamily;
+use wasmtime_wasi::p2::bindings::random::random::Host as Random;
 use wasmtime_wasi::p2::bindings::sockets::tcp_create_socket::Host as TcpCreateSocket;
+use wasmtime_wasi::random::WasiRandomView;
 
 use crate::capabilities::{BuiltinServices, builtin};
+use crate::engine::{GuestLimit, InvocationError, classify_host_side};
 use crate::testing::capability::TestInvocation;
 
 use super::Wasi;
@@ -45,4 +48,19 @@ fn the_captured_output_is_charged_only_when_wasi_is_used() {
     let _ = call.state().ctx();
     assert_eq!(call.memory().host_bytes(), 2 * 16 * 1024);
     assert!(call.view::<Wasi>().is_ok());
+}
+
+#[test]
+fn a_random_request_past_its_bound_is_a_resource_limit() {
+    let registry = builtin(BuiltinServices::default());
+    let mut call = TestInvocation::builder(&registry, MANIFEST).build();
+    let random = call.state().random();
+    assert_eq!(Random::get_random_bytes(random, 1024).unwrap().len(), 1024);
+    // The error wasmtime-wasi raises is what the engine classifies.
+    let error = Random::get_random_bytes(random, 2 << 20).unwrap_err();
+    let classified = classify_host_side("probe".to_owned(), &error);
+    assert!(
+        matches!(classified, InvocationError::ResourceLimit { limit: GuestLimit::RandomBytes, .. }),
+        "{classified}"
+    );
 }
