@@ -49,6 +49,7 @@ pub use check::CheckedComponent;
 pub use config::EngineConfig;
 pub use error::{BusyShare, ErrorCode, GuestLimit, InvocationError, error_code_name};
 pub use invocation::Invoked;
+#[cfg(test)]
 pub(crate) use invocation::classify_host_side;
 pub use memory::{ComponentCaps, InvocationMemory, MemoryLimitReached, MemoryLimiter, MemoryUse};
 pub use module::LoadedModule;
