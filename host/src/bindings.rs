@@ -12,6 +12,7 @@ wasmtime::component::bindgen!({
 
         world host {
             import modgate:host/log@1.0.0;
+            import modgate:host/settings@1.0.0;
             import modgate:host/tables@1.0.0;
             import modgate:host/events@1.0.0;
             import modgate:host/email@1.0.0;
@@ -23,6 +24,7 @@ wasmtime::component::bindgen!({
             export modgate:host/slot-provider@1.0.0;
             export modgate:host/event-handler@1.0.0;
             export modgate:host/hook-handler@1.0.0;
+            export modgate:commerce/core-event-handler@1.0.0;
         }
     ",
     world: "modgate:bindings/host",

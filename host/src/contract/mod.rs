@@ -72,6 +72,7 @@ const fn export(name: &'static str, access: Access) -> ContractInterface {
 pub const MODGATE_INTERFACES: &[ContractInterface] = &[
     import("modgate:host/types", Access::Always),
     import("modgate:host/log", Access::Always),
+    import("modgate:host/settings", Access::Always),
     import("modgate:host/tables", Access::Permission(Permission::WriteOwnTables)),
     import("modgate:host/events", Access::Permission(Permission::EmitEvents)),
     import("modgate:host/email", Access::Permission(Permission::EmailSend)),
@@ -80,6 +81,8 @@ pub const MODGATE_INTERFACES: &[ContractInterface] = &[
     export("modgate:host/slot-provider", Access::Declared(ManifestSection::Slots)),
     export("modgate:host/hook-handler", Access::Declared(ManifestSection::Hooks)),
     import("modgate:commerce/types", Access::Always),
+    import("modgate:commerce/core-events", Access::Always),
+    export("modgate:commerce/core-event-handler", Access::Permission(Permission::SubscribeEvents)),
     import("modgate:commerce/products", Access::Permission(Permission::ReadProducts)),
     import("modgate:commerce/categories", Access::Permission(Permission::ReadCategories)),
     import("modgate:commerce/orders", Access::Permission(Permission::ReadOrders)),
