@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::capabilities::{BuiltinServices, Commerce, builtin};
 use crate::engine::{Engine, EngineConfig, EngineError};
+use crate::events::Outbox;
 use crate::lifecycle::Lifecycle;
 use crate::storage::Storage;
 use crate::storage::module_sql::{ModuleTables, SqlLimits};
@@ -20,6 +21,10 @@ pub struct HostOptions {
     /// The integrator's commerce data (none: the commerce capabilities
     /// answer `not-available`).
     pub commerce: Commerce,
+    /// The outbox modules emit into. Pass the one the integrator raises
+    /// core events with, so that both wake the same workers; `None`: one
+    /// over the host's storage.
+    pub outbox: Option<Outbox>,
 }
 
 /// The built-in capabilities (module tables on `storage`, `options.commerce`
@@ -27,9 +32,11 @@ pub struct HostOptions {
 /// `storage`.
 pub fn default_host(storage: Storage, options: HostOptions) -> Result<Lifecycle, EngineError> {
     let tables = Arc::new(ModuleTables::new(storage.clone(), options.sql));
+    let outbox = options.outbox.unwrap_or_else(|| Outbox::new(storage.clone()));
     let registry = builtin(BuiltinServices {
         commerce: options.commerce,
         tables: Some(tables),
+        outbox: Some(outbox),
         ..BuiltinServices::default()
     });
     let engine = Engine::new(options.engine, registry)?;

@@ -28,6 +28,7 @@ pub mod capabilities;
 pub mod contract;
 pub mod default_host;
 pub mod engine;
+pub mod events;
 pub mod http;
 pub mod lifecycle;
 mod seconds;

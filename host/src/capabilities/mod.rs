@@ -17,17 +17,20 @@ pub mod categories;
 pub(crate) mod commerce_tests;
 pub mod contract_types;
 pub mod customers;
+pub mod events;
 pub mod http_types;
 pub mod log;
 pub mod orders;
 pub mod products;
 pub mod provider;
+pub mod settings;
 pub mod tables;
 pub mod wasi;
 
 use std::sync::Arc;
 
 use crate::engine::CapabilityRegistry;
+use crate::events::Outbox;
 use crate::storage::module_sql::ModuleTables;
 
 /// The integrator's commerce data: one provider per commerce capability.
@@ -56,21 +59,27 @@ pub struct BuiltinServices {
     pub wasi: wasi::WasiConfig,
     /// Bounds of `wasi:http/types` objects.
     pub http_types: http_types::HttpTypesConfig,
+    /// The outbox module events go to (`emit:events`).
+    pub outbox: Option<Outbox>,
+    /// Bounds of emitted events.
+    pub events: events::EventLimits,
 }
 
 /// Every built-in capability, built with its services: one line each.
 pub fn builtin(services: BuiltinServices) -> CapabilityRegistry {
-    let BuiltinServices { commerce, tables, wasi, http_types } = services;
+    let BuiltinServices { commerce, tables, wasi, http_types, outbox, events } = services;
     CapabilityRegistry::builder()
         .with(wasi::Wasi::new(wasi))
         .with(contract_types::ContractTypes)
         .with(http_types::HttpTypes::new(http_types))
         .with(log::Log)
+        .with(settings::Settings)
         .with(products::Products::new(commerce.products))
         .with(categories::Categories::new(commerce.categories))
         .with(orders::Orders::new(commerce.orders))
         .with(customers::Customers::new(commerce.customers))
         .with(tables::Tables::new(tables))
+        .with(events::Events::new(outbox, events))
         .build()
         // Pinned by `builtin_capabilities_name_only_contract_interfaces`.
         .expect("the built-in capabilities name only contract interfaces, once each")
@@ -85,6 +94,7 @@ mod tests {
         let registry = builtin(BuiltinServices::default());
         assert_eq!(registry.provider_of("modgate:commerce/products"), Some("products"));
         assert_eq!(registry.provider_of("wasi:io/streams"), Some("wasi"));
-        assert_eq!(registry.provider_of("modgate:host/events"), None, "not offered yet");
+        assert_eq!(registry.provider_of("modgate:host/events"), Some("events"));
+        assert_eq!(registry.provider_of("modgate:host/email"), None, "not offered yet");
     }
 }

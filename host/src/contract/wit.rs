@@ -27,6 +27,7 @@ const HOST: &[(&str, &str)] = &[
     ("wit/host/hooks.wit", include_str!("../../../wit/host/hooks.wit")),
     ("wit/host/lifecycle.wit", include_str!("../../../wit/host/lifecycle.wit")),
     ("wit/host/log.wit", include_str!("../../../wit/host/log.wit")),
+    ("wit/host/settings.wit", include_str!("../../../wit/host/settings.wit")),
     ("wit/host/slots.wit", include_str!("../../../wit/host/slots.wit")),
     ("wit/host/tables.wit", include_str!("../../../wit/host/tables.wit")),
     ("wit/host/types.wit", include_str!("../../../wit/host/types.wit")),
@@ -37,6 +38,7 @@ const HOST: &[(&str, &str)] = &[
 const COMMERCE: &[(&str, &str)] = &[
     ("wit/commerce/categories.wit", include_str!("../../../wit/commerce/categories.wit")),
     ("wit/commerce/customers.wit", include_str!("../../../wit/commerce/customers.wit")),
+    ("wit/commerce/events.wit", include_str!("../../../wit/commerce/events.wit")),
     ("wit/commerce/orders.wit", include_str!("../../../wit/commerce/orders.wit")),
     ("wit/commerce/products.wit", include_str!("../../../wit/commerce/products.wit")),
     ("wit/commerce/types.wit", include_str!("../../../wit/commerce/types.wit")),
@@ -48,6 +50,8 @@ const REFERENCE_WORLD: &str = "package modgate:reference;
 world reference {
     export modgate:host/lifecycle@1.0.0;
     export modgate:host/slot-provider@1.0.0;
+    export modgate:host/event-handler@1.0.0;
+    export modgate:commerce/core-event-handler@1.0.0;
     export wasi:http/incoming-handler@0.2.12;
 }
 ";
@@ -69,9 +73,9 @@ pub fn host_resolve() -> anyhow::Result<Resolve> {
     Ok(resolve)
 }
 
-/// A component (no code: every function traps) exporting
-/// `modgate:host/lifecycle`, `modgate:host/slot-provider` and
-/// `wasi:http/incoming-handler` exactly as the host's WIT defines them.
+/// A component (no code: every function traps) exporting every interface
+/// the host calls (`lifecycle`, `slot-provider`, the two event handlers and
+/// `wasi:http/incoming-handler`) exactly as the host's WIT defines them.
 pub fn reference_exports_component() -> anyhow::Result<Vec<u8>> {
     let mut resolve = host_resolve()?;
     let package = resolve.push_source("reference.wit", REFERENCE_WORLD)?;

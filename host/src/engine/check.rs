@@ -17,6 +17,8 @@ use crate::contract::InterfaceName;
 
 use crate::bindings::exports::modgate::host::lifecycle::GuestIndices as LifecycleIndices;
 use crate::bindings::exports::modgate::host::slot_provider::GuestIndices as SlotIndices;
+use crate::bindings::exports::modgate::host::event_handler::GuestIndices as ModuleEventIndices;
+use crate::bindings::exports::modgate::commerce::core_event_handler::GuestIndices as CoreEventIndices;
 use crate::engine::state::InvocationState;
 use wasmtime_wasi_http::p2::bindings::exports::wasi::http::incoming_handler::GuestIndices as IncomingIndices;
 use crate::engine::{Engine, LoadError};
@@ -45,6 +47,10 @@ pub(crate) struct ModuleExports {
     pub incoming: Option<IncomingIndices>,
     /// `slot-provider`, when exported with the right type.
     pub slots: Option<SlotIndices>,
+    /// `modgate:commerce/core-event-handler`, when exported with the right type.
+    pub core_events: Option<CoreEventIndices>,
+    /// `modgate:host/event-handler`, when exported with the right type.
+    pub module_events: Option<ModuleEventIndices>,
 }
 
 impl Engine {
@@ -172,6 +178,9 @@ fn typed_exports(
     matches("modgate:host/lifecycle", true);
     let incoming_ok = matches("wasi:http/incoming-handler", !manifest.routes.is_empty());
     let slots_ok = matches("modgate:host/slot-provider", !manifest.slots.is_empty());
+    let subscribes = |core: bool| manifest.subscriptions.iter().any(|s| s.is_core() == core);
+    let core_events_ok = matches("modgate:commerce/core-event-handler", subscribes(true));
+    let module_events_ok = matches("modgate:host/event-handler", subscribes(false));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -188,6 +197,8 @@ fn typed_exports(
         lifecycle,
         incoming: incoming_ok.then(|| IncomingIndices::new(pre).ok()).flatten(),
         slots: slots_ok.then(|| SlotIndices::new(pre).ok()).flatten(),
+        core_events: core_events_ok.then(|| CoreEventIndices::new(pre).ok()).flatten(),
+        module_events: module_events_ok.then(|| ModuleEventIndices::new(pre).ok()).flatten(),
     })
 }
 

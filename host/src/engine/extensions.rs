@@ -4,6 +4,24 @@
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The install's current settings document (JSON), handed to every
+/// invocation of an installed module: `modgate:host/settings` answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallSettings(Arc<str>);
+
+impl InstallSettings {
+    /// Wraps a settings document (already validated against the manifest's schema).
+    pub fn new(document: impl Into<Arc<str>>) -> Self {
+        InstallSettings(document.into())
+    }
+
+    /// The document.
+    pub fn document(&self) -> &str {
+        &self.0
+    }
+}
 
 /// A small map from type to value.
 #[derive(Default)]

@@ -10,13 +10,15 @@ use wasmtime::component::InstancePre;
 
 use crate::bindings::exports::modgate::host::lifecycle::GuestIndices as LifecycleIndices;
 use crate::bindings::exports::modgate::host::slot_provider::GuestIndices as SlotIndices;
+use crate::bindings::exports::modgate::host::event_handler::GuestIndices as ModuleEventIndices;
+use crate::bindings::exports::modgate::commerce::core_event_handler::GuestIndices as CoreEventIndices;
 use crate::engine::Shared;
 use crate::engine::admission::ModuleShares;
 use crate::engine::budget::InvocationContext;
 use crate::engine::capability::{ModuleFacts, ModuleSlot};
 use crate::engine::check::Linked;
 use crate::engine::error::InvocationError;
-use crate::engine::extensions::Extensions;
+use crate::engine::extensions::{Extensions, InstallSettings};
 use crate::engine::invocation::{Invocation, Invoked, guest_answer};
 use crate::engine::module_log::ModuleLog;
 use crate::engine::state::InvocationState;
@@ -40,6 +42,10 @@ pub(crate) struct ModuleInner {
     pub incoming: Option<IncomingIndices>,
     /// Present when the component exports `slot-provider`.
     pub slots: Option<SlotIndices>,
+    /// Present when the component exports `modgate:commerce/core-event-handler`.
+    pub core_events: Option<CoreEventIndices>,
+    /// Present when the component exports `modgate:host/event-handler`.
+    pub module_events: Option<ModuleEventIndices>,
     /// This module's shares of the host's capacity (see `engine::admission`).
     pub shares: ModuleShares,
     /// Each linked capability's per-module state.
@@ -74,6 +80,8 @@ impl LoadedModule {
                 lifecycle: exports.lifecycle,
                 incoming: exports.incoming,
                 slots: exports.slots,
+                core_events: exports.core_events,
+                module_events: exports.module_events,
                 shares,
                 capabilities,
                 log,
@@ -108,14 +116,16 @@ impl LoadedModule {
     }
 
     /// Calls `lifecycle.activate(settings)` for `tenant` in a fresh instance
-    /// under the `activate` budget.
+    /// under the `activate` budget; `modgate:host/settings` answers the same
+    /// document.
     pub async fn activate(&self, tenant: &TenantId, settings: &str) -> Result<Invoked<()>, InvocationError> {
-        self.activate_with(tenant, settings, &Extensions::new()).await
+        let extensions = Extensions::new().with(InstallSettings::new(settings));
+        self.activate_with(tenant, settings, &extensions).await
     }
 
     /// [`Self::activate`], handing the capabilities `extensions` (the
     /// lifecycle passes the install's database session, so that a failed
-    /// install leaves nothing behind).
+    /// install leaves nothing behind, and its [`InstallSettings`]).
     pub async fn activate_with(
         &self,
         tenant: &TenantId,

@@ -91,6 +91,7 @@ impl LoadedModule {
         tenant: &TenantId,
         request: ModuleRequest,
         max_body_bytes: usize,
+        extensions: &Extensions,
     ) -> Result<Invoked<ModuleResponse>, InvocationError> {
         let inner = &*self.inner;
         let module = inner.name.to_string();
@@ -101,7 +102,7 @@ impl LoadedModule {
             });
         };
         let started = Instant::now();
-        let mut invocation = Invocation::begin(inner, tenant, InvocationContext::Http, &Extensions::new())?;
+        let mut invocation = Invocation::begin(inner, tenant, InvocationContext::Http, extensions)?;
         let wall_clock = invocation.budget.wall_clock;
         let grace = inner.shared.config.epoch_tick * 2;
         let (sender, receiver) = tokio::sync::oneshot::channel::<GuestResponse>();

@@ -16,11 +16,13 @@ impl LoadedModule {
         self.inner.slots.is_some()
     }
 
-    /// Calls `slot-provider.render(request)` for `tenant`.
+    /// Calls `slot-provider.render(request)` for `tenant`, handing the
+    /// capabilities `extensions` (the install's settings).
     pub async fn render_slot(
         &self,
         tenant: &TenantId,
         request: &SlotRequest,
+        extensions: &Extensions,
     ) -> Result<Invoked<Vec<Widget>>, InvocationError> {
         let inner = &*self.inner;
         let Some(indices) = inner.slots.as_ref() else {
@@ -29,7 +31,7 @@ impl LoadedModule {
                 message: "the component does not export slot-provider".to_owned(),
             });
         };
-        let invoked = Invocation::begin(inner, tenant, InvocationContext::Slot, &Extensions::new())?
+        let invoked = Invocation::begin(inner, tenant, InvocationContext::Slot, extensions)?
             .run(async |store, instance| {
                 let provider = indices.load(&mut *store, instance)?;
                 provider.call_render(&mut *store, request).await

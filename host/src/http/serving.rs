@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::breaker::{BreakerConfig, CircuitBreaker};
-use crate::engine::LoadedModule;
+use crate::engine::{Extensions, InstallSettings, LoadedModule};
 use crate::tenant::TenantId;
 use crate::http::routes::RouteTable;
 use crate::lifecycle::{InstallError, Lifecycle};
@@ -24,10 +24,19 @@ type Key = (TenantId, String);
 type BreakerSlot = (Arc<CircuitBreaker>, Option<String>);
 
 /// One served module.
+impl ServedModule {
+    /// What every invocation of this install is handed: its settings.
+    pub fn extensions(&self) -> Extensions {
+        Extensions::new().with(self.settings.clone())
+    }
+}
+
 pub(crate) struct ServedModule {
     pub module: LoadedModule,
     pub routes: RouteTable,
     pub breaker: Arc<CircuitBreaker>,
+    /// The install's settings as of the last refresh.
+    pub settings: InstallSettings,
     version_id: String,
     checked_at: Instant,
 }
@@ -102,6 +111,7 @@ impl ServingTable {
             module,
             routes,
             breaker,
+            settings: record.settings,
             version_id: record.version_id,
             checked_at: Instant::now(),
         });

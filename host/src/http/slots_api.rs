@@ -64,7 +64,7 @@ impl ModuleBridge {
         if !served.module.manifest().slots.contains(&slot) || !served.module.renders_slots() {
             return None;
         }
-        match served.module.render_slot(tenant, request).await {
+        match served.module.render_slot(tenant, request, &served.extensions()).await {
             Ok(invoked) => match validate_widgets(name, invoked.value) {
                 Ok(widgets) => Some(ModuleWidgets {
                     module: name.to_owned(),

@@ -10,7 +10,7 @@ use modgate_manifest::{Manifest, RouteDecl};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 use super::{InstallError, Lifecycle, records};
-use crate::engine::LoadedModule;
+use crate::engine::{InstallSettings, LoadedModule};
 use crate::tenant::TenantId;
 use crate::storage::entities::{approval, install};
 use crate::storage::{StorageError, new_id, now_rfc3339};
@@ -44,6 +44,8 @@ pub struct ServingRecord {
     pub approved_routes: BTreeSet<String>,
     /// When an operator last reset the circuit breaker.
     pub breaker_reset_at: Option<String>,
+    /// The install's current settings document.
+    pub settings: InstallSettings,
 }
 
 impl Lifecycle {
@@ -142,6 +144,7 @@ impl Lifecycle {
             enabled: install.enabled,
             approved_routes,
             breaker_reset_at: install.breaker_reset_at,
+            settings: InstallSettings::new(install.settings),
         }))
     }
 

@@ -11,7 +11,7 @@ use super::records::{self, InstallRecord, VersionRecord};
 use super::settings::validate_settings;
 use super::{InstallError, Lifecycle, ModuleSource};
 use crate::CORE_VERSION;
-use crate::engine::Extensions;
+use crate::engine::{Extensions, InstallSettings};
 use crate::tenant::TenantId;
 use crate::storage::module_tables::{
     DriftProblem, TablePlan, TableStep, apply_plan, detect_drift, ensure_role, module_role,
@@ -64,6 +64,8 @@ pub struct InstallOutcome {
     pub granted: Vec<Permission>,
     /// Table changes applied, for the operator.
     pub table_changes: Vec<String>,
+    /// The events it now receives (empty unless `subscribe:events` is granted).
+    pub subscriptions: Vec<String>,
     /// The settings stored and passed to `activate`.
     pub settings: serde_json::Value,
     /// The compiled artifact's cache key.
@@ -198,6 +200,7 @@ impl Lifecycle {
             },
         )
         .await?;
+        super::subscriptions::save(&tx, tenant, &checked.manifest, &checked.grants).await?;
         let backend = self.storage.backend();
         apply_plan(&tx, backend, tenant, &plan)
             .await
@@ -209,6 +212,11 @@ impl Lifecycle {
                 .map_err(StorageError::db(format!("preparing the database role of {name}")))?;
         }
         let previous_version = previous.as_ref().map(|p| p.version.version.clone());
+        let subscriptions: Vec<String> = if checked.grants.contains(&Permission::SubscribeEvents) {
+            checked.manifest.subscriptions.iter().map(ToString::to_string).collect()
+        } else {
+            Vec::new()
+        };
         records::audit(
             &tx,
             tenant,
@@ -220,6 +228,7 @@ impl Lifecycle {
                 "granted": checked.grants.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
                 "acknowledged": checked.acknowledged.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
                 "tables": plan.steps.iter().map(|s| s.describe()).collect::<Vec<_>>(),
+                "subscriptions": subscriptions,
             }),
         )
         .await?;
@@ -227,8 +236,11 @@ impl Lifecycle {
         let session = DataSession::new(tx);
         // The session is shared with the invocation only while it runs: the
         // install takes the transaction back to commit it.
-        let extensions = Extensions::new().with(session.clone());
-        let activation = module.activate_with(tenant, &checked.settings.to_string(), &extensions).await;
+        let settings = checked.settings.to_string();
+        let extensions = Extensions::new()
+            .with(session.clone())
+            .with(InstallSettings::new(settings.as_str()));
+        let activation = module.activate_with(tenant, &settings, &extensions).await;
         drop(extensions);
         // The invocation is over, so the session is ours again; were it not,
         // dropping it rolls back.
@@ -256,6 +268,7 @@ impl Lifecycle {
             previous_version,
             granted: checked.grants.into_iter().collect(),
             table_changes: plan.steps.iter().map(|s| s.describe()).collect(),
+            subscriptions,
             settings: checked.settings,
             artifact_key,
             warnings: checked.warnings,

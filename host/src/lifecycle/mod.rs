@@ -16,6 +16,7 @@ mod records;
 mod settings;
 mod source;
 mod status;
+mod subscriptions;
 mod uninstall;
 
 use std::collections::HashMap;
@@ -26,7 +27,7 @@ pub use error::InstallError;
 pub use install::{InstallOutcome, InstallRequest};
 pub use settings::{SettingsProblem, validate_settings};
 pub use source::ModuleSource;
-pub use status::{InstallSummary, ModuleStatus, PermissionStatus, RouteStatus, TableStatus};
+pub use status::{DeliveryCounts, InstallSummary, ModuleStatus, PermissionStatus, RouteStatus, TableStatus};
 
 use crate::engine::{Engine, LoadedModule};
 use crate::tenant::TenantId;

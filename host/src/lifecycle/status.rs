@@ -83,6 +83,21 @@ pub struct ModuleStatus {
     pub routes: Vec<RouteStatus>,
     /// When an operator last reset the circuit breaker.
     pub breaker_reset_at: Option<String>,
+    /// The events it receives.
+    pub subscriptions: Vec<String>,
+    /// Its event deliveries by state.
+    pub deliveries: DeliveryCounts,
+}
+
+/// An install's event deliveries by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DeliveryCounts {
+    /// Waiting for an attempt (or being attempted right now).
+    pub pending: u64,
+    /// Delivered (kept for the outbox's retention).
+    pub delivered: u64,
+    /// Dead-lettered: listed by `modgate events dead`, redriven by `modgate events redrive`.
+    pub dead: u64,
 }
 
 /// A declared route and its approval.
@@ -176,7 +191,11 @@ impl Lifecycle {
                 RouteStatus { approved: approved.contains(&route), route }
             })
             .collect();
+        let subscriptions = super::subscriptions::of_install(conn, tenant, module).await?;
+        let deliveries = super::subscriptions::delivery_counts(conn, tenant, module).await?;
         Ok(ModuleStatus {
+            subscriptions,
+            deliveries,
             routes,
             breaker_reset_at: install.breaker_reset_at.clone(),
             tenant: install.tenant,

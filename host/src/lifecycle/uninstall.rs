@@ -22,6 +22,7 @@ impl Lifecycle {
             return Err(InstallError::NotInstalled { module: module.to_owned(), tenant: tenant.to_string() });
         };
         records::delete_install(&tx, &stored.install).await?;
+        super::subscriptions::remove(&tx, tenant, module).await?;
         if purge {
             let manifest = stored.manifest()?;
             let backend = self.storage.backend();

@@ -23,9 +23,11 @@ pub mod module_sql;
 pub mod module_tables;
 mod session;
 pub mod sql_guard;
+mod statement;
 
 pub use backend::Backend;
 pub use clock::{new_id, now_rfc3339};
 pub use connect::{DATABASE_FILE, Storage};
 pub use error::StorageError;
 pub use session::DataSession;
+pub use statement::{placeholders, statement};

@@ -195,8 +195,29 @@ fn check_exports(
     if !manifest.routes.is_empty() {
         require("wasi:http/incoming-handler", "module.toml declares `routes`");
     }
-    if !manifest.subscriptions.is_empty() {
-        require("modgate:host/event-handler", "module.toml declares `subscriptions`");
+    if manifest.subscriptions.iter().any(|s| s.is_core()) {
+        require(
+            "modgate:commerce/core-event-handler",
+            "module.toml subscribes to core events (`subscriptions`)",
+        );
+    }
+    if manifest.subscriptions.iter().any(|s| !s.is_core()) {
+        require(
+            "modgate:host/event-handler",
+            "module.toml subscribes to module events (`subscriptions`)",
+        );
+    }
+    if manifest.subscriptions.is_empty() {
+        for handler in ["modgate:commerce/core-event-handler", "modgate:host/event-handler"] {
+            if present.contains(handler) {
+                report.problems.push(Problem::new(
+                    ProblemCode::HandlerWithoutSubscriptions,
+                    handler,
+                    format!("the component exports {handler} but module.toml subscribes to no event"),
+                    "list the events it handles under `subscriptions` in module.toml, or stop exporting the handler",
+                ));
+            }
+        }
     }
     let declared = |section: &str, interface: &str, is_declared: bool, report: &mut ComponentReport| {
         if present.contains(interface) && !is_declared {
@@ -208,4 +229,10 @@ fn check_exports(
     declared("slots", "modgate:host/slot-provider", !manifest.slots.is_empty(), report);
     declared("hooks", "modgate:host/hook-handler", !manifest.hooks.is_empty(), report);
     declared("routes", "wasi:http/incoming-handler", !manifest.routes.is_empty(), report);
+    if !manifest.subscriptions.is_empty() {
+        let core = manifest.subscriptions.iter().any(|s| s.is_core());
+        let modules = manifest.subscriptions.iter().any(|s| !s.is_core());
+        declared("core-event subscriptions", "modgate:commerce/core-event-handler", core, report);
+        declared("module-event subscriptions", "modgate:host/event-handler", modules, report);
+    }
 }

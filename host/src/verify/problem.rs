@@ -35,6 +35,10 @@ pub enum ProblemCode {
     TooManyMemories,
     /// One instantiation creates more tables than the host allows.
     TooManyTables,
+    /// The component exports an event handler but the manifest subscribes
+    /// to nothing: the host would never call it, and a module must not
+    /// receive events it did not declare.
+    HandlerWithoutSubscriptions,
 }
 
 impl ProblemCode {
@@ -57,6 +61,7 @@ impl ProblemCode {
             ProblemCode::TooManyInstances => "too-many-instances",
             ProblemCode::TooManyMemories => "too-many-memories",
             ProblemCode::TooManyTables => "too-many-tables",
+            ProblemCode::HandlerWithoutSubscriptions => "handler-without-subscriptions",
         }
     }
 }

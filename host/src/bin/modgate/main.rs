@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use modgate_host::capabilities::{BuiltinServices, builtin};
 use modgate_host::engine::{Engine, EngineConfig, TenantId};
+use modgate_host::events::dead_letters;
 use modgate_host::lifecycle::{InstallRequest, ModuleSource, RouteSelection};
 use modgate_host::manifest::Permission;
 use modgate_host::verify::verify_module_dir;
@@ -126,6 +127,45 @@ enum Command {
         /// The tenant.
         #[arg(long)]
         tenant: String,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Event deliveries that ran out of attempts: list them, redrive them.
+    #[command(subcommand)]
+    Events(EventsCommand),
+}
+
+/// `modgate events …`.
+#[derive(Debug, Subcommand)]
+enum EventsCommand {
+    /// List dead-lettered deliveries with their last error, oldest first.
+    Dead {
+        /// Only this tenant's.
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Only this module's.
+        #[arg(long)]
+        module: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Put dead-lettered deliveries back in the queue, with a fresh count of
+    /// attempts (fix the module or its settings first).
+    Redrive {
+        /// The subscribing module.
+        module: String,
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// One event (its id, as `events dead` lists it).
+        #[arg(long = "event", value_name = "EVENT_ID", required_unless_present = "all")]
+        event: Option<String>,
+        /// Every dead letter of the module for the tenant.
+        #[arg(long, conflicts_with = "event")]
+        all: bool,
         #[command(flatten)]
         database: Database,
     },
@@ -290,6 +330,36 @@ fn main() -> ExitCode {
                 lifecycle.reset_breaker(&tenant, &module).await?;
                 println!("breaker of {module} for {tenant} reset; serving processes close it on their next refresh");
                 Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::Events(EventsCommand::Dead { tenant, module, json, database }) => {
+            let tenant = match tenant.as_deref().map(parse_tenant) {
+                Some(None) => return ExitCode::from(2),
+                Some(Some(t)) => Some(t),
+                None => None,
+            };
+            host::run(&database, async move |lifecycle| {
+                let db = lifecycle.storage().connection();
+                Ok(match dead_letters::list(db, tenant.as_ref(), module.as_deref()).await {
+                    Ok(dead) => {
+                        print::dead_letters(&dead, json);
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => print::event_refusal(&e),
+                })
+            })
+        }
+        Command::Events(EventsCommand::Redrive { module, tenant, event, all: _, database }) => {
+            let Some(tenant) = parse_tenant(&tenant) else { return ExitCode::from(2) };
+            host::run(&database, async move |lifecycle| {
+                let db = lifecycle.storage().connection();
+                Ok(match dead_letters::redrive(db, &tenant, &module, event.as_deref()).await {
+                    Ok(n) => {
+                        println!("redrove {n} delivery(ies) of {module} for {tenant}; a running worker picks them up now");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => print::event_refusal(&e),
+                })
             })
         }
     }

@@ -1,5 +1,9 @@
 //! What the lifecycle commands print.
 
+use std::process::ExitCode;
+
+use modgate_host::events::EventError;
+use modgate_host::events::dead_letters::DeadLetter;
 use modgate_host::lifecycle::{InstallOutcome, InstallSummary, ModuleSource, ModuleStatus};
 use modgate_host::manifest::verify_manifest;
 use modgate_host::CORE_VERSION;
@@ -37,6 +41,9 @@ pub fn installed(outcome: &InstallOutcome) {
     println!("  granted:  {}", if granted.is_empty() { "(none)".into() } else { granted.join(", ") });
     for change in &outcome.table_changes {
         println!("  tables:   {change}");
+    }
+    if !outcome.subscriptions.is_empty() {
+        println!("  receives: {}", outcome.subscriptions.join(", "));
     }
     println!("  settings: {}", outcome.settings);
     println!("  artifact: {}", outcome.artifact_key);
@@ -95,6 +102,17 @@ pub fn status(status: &ModuleStatus, json: bool) {
             println!("    {:<40} {}", route.route, if route.approved { "approved" } else { "NOT APPROVED (answers 404)" });
         }
     }
+    if !status.subscriptions.is_empty() || status.deliveries != Default::default() {
+        println!("  events:     receives {}", if status.subscriptions.is_empty() { "(none)".to_owned() } else { status.subscriptions.join(", ") });
+        let d = status.deliveries;
+        println!("              deliveries: {} pending, {} delivered, {} dead", d.pending, d.delivered, d.dead);
+        if d.dead > 0 {
+            println!(
+                "              dead letters: `modgate events dead --tenant {} --module {}`",
+                status.tenant, status.module
+            );
+        }
+    }
     if let Some(reset) = &status.breaker_reset_at {
         println!("  breaker:    last reset by an operator at {reset}");
     }
@@ -128,4 +146,28 @@ pub fn routes_changed(verb: &str, module: &str, tenant: &str, routes: &[String])
     for route in routes {
         println!("{verb}d {route} of {module} for {tenant}");
     }
+}
+
+/// `modgate events dead`.
+pub fn dead_letters(dead: &[DeadLetter], json: bool) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(dead).unwrap_or_default());
+        return;
+    }
+    if dead.is_empty() {
+        println!("no dead letters");
+        return;
+    }
+    for letter in dead {
+        println!(
+            "{}  {:<24} {:<12} {:<16} {} attempt(s), at {}\n    last error: {}",
+            letter.event_id, letter.event, letter.tenant, letter.module, letter.attempts, letter.at, letter.last_error
+        );
+    }
+}
+
+/// An events command refused: its stable code, exit 1.
+pub fn event_refusal(error: &EventError) -> ExitCode {
+    eprintln!("modgate: refused [{}]: {error}", error.code());
+    ExitCode::from(1)
 }

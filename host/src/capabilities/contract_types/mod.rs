@@ -1,5 +1,5 @@
 //! The type-only interfaces of the contracts (`modgate:host/types`,
-//! `modgate:commerce/types`): always available, nothing to call.
+//! `modgate:commerce/types`, `modgate:commerce/core-events`): always available, nothing to call.
 
 #[cfg(test)]
 mod tests;
@@ -15,17 +15,19 @@ pub struct ContractTypes;
 
 impl modgate::host::types::Host for CapabilityView<'_, ContractTypes> {}
 impl modgate::commerce::types::Host for CapabilityView<'_, ContractTypes> {}
+impl modgate::commerce::core_events::Host for CapabilityView<'_, ContractTypes> {}
 
 impl Capability for ContractTypes {
     type PerModule = ();
     type PerInvocation = ();
 
     const NAME: &'static str = "types";
-    const INTERFACES: &'static [&'static str] = &["modgate:host/types", "modgate:commerce/types"];
+    const INTERFACES: &'static [&'static str] = &["modgate:host/types", "modgate:commerce/types", "modgate:commerce/core-events"];
 
     fn add_to_linker(linker: &mut Linker<InvocationState>) -> wasmtime::Result<()> {
         modgate::host::types::add_to_linker::<_, Via<Self>>(linker, InvocationState::view::<Self>)?;
-        modgate::commerce::types::add_to_linker::<_, Via<Self>>(linker, InvocationState::view::<Self>)
+        modgate::commerce::types::add_to_linker::<_, Via<Self>>(linker, InvocationState::view::<Self>)?;
+        modgate::commerce::core_events::add_to_linker::<_, Via<Self>>(linker, InvocationState::view::<Self>)
     }
 
     fn per_module(&self, _module: &ModuleFacts<'_>) {}

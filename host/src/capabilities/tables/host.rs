@@ -2,7 +2,7 @@
 //! statement on the host's
 //! [`ModuleTables`](crate::storage::module_sql::ModuleTables) service.
 
-use crate::bindings::modgate::host::tables::{Host, Rows, Value};
+use crate::bindings::modgate::host::tables::{Host, Rows, Statement, Value};
 use crate::bindings::{WitError, WitErrorCode};
 use crate::engine::CapabilityView;
 use crate::storage::module_sql::{SqlError, SqlErrorCode, SqlOutcome, SqlValue, TableCaller};
@@ -29,7 +29,40 @@ impl Host for CapabilityView<'_, Tables> {
             SqlOutcome::Rows(rows) => Ok(rows.rows.len() as u64),
         }
     }
+
+    async fn exec_batch(&mut self, statements: Vec<Statement>) -> Result<Vec<u64>, WitError> {
+        if statements.len() > MAX_BATCH_STATEMENTS {
+            self.core.take_op("tables.exec-batch")?;
+            return Err(WitError::new(
+                WitErrorCode::Invalid,
+                format!(
+                    "tables.exec-batch: {} statements, more than the limit of {MAX_BATCH_STATEMENTS}; split the work",
+                    statements.len()
+                ),
+            ));
+        }
+        for _ in 0..statements.len().max(1) {
+            self.core.take_op("tables.exec-batch")?;
+        }
+        let not_available = || WitError::new(WitErrorCode::NotAvailable, "tables: this host has no provider for it");
+        let module = self.module.ok_or_else(not_available)?;
+        let service = module.service.as_deref().ok_or_else(not_available)?;
+        let batch: Vec<(String, Vec<SqlValue>)> = statements
+            .into_iter()
+            .map(|s| (s.sql, s.params.into_iter().map(from_wit).collect()))
+            .collect();
+        let caller = TableCaller {
+            module: &module.module,
+            tenant: self.core.tenant(),
+            tables: &module.declared,
+            session: self.state.session.as_ref().map(|s| s.transaction()),
+        };
+        service.run_batch(caller, &batch).await.map_err(|e| into_wit("tables.exec-batch", e))
+    }
 }
+
+/// Most statements in one `exec-batch`.
+pub const MAX_BATCH_STATEMENTS: usize = 16;
 
 /// Runs one statement as the invoking module, for its tenant, in the
 /// install's transaction when there is one.

@@ -113,6 +113,7 @@ async fn serve_module(
             &target.tenant,
             module_request,
             limits.max_response_body_bytes,
+            &served.extensions(),
         )
         .await
         .map(|invoked| invoked.value);

@@ -3,6 +3,7 @@
 
 mod m0001_core;
 mod m0002_breaker_reset;
+mod m0003_events;
 
 use sea_orm_migration::prelude::*;
 
@@ -12,7 +13,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_core::Migration), Box::new(m0002_breaker_reset::Migration)]
+        vec![
+            Box::new(m0001_core::Migration),
+            Box::new(m0002_breaker_reset::Migration),
+            Box::new(m0003_events::Migration),
+        ]
     }
 
     fn migration_table_name() -> DynIden {

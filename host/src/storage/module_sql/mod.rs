@@ -138,6 +138,65 @@ impl ModuleTables {
         }
     }
 
+    /// Guards every statement of a batch (INSERT, UPDATE, DELETE) first, then
+    /// runs them in order in one transaction (a savepoint of the install's
+    /// when there is one): all take effect or none. An error names the
+    /// position of the statement that caused it.
+    pub async fn run_batch(
+        &self,
+        caller: TableCaller<'_>,
+        statements: &[(String, Vec<SqlValue>)],
+    ) -> Result<Vec<u64>, SqlError> {
+        let at = |i: usize| move |e: SqlError| SqlError::new(e.code, format!("statement {}: {}", i + 1, e.message));
+        let mut bound = Vec::with_capacity(statements.len());
+        for (i, (sql, params)) in statements.iter().enumerate() {
+            let guarded = self.guarded(caller, StatementKind::Exec, sql, params).map_err(at(i))?;
+            let statement = self.bind(&guarded, params);
+            bound.push((guarded, statement));
+        }
+        let work = async {
+            let tx = match caller.session {
+                Some(outer) => outer.begin().await,
+                None => self.storage.connection().begin().await,
+            }
+            .map_err(SqlError::database)?;
+            if self.storage.backend() == Backend::Postgres {
+                let role = module_role(self.storage.database_name(), caller.module, caller.tenant);
+                tx.execute_unprepared(&format!(
+                    "SET LOCAL ROLE \"{role}\"; SET LOCAL statement_timeout = {}",
+                    self.limits.timeout.as_millis()
+                ))
+                .await
+                .map_err(SqlError::database)?;
+            }
+            let mut affected = Vec::with_capacity(bound.len());
+            for (i, (guarded, statement)) in bound.into_iter().enumerate() {
+                let outcome = self
+                    .execute(&tx, &guarded, statement)
+                    .await
+                    .map_err(|e| at(i)(e.in_terms_of(self.storage.backend(), caller)))?;
+                affected.push(match outcome {
+                    SqlOutcome::Affected(n) => n,
+                    SqlOutcome::Rows(rows) => rows.rows.len() as u64,
+                });
+            }
+            if caller.session.is_some() && self.storage.backend() == Backend::Postgres {
+                tx.execute_unprepared("RESET ROLE; RESET statement_timeout")
+                    .await
+                    .map_err(SqlError::database)?;
+            }
+            tx.commit().await.map_err(SqlError::database)?;
+            Ok(affected)
+        };
+        match tokio::time::timeout(self.limits.timeout, work).await {
+            Ok(result) => result,
+            Err(_) => Err(SqlError::new(
+                SqlErrorCode::Timeout,
+                format!("the batch did not finish within {} ms", self.limits.timeout.as_millis()),
+            )),
+        }
+    }
+
     fn guarded(
         &self,
         caller: TableCaller<'_>,

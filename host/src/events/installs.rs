@@ -1,0 +1,77 @@
+//! The installs a worker delivers to, as of at most one refresh interval
+//! ago: the loaded module (one per install, shared with the rest of the
+//! process through the lifecycle), its settings and whether it is enabled.
+//! A new version, a settings change or a disable made by any process is
+//! seen within the interval.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::engine::{InstallSettings, LoadedModule};
+use crate::lifecycle::{InstallError, Lifecycle};
+use crate::sync::lock;
+use crate::tenant::TenantId;
+
+/// One install as the worker sees it.
+pub(crate) struct Install {
+    pub module: LoadedModule,
+    pub settings: InstallSettings,
+    pub enabled: bool,
+    version_id: String,
+    checked_at: Instant,
+}
+
+type Key = (TenantId, String);
+
+/// The worker's view of the installs it delivers to.
+pub(crate) struct InstallCache {
+    entries: Mutex<HashMap<Key, Arc<Install>>>,
+    refresh: Duration,
+}
+
+impl InstallCache {
+    pub fn new(refresh: Duration) -> Self {
+        InstallCache {
+            entries: Mutex::new(HashMap::new()),
+            refresh,
+        }
+    }
+
+    /// The install, refreshed when older than the interval; `None` when it
+    /// is not installed.
+    pub async fn get(
+        &self,
+        lifecycle: &Lifecycle,
+        tenant: &TenantId,
+        module: &str,
+    ) -> Result<Option<Arc<Install>>, InstallError> {
+        let key = (tenant.clone(), module.to_owned());
+        let cached = lock(&self.entries).get(&key).cloned();
+        if let Some(entry) = &cached
+            && entry.checked_at.elapsed() < self.refresh
+        {
+            return Ok(Some(entry.clone()));
+        }
+        let Some(record) = lifecycle.serving_record(tenant, module).await? else {
+            lock(&self.entries).remove(&key);
+            return Ok(None);
+        };
+        let loaded = match &cached {
+            Some(entry) if entry.version_id == record.version_id => entry.module.clone(),
+            _ => match lifecycle.load_installed(tenant, module).await? {
+                Some((loaded, _)) => loaded,
+                None => return Ok(None),
+            },
+        };
+        let entry = Arc::new(Install {
+            module: loaded,
+            settings: record.settings,
+            enabled: record.enabled,
+            version_id: record.version_id,
+            checked_at: Instant::now(),
+        });
+        lock(&self.entries).insert(key, entry.clone());
+        Ok(Some(entry))
+    }
+}
