@@ -5,7 +5,7 @@
 //! attributed error (503 `budget-exhausted` or `resource-limit` over HTTP).
 
 use modgate_artifacts::RESOURCE_HOG;
-use modgate_host::engine::{EngineConfig, GuestLimit, InvocationError, LoadedModule, MemoryUse};
+use modgate_host::engine::{EngineConfig, Extensions, GuestLimit, InvocationError, LoadedModule, MemoryUse};
 use modgate_tests::http::{code, http_harness_with, json, test_http_config};
 use modgate_tests::{acme, engine, load, manifest_from};
 
@@ -28,7 +28,7 @@ fn hog(config: EngineConfig) -> LoadedModule {
 
 async fn get(module: &LoadedModule, path: &str) -> Result<(u16, String), InvocationError> {
     let request = http::Request::get(path).header("host", "shop.test").body(bytes::Bytes::new()).expect("request");
-    let invoked = module.handle_http(&acme(), request, 1 << 20).await?;
+    let invoked = module.handle_http(&acme(), request, 1 << 20, &Extensions::new()).await?;
     let status = invoked.value.status().as_u16();
     Ok((status, String::from_utf8_lossy(invoked.value.body()).into_owned()))
 }

@@ -7,11 +7,13 @@ pub mod http;
 pub mod postgres;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use modgate_host::CORE_VERSION;
 use modgate_host::capabilities::{BuiltinServices, builtin};
 use modgate_host::default_host::{HostOptions, default_host};
 use modgate_host::engine::{Engine, EngineConfig, LoadError, LoadedModule, TenantId};
+use modgate_host::events::Outbox;
 use modgate_host::manifest::{Manifest, Permission, verify_manifest};
 use modgate_host::lifecycle::{Lifecycle, ModuleSource};
 use modgate_host::storage::module_sql::SqlLimits;
@@ -91,7 +93,9 @@ pub fn run<F: std::future::Future>(future: F) -> F::Output {
 /// the module tables service, and its lifecycle.
 pub struct TestHost {
     /// Install, show, uninstall.
-    pub lifecycle: Lifecycle,
+    pub lifecycle: Arc<Lifecycle>,
+    /// The outbox the host's modules emit into and the tests raise core events with.
+    pub outbox: Outbox,
     /// The database.
     pub storage: Storage,
     /// The database URL (to open a second connection, e.g. from the CLI).
@@ -121,13 +125,16 @@ pub async fn test_host_configured(backend: Backend, limits: SqlLimits, config: E
         Backend::Postgres => (postgres::server()?.create_database(), None),
     };
     let storage = Storage::connect(&url).await.expect("database opens and migrates");
+    let outbox = Outbox::new(storage.clone());
     let options = HostOptions {
         engine: config,
         sql: limits,
         commerce: InMemoryCommerce::sample().into_commerce(),
+        outbox: Some(outbox.clone()),
     };
     Some(TestHost {
-        lifecycle: default_host(storage.clone(), options).expect("engine starts"),
+        lifecycle: Arc::new(default_host(storage.clone(), options).expect("engine starts")),
+        outbox,
         storage,
         url,
         _dir: dir,

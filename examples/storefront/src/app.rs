@@ -15,10 +15,13 @@ use modgate_host::engine::{EngineConfig, TenantId};
 use modgate_host::http::{HttpConfig, ModuleBridge, SessionResolver};
 use modgate_host::lifecycle::{InstallRequest, Lifecycle, ModuleSource, RouteSelection};
 use modgate_host::default_host::{HostOptions, default_host};
+use modgate_host::events::{EventConfig, EventWorker, Outbox};
 use modgate_host::storage::Storage;
 use modgate_manifest::Slot;
 
+use crate::admin::{self, AdminState};
 use crate::auth::{self, CookieSessions};
+use crate::changes::ShopChanges;
 use crate::catalog::{CUSTOMERS, Catalog};
 use crate::page::{self, Card, PageModel};
 
@@ -34,6 +37,8 @@ pub struct Options {
     pub modules: Vec<ModuleSource>,
     /// Bridge configuration (tenants and identity are filled in here).
     pub http: HttpConfig,
+    /// Event delivery.
+    pub events: EventConfig,
 }
 
 /// The assembled application.
@@ -44,8 +49,12 @@ pub struct Storefront {
     pub bridge: Arc<ModuleBridge>,
     /// The lifecycle.
     pub lifecycle: Arc<Lifecycle>,
+    /// The event worker delivering core and module events to the modules.
+    pub events: EventWorker,
     /// Token-signing secret.
     pub secret: Vec<u8>,
+    /// The operator token of the `/admin/…` endpoints.
+    pub operator_token: String,
     /// What happened to each module at start, for the console.
     pub module_report: Vec<String>,
 }
@@ -66,10 +75,15 @@ impl Storefront {
             .await
             .with_context(|| format!("opening {}", options.data_dir.display()))?;
         let catalog = Catalog::open(storage.connection().clone()).await?;
+        // One outbox for the shop's own writes and the modules' events, so
+        // that both wake the same worker.
+        let outbox = Outbox::new(storage.clone());
         let options_of_host = HostOptions {
             commerce: catalog.clone().into_commerce(),
+            outbox: Some(outbox.clone()),
             ..HostOptions::default()
         };
+        let changes = ShopChanges::new(storage.connection().clone(), outbox.clone());
         let lifecycle = Arc::new(default_host(storage, options_of_host)?);
 
         let mut module_report = Vec::new();
@@ -80,7 +94,9 @@ impl Storefront {
             }
         }
 
+        let events = EventWorker::start(lifecycle.clone(), outbox, options.events).map_err(|e| anyhow::anyhow!(e))?;
         let secret = auth::load_or_create_secret(&options.data_dir)?;
+        let operator_token = admin::load_or_create_operator_token(&options.data_dir)?;
         let mut http = options.http;
         http.default_tenant = Some(TENANTS[0].0.to_owned());
         for (tenant, host) in TENANTS {
@@ -104,12 +120,19 @@ impl Storefront {
             .route("/login/{customer}", get(login))
             .route("/logout", get(logout))
             .with_state(state)
+            .merge(admin::router(Arc::new(AdminState {
+                changes,
+                bridge: bridge.clone(),
+                token: operator_token.clone(),
+            })))
             .merge(bridge.router());
         Ok(Storefront {
             router,
             bridge,
             lifecycle,
+            events,
             secret,
+            operator_token,
             module_report,
         })
     }

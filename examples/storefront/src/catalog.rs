@@ -151,6 +151,7 @@ impl Catalog {
         let orders = [
             ("acme", "o-1001", "cu-ada", "paid", "espresso-cup", 2, 1250),
             ("acme", "o-1002", "cu-grace", "shipped", "tamper", 1, 3400),
+            ("acme", "o-1003", "cu-ada", "pending", "milk-jug", 1, 1990),
             ("globex", "o-2001", "cu-hank", "paid", "hammock", 1, 8900),
         ];
         for (tenant, id, customer, status, product, quantity, price) in orders {

@@ -6,9 +6,11 @@
 
 #![deny(missing_docs)]
 
+pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod catalog;
+pub mod changes;
 pub mod page;
 
 pub use app::{Options, Storefront, bundled_modules, read_modules};

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use clap::Parser;
+use modgate_host::events::EventConfig;
 use modgate_host::http::HttpConfig;
 use storefront::{Options, Storefront, bundled_modules, read_modules};
 
@@ -36,6 +37,7 @@ async fn main() -> anyhow::Result<()> {
         data_dir: args.data_dir.clone(),
         modules,
         http: HttpConfig::default(),
+        events: EventConfig::default(),
     })
     .await?;
     for line in &storefront.module_report {
@@ -59,9 +61,16 @@ async fn main() -> anyhow::Result<()> {
     curl -H \"Authorization: Bearer $TOKEN\" http://{address}/modules/wishlist/items
     curl http://{address}/slots/product-card.actions?product=espresso-cup -H \"Authorization: Bearer $TOKEN\"
 
+  As the shop operator, drop the price (raises product.price-changed), then
+  read the wishlist's price-drop digest (the page shows it on the card too):
+    export OPERATOR_TOKEN={operator}
+    curl -X POST -H \"Authorization: Bearer $OPERATOR_TOKEN\" -d '{{\"price_minor\": 990}}' http://{address}/admin/products/espresso-cup/price
+    curl -H \"Authorization: Bearer $TOKEN\" http://{address}/modules/wishlist/digest
+
   Press Ctrl-C to stop. Data stays in {data} for the next start.
 ",
         data = args.data_dir.display(),
+        operator = storefront.operator_token,
         port = address.port()
     );
     storefront.serve(listener).await

@@ -6,6 +6,7 @@
 
 use std::net::SocketAddr;
 
+use modgate_host::events::EventConfig;
 use modgate_host::http::HttpConfig;
 use modgate_host::lifecycle::ModuleSource;
 use storefront::{Options, Storefront};
@@ -22,6 +23,7 @@ async fn start(data_dir: &std::path::Path) -> (Storefront, String) {
         data_dir: data_dir.to_path_buf(),
         modules: vec![wishlist()],
         http: HttpConfig::default(),
+        events: EventConfig::default(),
     })
     .await
     .expect("storefront starts");

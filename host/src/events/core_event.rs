@@ -179,8 +179,8 @@ impl CoreEvent {
         }
     }
 
-    /// The contract's typed payload.
-    pub(crate) fn to_wit(&self) -> wit::CorePayload {
+    /// The contract's typed payload, as a subscriber receives it.
+    pub fn to_contract(&self) -> wit::CorePayload {
         use wit::CorePayload as P;
         match self.clone() {
             CoreEvent::OrderCreated { order_id, customer_id, total } => P::OrderCreated(wit::OrderCreated {

@@ -245,7 +245,7 @@ impl Shared {
         let event = &claim.event;
         let result = if event.source == CORE_SOURCE {
             let payload = match serde_json::from_str::<CoreEvent>(&event.payload) {
-                Ok(core) => core.to_wit(),
+                Ok(core) => core.to_contract(),
                 Err(e) => {
                     return Settlement::Failed { error: format!("corrupt-event: {e}"), retry_at: None };
                 }
