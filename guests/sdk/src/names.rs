@@ -9,6 +9,8 @@ pub enum NameError {
     InvalidSuffix(String),
     /// The whole table name is longer than 63 characters (PostgreSQL's limit).
     TooLong(String),
+    /// A full table name is not `mod_` followed by `[a-z0-9_]+`.
+    InvalidTableName(String),
 }
 
 impl core::fmt::Display for NameError {
@@ -21,6 +23,9 @@ impl core::fmt::Display for NameError {
                 write!(f, "table suffix {s:?} must use only a-z, 0-9 and _")
             }
             NameError::TooLong(t) => write!(f, "table name {t:?} is longer than 63 characters"),
+            NameError::InvalidTableName(t) => {
+                write!(f, "table name {t:?} is not a module table like \"mod_wishlist_items\" (mod_, then a-z, 0-9 and _)")
+            }
         }
     }
 }
@@ -59,6 +64,22 @@ pub fn namespaced_table(module: &str, suffix: &str) -> Result<String, NameError>
     Ok(name)
 }
 
+/// Checks a full module table name as written in SQL (`mod_<module>_<suffix>`,
+/// see [`namespaced_table`]): only `mod_` followed by `a-z`, `0-9` and `_`, at
+/// most 63 characters. Which module owns it is the host's check.
+pub(crate) fn check_module_table(name: &str) -> Result<(), NameError> {
+    let valid = name.strip_prefix("mod_").is_some_and(|rest| {
+        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    });
+    if !valid {
+        return Err(NameError::InvalidTableName(name.to_owned()));
+    }
+    if name.len() > 63 {
+        return Err(NameError::TooLong(name.to_owned()));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +100,16 @@ mod tests {
     fn names_longer_than_postgres_allows_are_refused() {
         let long = "a".repeat(60);
         assert!(matches!(namespaced_table("wish", &long), Err(NameError::TooLong(_))));
+    }
+
+    #[test]
+    fn module_table_names_are_mod_prefixed_lowercase_words() {
+        assert!(check_module_table("mod_wishlist_ledger").is_ok());
+        assert!(check_module_table(&namespaced_table("gift-cards", "ledger").unwrap()).is_ok());
+        for bad in ["wishlist_ledger", "mod_", "mod_Ledger", "mod_x; DROP TABLE y", "mod_x y", "mod_\"x\"", "modgate_installs"] {
+            assert!(matches!(check_module_table(bad), Err(NameError::InvalidTableName(_))), "{bad}");
+        }
+        let long = format!("mod_{}", "a".repeat(60));
+        assert!(matches!(check_module_table(&long), Err(NameError::TooLong(_))));
     }
 }

@@ -6,17 +6,24 @@
 //! - Endpoints under `/modules/wishlist/` act for the customer the host
 //!   verified ([`Request::customer_id`]); a customer id in the body, query or
 //!   headers is never read.
-//! - The `product-card.actions` slot renders a toggle button.
+//! - The `product-card.actions` slot renders a toggle button, and a badge
+//!   when the product's price dropped since the customer saved it.
+//! - It subscribes to `product.price-changed` and keeps a digest of price
+//!   drops per customer (`digest.rs`), served at `GET /digest`.
+//! - The `max-items` setting caps each customer's list (`limit.rs`).
 //! - All SQL is parameterised; the one piece of SQL text that depends on the
 //!   request, the sort column, comes from an allowlist.
 
+mod digest;
 mod json;
+mod limit;
 
 use modgate_sdk::commerce::{Page, products};
+use modgate_sdk::events::{CoreEvent, CorePayload};
 use modgate_sdk::tables::{self, Value};
 use modgate_sdk::{
-    Error, ErrorCode, Module, Request, Response, Serve, SlotRequest, Slots, ToggleButton, Widget,
-    log,
+    Badge, Error, ErrorCode, Module, Request, Response, Serve, SlotRequest, Slots, Subscriber,
+    ToggleButton, Tone, Widget, log, settings,
 };
 
 struct Wishlist;
@@ -66,13 +73,51 @@ impl Serve for Wishlist {
         let segments = request.segments();
         let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
         let result = match (request.method.as_str(), segments.as_slice()) {
-            ("GET", ["items"]) => list(&customer, &request),
-            ("POST", ["items", product]) => add(&customer, product).map(|_| item_state(product, true)),
-            ("DELETE", ["items", product]) => remove(&customer, product).map(|_| item_state(product, false)),
+            ("GET", ["items"]) => list(&customer, &request).map_err(Refusal::from),
+            ("POST", ["items", product]) => add(&customer, product).map(|()| item_state(product, true)),
+            ("DELETE", ["items", product]) => remove(&customer, product).map(|()| item_state(product, false)).map_err(Refusal::from),
             ("POST", ["items", product, "toggle"]) => toggle(&customer, product),
+            ("GET", ["digest"]) => digest::list(&customer).map(|body| Response::json(200, body)).map_err(Refusal::from),
             _ => return error(404, "not-found", "no such wishlist endpoint"),
         };
-        result.unwrap_or_else(|e| from_error(&e))
+        result.unwrap_or_else(Refusal::into_response)
+    }
+}
+
+impl Subscriber for Wishlist {
+    fn core_event(event: CoreEvent) -> Result<(), Error> {
+        match &event.payload {
+            CorePayload::ProductPriceChanged(change) => digest::record(&event.id, change),
+            // Not in the manifest's subscriptions: never delivered.
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Why a request was not carried out.
+enum Refusal {
+    /// A capability call failed.
+    Host(Error),
+    /// The customer's list already holds `max-items` products.
+    Full { limit: u32 },
+}
+
+impl From<Error> for Refusal {
+    fn from(e: Error) -> Self {
+        Refusal::Host(e)
+    }
+}
+
+impl Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::Host(e) => from_error(&e),
+            Refusal::Full { limit } => error(
+                409,
+                "wishlist-full",
+                &format!("your wishlist holds its maximum of {limit} products: remove one to add another"),
+            ),
+        }
     }
 }
 
@@ -82,16 +127,21 @@ impl Slots for Wishlist {
         if check_product_id(&product).is_err() {
             return Ok(Vec::new());
         }
-        let active = match &request.customer_id {
-            Some(customer) => is_saved(customer, &product)?,
-            None => false,
+        // At most two queries: the slot budget is 10 operations.
+        let (active, drop) = match &request.customer_id {
+            Some(customer) => (is_saved(customer, &product)?, digest::latest_drop(customer, &product)?),
+            None => (false, None),
         };
-        Ok(vec![Widget::ToggleButton(ToggleButton {
+        let mut widgets = vec![Widget::ToggleButton(ToggleButton {
             label: "Add to wishlist".to_owned(),
             active_label: "On your wishlist".to_owned(),
             active,
             action: format!("/modules/wishlist/items/{product}/toggle"),
-        })])
+        })];
+        if let Some(text) = drop {
+            widgets.push(Widget::Badge(Badge { text, tone: Tone::Success }));
+        }
+        Ok(widgets)
     }
 }
 
@@ -121,15 +171,21 @@ fn list(customer: &str, request: &Request) -> Result<Response, Error> {
     Ok(Response::json(200, format!("{{\"items\":[{}]}}", items.join(","))))
 }
 
-fn add(customer: &str, product: &str) -> Result<(), Error> {
+fn add(customer: &str, product: &str) -> Result<(), Refusal> {
     check_product_id(product)?;
     // Only products of this tenant's catalogue can be saved.
     products::get(product).map_err(|e| match e.code {
         ErrorCode::NotFound => Error::not_found(format!("no product {product}")),
         _ => e,
     })?;
+    // Saving a saved product again changes nothing, even on a full list.
     if is_saved(customer, product)? {
         return Ok(());
+    }
+    // A soft cap: two adds racing for the last place may both succeed.
+    let limit = limit::max_items(&settings::get());
+    if saved_count(customer)? >= i64::from(limit) {
+        return Err(Refusal::Full { limit });
     }
     tables::exec(
         "INSERT INTO mod_wishlist_items (customer_id, product_id) VALUES (?1, ?2)",
@@ -147,7 +203,7 @@ fn remove(customer: &str, product: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn toggle(customer: &str, product: &str) -> Result<Response, Error> {
+fn toggle(customer: &str, product: &str) -> Result<Response, Refusal> {
     check_product_id(product)?;
     if is_saved(customer, product)? {
         remove(customer, product)?;
@@ -155,6 +211,18 @@ fn toggle(customer: &str, product: &str) -> Result<Response, Error> {
     } else {
         add(customer, product)?;
         Ok(item_state(product, true))
+    }
+}
+
+fn saved_count(customer: &str) -> Result<i64, Error> {
+    let counted = tables::query(
+        "SELECT count(*) FROM mod_wishlist_items WHERE customer_id = ?1",
+        &[Value::Text(customer.to_owned())],
+    )?;
+    match counted.rows.first().and_then(|row| row.first()) {
+        Some(Value::Integer(n)) => Ok(*n),
+        // Fail closed: an unreadable count must not lift the cap.
+        other => Err(Error::handler(format!("count(*) returned {other:?}"))),
     }
 }
 

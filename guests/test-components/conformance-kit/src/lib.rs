@@ -30,3 +30,23 @@ pub fn expect_code<T>(result: Result<T, Error>, code: ErrorCode, what: &str) -> 
         Ok(_) => Err(Error::handler(format!("conformance check failed: {what}: expected {code:?}, got success"))),
     }
 }
+
+/// Whether `id` is a ULID as the host writes them: 26 characters of
+/// Crockford base32, upper case (no I, L, O, U), the first at most `7`.
+pub fn is_ulid(id: &str) -> bool {
+    const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    id.len() == 26 && id.bytes().all(|b| CROCKFORD.contains(&b)) && id.as_bytes()[0] <= b'7'
+}
+
+/// Whether `timestamp` looks like an RFC 3339 UTC timestamp
+/// (`2026-12-01T10:00:00Z`, optionally with fractional seconds).
+pub fn is_utc_timestamp(timestamp: &str) -> bool {
+    let bytes = timestamp.as_bytes();
+    bytes.len() >= 20
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes[10] == b'T'
+        && bytes[13] == b':'
+        && bytes[16] == b':'
+        && timestamp.ends_with('Z')
+}

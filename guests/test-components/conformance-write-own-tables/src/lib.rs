@@ -45,7 +45,7 @@ impl Module for WriteOwnTables {
 
         let rows = tables::query(
             &format!("SELECT id, owner, body, score, stars, raw, pinned, created_at, updated_at FROM {TABLE} WHERE owner = ?1 ORDER BY stars"),
-            &[owner.clone()],
+            std::slice::from_ref(&owner),
         )?;
         check(rows.columns.len() == 9 && rows.columns[0] == "id" && rows.columns[8] == "updated_at", "columns come back named, in order")?;
         check(rows.rows.len() == 2, "both rows come back")?;
@@ -75,16 +75,16 @@ impl Module for WriteOwnTables {
 
         let qualified = tables::query(&format!("SELECT {TABLE}.owner FROM {TABLE} WHERE {TABLE}.stars = ?1"), &[Value::Integer(1)])?;
         check(qualified.rows.len() == 1, "qualified column references work")?;
-        let repeated = count(&format!("SELECT count(*) FROM {TABLE} WHERE owner = ?1 OR body = ?1"), &[owner.clone()])?;
+        let repeated = count(&format!("SELECT count(*) FROM {TABLE} WHERE owner = ?1 OR body = ?1"), std::slice::from_ref(&owner))?;
         check(repeated == 3, "a placeholder may be used twice")?;
         let dollar = count(&format!("SELECT count(*) FROM {TABLE} WHERE owner = $1 AND stars = $2"), &[owner.clone(), Value::Integer(1)])?;
         check(dollar == 1, "$N placeholders bind like ?N")?;
         let positional = count(&format!("SELECT count(*) FROM {TABLE} WHERE owner = ? AND stars = ?"), &[owner.clone(), Value::Integer(1)])?;
         check(positional == 1, "? placeholders bind in order")?;
-        let sums = tables::query(&format!("SELECT count(*), sum(stars) FROM {TABLE} WHERE owner = ?1"), &[owner.clone()])?;
+        let sums = tables::query(&format!("SELECT count(*), sum(stars) FROM {TABLE} WHERE owner = ?1"), std::slice::from_ref(&owner))?;
         check(matches!(sums.rows[0].as_slice(), [Value::Integer(3), Value::Integer(6)]), "aggregates come back as integers")?;
 
-        let others = count(&format!("SELECT count(*) FROM {TABLE} WHERE owner <> ?1"), &[owner.clone()])?;
+        let others = count(&format!("SELECT count(*) FROM {TABLE} WHERE owner <> ?1"), std::slice::from_ref(&owner))?;
         check(others == 0, "no other tenant's rows are visible")?;
 
         expect_code(
