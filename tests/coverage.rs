@@ -13,6 +13,10 @@ mod uses {
     pub use crate::budgets::memory_bomb_hits_the_memory_limit_while_another_module_answers as memory_bomb;
     pub use crate::budgets::infinite_loop_is_stopped_by_fuel_while_another_module_answers as minimal;
     pub use crate::conformance::base::conformance_base;
+    pub use crate::conformance::emit_events::conformance_emit_events;
+    pub use crate::conformance::subscribe_events::conformance_subscribe_events;
+    pub use crate::events::delivery::the_same_event_delivered_twice_takes_effect_once::on_sqlite as event_recorder;
+    pub use crate::events::delivery::a_subscriber_that_always_fails_is_dead_lettered_while_the_other_is_delivered::on_sqlite as event_failing;
     pub use crate::conformance::read_categories::conformance_read_categories;
     pub use crate::conformance::read_customers::conformance_read_customers;
     pub use crate::conformance::read_orders::conformance_read_orders;

@@ -5,6 +5,7 @@ pub mod budgets;
 pub mod conformance;
 mod contracts;
 mod coverage;
+pub mod events;
 pub mod http;
 pub mod limits;
 mod refusals;

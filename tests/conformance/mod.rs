@@ -4,12 +4,15 @@
 //! with the permission named.
 
 pub mod base;
+pub mod emit_events;
 pub mod read_categories;
 pub mod read_customers;
 pub mod read_orders;
 pub mod read_products;
 pub mod serve;
 pub mod slots;
+pub mod subscribe_core_events;
+pub mod subscribe_events;
 pub mod write_own_tables;
 mod worlds;
 

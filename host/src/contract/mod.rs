@@ -174,6 +174,14 @@ pub fn interfaces_of(permission: Permission) -> Vec<&'static str> {
     names
 }
 
+/// Whether `permission` unlocks only exports the host calls (e.g.
+/// `subscribe:events`): no capability provides it, the host's own
+/// subsystems call the module.
+pub fn unlocks_only_exports(permission: Permission) -> bool {
+    let mut unlocked = MODGATE_INTERFACES.iter().filter(|i| i.access == Access::Permission(permission)).peekable();
+    unlocked.peek().is_some() && unlocked.all(|i| i.direction == Direction::Export)
+}
+
 /// A component-model import or export name split into its parts:
 /// `ns:pkg/iface@version`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -248,9 +248,11 @@ impl CapabilityRegistry {
             .map(|r| r.capability.name())
     }
 
-    /// Whether some capability is unlocked by `permission`.
+    /// Whether the host offers `permission`: some capability is unlocked by
+    /// it, or it unlocks only exports the host itself calls (`subscribe:events`).
     pub fn offers(&self, permission: Permission) -> bool {
-        self.capabilities.iter().any(|r| r.needs.contains(&permission))
+        crate::contract::unlocks_only_exports(permission)
+            || self.capabilities.iter().any(|r| r.needs.contains(&permission))
     }
 
     /// Every interface some capability provides.

@@ -10,6 +10,7 @@ struct Base;
 impl modgate_sdk::Module for Base {
     fn activate(settings: &str) -> Result<(), Error> {
         check(param(settings, "echo")? == "hello", "settings arrive unchanged")?;
+        check(modgate_sdk::settings::get() == settings, "settings::get answers the same document in every context")?;
         for level in [log::Level::Trace, log::Level::Debug, log::Level::Info, log::Level::Warn, log::Level::Error] {
             log::at(level, "conformance-base: level check");
         }
