@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::capabilities::events::EventLimits;
 use crate::capabilities::{BuiltinServices, Commerce, builtin};
 use crate::engine::{Engine, EngineConfig, EngineError};
 use crate::events::Outbox;
@@ -25,6 +26,8 @@ pub struct HostOptions {
     /// core events with, so that both wake the same workers; `None`: one
     /// over the host's storage.
     pub outbox: Option<Outbox>,
+    /// Bounds of the events modules emit.
+    pub events: EventLimits,
 }
 
 /// The built-in capabilities (module tables on `storage`, `options.commerce`
@@ -37,6 +40,7 @@ pub fn default_host(storage: Storage, options: HostOptions) -> Result<Lifecycle,
         commerce: options.commerce,
         tables: Some(tables),
         outbox: Some(outbox),
+        events: options.events,
         ..BuiltinServices::default()
     });
     let engine = Engine::new(options.engine, registry)?;

@@ -151,10 +151,10 @@ fn routes_are_approved_revoked_and_shown_and_the_breaker_reset() {
 
     let (code, stdout, _) = run(&["approve", "wishlist", "--tenant", "acme", "--all"], data.path());
     assert_eq!(code, Some(0));
-    assert_eq!(stdout.lines().count(), 3, "the three routes not yet approved: {stdout}");
+    assert_eq!(stdout.lines().count(), 4, "the four routes not yet approved: {stdout}");
     let (code, stdout, _) = run(&["revoke", "wishlist", "--tenant", "acme", "--all"], data.path());
     assert_eq!(code, Some(0));
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("revoked")).count(), 4, "{stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("revoked")).count(), 5, "{stdout}");
 
     let (code, stdout, stderr) = run(&["breaker-reset", "wishlist", "--tenant", "acme"], data.path());
     assert_eq!(code, Some(0), "{stderr}");

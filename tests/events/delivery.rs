@@ -182,3 +182,11 @@ on_both_backends! {
         assert!(matches!(refused, InvocationError::Guest { .. }), "{refused}");
     }
 }
+
+on_both_backends! {
+    async fn a_lease_the_event_deadline_could_outlive_is_refused(host) {
+        let config = EventConfig { lease: std::time::Duration::from_secs(3), ..fast_delivery() };
+        let refused = EventWorker::start(host.lifecycle.clone(), host.outbox.clone(), config).unwrap_err();
+        assert!(refused.contains("events.lease") && refused.contains("wall clock"), "{refused}");
+    }
+}

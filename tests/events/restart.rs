@@ -11,11 +11,10 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::time::Duration;
 
 use modgate_artifacts::EVENT_RECORDER;
 use modgate_host::default_host::{HostOptions, default_host};
-use modgate_host::events::{EventConfig, EventWorker, Outbox};
+use modgate_host::events::{EventWorker, Outbox};
 use modgate_host::storage::{Backend, Storage};
 use modgate_tests::{TestHost, acme, test_host};
 use sea_orm::{ConnectionTrait, TransactionTrait};
@@ -36,8 +35,9 @@ fn child_process() {
         let outbox = Outbox::new(storage.clone());
         let options = HostOptions { outbox: Some(outbox.clone()), ..HostOptions::default() };
         let lifecycle = Arc::new(default_host(storage.clone(), options).expect("the child's host starts"));
-        // A short lease, so that the claims the kill leaves behind expire soon.
-        let config = EventConfig { lease: Duration::from_secs(1), ..fast_delivery() };
+        // The shortest lease allowed, so that the claims the kill leaves
+        // behind expire soon.
+        let config = fast_delivery();
         let mut worker = Some(EventWorker::start(lifecycle, outbox.clone(), config).expect("worker"));
         for i in 0..100_000i64 {
             // Half way to the kill the worker stops, so that the kill

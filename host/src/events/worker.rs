@@ -72,8 +72,19 @@ struct Shared {
 impl EventWorker {
     /// Starts delivering the events of `outbox`'s database to the modules
     /// of `lifecycle`, on the current tokio runtime.
+    /// Refuses a configuration that cannot work, e.g. a lease no longer
+    /// than the `event` budget's wall clock (a delivery still running would
+    /// be claimed again).
     pub fn start(lifecycle: Arc<Lifecycle>, outbox: Outbox, config: EventConfig) -> Result<Self, String> {
         config.check()?;
+        let deadline = lifecycle.engine().config().budgets.event.wall_clock;
+        if config.lease <= deadline * 2 {
+            return Err(format!(
+                "events.lease ({} ms) must be more than twice the event budget's wall clock ({} ms): a delivery still running would be claimed again",
+                config.lease.as_millis(),
+                deadline.as_millis()
+            ));
+        }
         let shared = Arc::new(Shared {
             lifecycle,
             outbox,
@@ -214,7 +225,7 @@ impl Shared {
                 tenant = claim.tenant,
                 module = claim.module,
                 event = claim.event.id,
-                "delivery outlived its lease; another worker owns it now"
+                "the delivery was no longer this worker's to settle (its lease expired and another worker took it, or an upgrade or uninstall removed it)"
             ),
             Err(e) => tracing::error!(code = e.code(), event = claim.event.id, "settling a delivery: {e}"),
         }

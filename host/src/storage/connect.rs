@@ -52,8 +52,14 @@ impl Storage {
             .acquire_timeout(Duration::from_secs(10));
         if backend == Backend::Sqlite {
             // One writer at a time anyway; WAL lets readers run beside it.
+            // `synchronous = NORMAL` (SQLite's advice for WAL): a commit is
+            // in the WAL before it returns, so it survives the process
+            // dying at any point; only an OS crash or power loss may lose
+            // the last commits (never corrupt the file). FULL would fsync
+            // every commit and cap the outbox at a few hundred writes/s.
             options.max_connections(8).map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(5))
                     .foreign_keys(true)
             });

@@ -229,10 +229,8 @@ fn check_exports(
     declared("slots", "modgate:host/slot-provider", !manifest.slots.is_empty(), report);
     declared("hooks", "modgate:host/hook-handler", !manifest.hooks.is_empty(), report);
     declared("routes", "wasi:http/incoming-handler", !manifest.routes.is_empty(), report);
-    if !manifest.subscriptions.is_empty() {
-        let core = manifest.subscriptions.iter().any(|s| s.is_core());
-        let modules = manifest.subscriptions.iter().any(|s| !s.is_core());
-        declared("core-event subscriptions", "modgate:commerce/core-event-handler", core, report);
-        declared("module-event subscriptions", "modgate:host/event-handler", modules, report);
-    }
+    // No such warning for the event handlers: the SDK exports both with
+    // its `events` feature, and the host only calls the one a module's
+    // subscriptions need (exporting one with no subscriptions at all is
+    // refused above).
 }

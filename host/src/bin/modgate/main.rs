@@ -355,7 +355,7 @@ fn main() -> ExitCode {
                 let db = lifecycle.storage().connection();
                 Ok(match dead_letters::redrive(db, &tenant, &module, event.as_deref()).await {
                     Ok(n) => {
-                        println!("redrove {n} delivery(ies) of {module} for {tenant}; a running worker picks them up now");
+                        println!("redrove {n} delivery(ies) of {module} for {tenant}; a running event worker delivers them on its next poll");
                         ExitCode::SUCCESS
                     }
                     Err(e) => print::event_refusal(&e),

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::bindings::WitErrorCode;
-use crate::bindings::modgate::host::tables::{Host, Value};
+use crate::bindings::modgate::host::tables::{Host, Statement, Value};
 use crate::capabilities::{BuiltinServices, builtin};
 use crate::engine::CapabilityRegistry;
 use crate::storage::Storage;
@@ -25,6 +25,7 @@ permissions = ["write:own-tables"]
 [[tables]]
 name = "mod_probe_notes"
 columns = [{ name = "text", type = "text" }]
+indexes = [{ columns = ["text"], unique = true }]
 "#;
 
 /// A database with the module's table created for `acme` and `globex`.
@@ -89,4 +90,59 @@ async fn without_the_service_it_answers_not_available() {
     let mut call = TestInvocation::builder(&registry, MANIFEST).build();
     let error = call.view::<Tables>().unwrap().query("SELECT text FROM mod_probe_notes".into(), vec![]).await.unwrap_err();
     assert_eq!(error.code, WitErrorCode::NotAvailable);
+}
+
+fn insert(text: &str) -> Statement {
+    Statement {
+        sql: "INSERT INTO mod_probe_notes (text) VALUES (?)".into(),
+        params: vec![Value::Text(text.into())],
+    }
+}
+
+async fn count_notes(registry: &CapabilityRegistry) -> usize {
+    let mut call = TestInvocation::builder(registry, MANIFEST).build();
+    let rows = call.view::<Tables>().unwrap().query("SELECT text FROM mod_probe_notes".into(), vec![]).await.unwrap();
+    rows.rows.len()
+}
+
+#[tokio::test]
+async fn a_batch_applies_every_statement_for_one_op_each() {
+    let (_dir, registry) = database().await;
+    let mut call = TestInvocation::builder(&registry, MANIFEST).ops(3).build();
+    let affected = call.view::<Tables>().unwrap().exec_batch(vec![insert("a"), insert("b")]).await.unwrap();
+    assert_eq!(affected, [1, 1]);
+    assert_eq!(call.ops_used(), 2);
+    assert_eq!(count_notes(&registry).await, 2);
+}
+
+#[tokio::test]
+async fn a_batch_that_fails_part_way_changes_nothing_and_names_the_statement() {
+    let (_dir, registry) = database().await;
+    let mut call = TestInvocation::builder(&registry, MANIFEST).build();
+    let mut view = call.view::<Tables>().unwrap();
+    // The second insert breaks the unique index once the first has run.
+    let error = view.exec_batch(vec![insert("same"), insert("same")]).await.unwrap_err();
+    assert_eq!(error.code, WitErrorCode::Invalid, "{}", error.message);
+    assert!(error.message.contains("statement 2"), "{}", error.message);
+    // A refused statement stops the batch before anything runs.
+    let core_table = Statement { sql: "DELETE FROM modgate_installs".into(), params: vec![] };
+    let error = view.exec_batch(vec![insert("kept?"), core_table]).await.unwrap_err();
+    assert_eq!(error.code, WitErrorCode::Forbidden);
+    assert!(error.message.contains("statement 2"), "{}", error.message);
+    assert_eq!(count_notes(&registry).await, 0, "all or nothing");
+}
+
+#[tokio::test]
+async fn a_batch_is_bounded() {
+    let (_dir, registry) = database().await;
+    let mut call = TestInvocation::builder(&registry, MANIFEST).build();
+    let statements = (0..17).map(|i| insert(&i.to_string())).collect();
+    let error = call.view::<Tables>().unwrap().exec_batch(statements).await.unwrap_err();
+    assert_eq!(error.code, WitErrorCode::Invalid);
+    assert!(error.message.contains("limit of 16"), "{}", error.message);
+    assert_eq!(call.ops_used(), 1);
+    let mut call = TestInvocation::builder(&registry, MANIFEST).ops(1).build();
+    let error = call.view::<Tables>().unwrap().exec_batch(vec![insert("x"), insert("y")]).await.unwrap_err();
+    assert_eq!(error.code, WitErrorCode::BudgetExhausted, "each statement is one op");
+    assert_eq!(count_notes(&registry).await, 0);
 }
