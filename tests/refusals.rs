@@ -111,14 +111,31 @@ fn an_oversize_component_is_refused() {
 #[test]
 fn a_declared_but_ungranted_permission_is_refused() {
     let engine = default_engine();
-    let manifest = manifest("wishlist", &["read:products", "write:own-tables"]);
-    let err = engine
-        .load(manifest, &modgate_artifacts::read(WISHLIST), BTreeSet::from([Permission::WriteOwnTables]))
-        .unwrap_err();
+    let manifest = wishlist_manifest(&["read:products", "write:own-tables", "subscribe:events"]);
+    let grants = BTreeSet::from([Permission::WriteOwnTables, Permission::SubscribeEvents]);
+    let err = engine.load(manifest.clone(), &modgate_artifacts::read(WISHLIST), grants).unwrap_err();
     let LoadError::Refused { report, .. } = err else { panic!("{err}") };
     let problem = only_problem(&report.problems);
     assert_eq!(problem.code, ProblemCode::PermissionNotGranted);
     assert!(problem.message.contains("read:products"));
+    // The same for a permission that unlocks an export the host calls.
+    let grants = BTreeSet::from([Permission::WriteOwnTables, Permission::ReadProducts]);
+    let err = engine.load(manifest, &modgate_artifacts::read(WISHLIST), grants).unwrap_err();
+    let LoadError::Refused { report, .. } = err else { panic!("{err}") };
+    let handlers: Vec<&str> = report.problems.iter().map(|p| p.subject.split('@').next().unwrap_or_default()).collect();
+    assert_eq!(handlers, ["modgate:host/event-handler", "modgate:commerce/core-event-handler"], "{:?}", report.problems);
+    for problem in &report.problems {
+        assert_eq!(problem.code, ProblemCode::PermissionNotGranted, "{problem}");
+        assert!(problem.fix.contains("grant subscribe:events"), "{problem}");
+    }
+}
+
+/// The wishlist under these permissions, subscribed as its own manifest is
+/// (its component exports the event handlers).
+fn wishlist_manifest(permissions: &[&str]) -> modgate_host::manifest::Manifest {
+    modgate_tests::manifest_from(&format!(
+        "name = \"wishlist\"\nversion = \"0.1.0\"\ncompatible-core = \"^1.0\"\npermissions = {permissions:?}\nsubscriptions = [\"product.price-changed\"]\n"
+    ))
 }
 
 #[test]
@@ -144,7 +161,7 @@ fn a_permission_the_host_does_not_offer_yet_is_refused() {
 #[test]
 fn unused_permissions_are_reported_for_least_privilege() {
     let engine = default_engine();
-    let manifest = manifest("wishlist", &["read:products", "write:own-tables", "read:orders"]);
+    let manifest = wishlist_manifest(&["read:products", "write:own-tables", "read:orders", "subscribe:events"]);
     let report = modgate_host::verify::check_component(
         &manifest,
         &modgate_artifacts::read(WISHLIST),

@@ -83,6 +83,8 @@ fn install_then_show_reports_the_wishlist_table_and_drift_once_altered() {
     assert!(stdout.contains("risk"), "{stdout}");
     assert!(stdout.contains("installed wishlist 0.1.0 for tenant acme"), "{stdout}");
     assert!(stdout.contains("tables:   create table mod_wishlist_items"), "{stdout}");
+    assert!(stdout.contains("and to receive the events: product.price-changed"), "the operator sees the subscriptions before: {stdout}");
+    assert!(stdout.contains("receives: product.price-changed"), "and after: {stdout}");
 
     let (code, stdout, stderr) = run(&["show", "wishlist", "--tenant", "acme"], data.path());
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
@@ -90,6 +92,16 @@ fn install_then_show_reports_the_wishlist_table_and_drift_once_altered() {
     assert!(stdout.contains("customer_id"), "{stdout}");
     assert!(stdout.contains("unique index (customer_id, product_id)"), "{stdout}");
     assert!(stdout.contains("drift: none"), "{stdout}");
+    assert!(stdout.contains("events:     receives product.price-changed"), "{stdout}");
+    assert!(stdout.contains("deliveries: 0 pending, 0 delivered, 0 dead"), "{stdout}");
+
+    let (code, stdout, _) = run(&["events", "dead", "--tenant", "acme"], data.path());
+    assert_eq!((code, stdout.trim()), (Some(0), "no dead letters"));
+    let (code, _, stderr) = run(&["events", "redrive", "wishlist", "--tenant", "acme", "--all"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("[no-such-delivery]"), "{stderr}");
+    let (code, _, stderr) = run(&["events", "redrive", "wishlist", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(2), "--event or --all is required: {stderr}");
 
     let (code, stdout, _) = run(&["list"], data.path());
     assert_eq!(code, Some(0));

@@ -101,3 +101,35 @@ fn customers_and_tenants_see_only_their_own_items() {
         assert_eq!((status, body["error"]["code"].as_str()), (401, Some("token-wrong-tenant")));
     });
 }
+
+#[test]
+fn max_items_is_enforced_on_every_request_and_follows_the_settings() {
+    modgate_tests::run(async {
+        let h = http_harness(test_http_config()).await;
+        let manifest = std::fs::read_to_string(format!("{WISHLIST_DIR}/module.toml")).unwrap();
+        let install = |max: u32| {
+            let mut request = modgate_host::lifecycle::InstallRequest::new(modgate_tests::source(&manifest, WISHLIST), acme());
+            request.settings = Some(serde_json::json!({ "max-items": max }));
+            request
+        };
+        h.lifecycle.install(install(2)).await.expect("installs with max-items 2");
+        h.approve_all(&acme(), "wishlist").await;
+        let ada = h.token("acme", "cu-1");
+        for product in ["p-1", "p-2"] {
+            let (status, body) = call(&h, reqwest::Method::POST, &format!("/modules/wishlist/items/{product}"), Some(&ada), None).await;
+            assert_eq!(status, 200, "{body}");
+        }
+        let (status, body) = call(&h, reqwest::Method::POST, "/modules/wishlist/items/p-3", Some(&ada), None).await;
+        assert_eq!((status, modgate_tests::http::code(&body)), (409, "wishlist-full"), "{body}");
+        assert!(body["error"]["message"].as_str().unwrap().contains('2'), "the message names the limit: {body}");
+        let (status, body) = call(&h, reqwest::Method::POST, "/modules/wishlist/items/p-3/toggle", Some(&ada), None).await;
+        assert_eq!((status, modgate_tests::http::code(&body)), (409, "wishlist-full"), "{body}");
+        let (status, _) = call(&h, reqwest::Method::POST, "/modules/wishlist/items/p-1", Some(&ada), None).await;
+        assert_eq!(status, 200, "re-adding a saved item is not refused");
+
+        // The operator raises the limit: the next request sees it.
+        h.lifecycle.install(install(3)).await.expect("re-configured with max-items 3");
+        let (status, body) = call(&h, reqwest::Method::POST, "/modules/wishlist/items/p-3", Some(&ada), None).await;
+        assert_eq!(status, 200, "{body}");
+    });
+}

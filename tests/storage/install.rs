@@ -20,11 +20,15 @@ on_both_backends! {
             .install(InstallRequest::new(source(&wishlist_manifest(), WISHLIST), acme()))
             .await
             .expect("wishlist installs");
-        assert_eq!(outcome.table_changes, ["create table mod_wishlist_items"]);
+        assert_eq!(
+            outcome.table_changes,
+            ["create table mod_wishlist_items", "create table mod_wishlist_digest", "create table mod_wishlist_ledger"]
+        );
+        assert_eq!(outcome.subscriptions, ["product.price-changed"]);
         assert_eq!(outcome.settings, serde_json::json!({ "max-items": 100 }), "defaults are filled in");
 
         let status = host.lifecycle.show(&acme(), "wishlist").await.expect("show");
-        assert_eq!(status.tables.len(), 1);
+        assert_eq!(status.tables.len(), 3);
         let table = &status.tables[0];
         assert_eq!(table.name, "mod_wishlist_items");
         let columns: Vec<&str> = table.columns.iter().map(|c| c.0.as_str()).collect();

@@ -131,6 +131,7 @@ pub async fn test_host_configured(backend: Backend, limits: SqlLimits, config: E
         sql: limits,
         commerce: InMemoryCommerce::sample().into_commerce(),
         outbox: Some(outbox.clone()),
+        ..HostOptions::default()
     };
     Some(TestHost {
         lifecycle: Arc::new(default_host(storage.clone(), options).expect("engine starts")),

@@ -52,10 +52,11 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
 
     let (storefront, token) = start(data.path()).await;
     assert!(
-        storefront.module_report.iter().any(|line| line.contains("wishlist 0.1.0 for acme: installed, 4 route(s) approved")),
+        storefront.module_report.iter().any(|line| line.contains("wishlist 0.1.0 for acme: installed, 5 route(s) approved")),
         "{:?}",
         storefront.module_report
     );
+    let operator = storefront.operator_token.clone();
     let (base, server) = serve(storefront).await;
 
     let added: serde_json::Value = json(client.post(format!("{base}/modules/wishlist/items/espresso-cup")), &token).await;
@@ -78,6 +79,36 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
         .unwrap();
     assert_eq!(forged.status().as_u16(), 401);
 
+    // Events: the operator drops the price; the change and its events
+    // commit together, and the wishlist records a digest entry for Ada.
+    let price = format!("{base}/admin/products/espresso-cup/price");
+    let body = r#"{"price_minor": 990}"#;
+    let anonymous = client.post(&price).body(body).send().await.unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let refused: serde_json::Value = json(client.post(&price).body(body), "not-the-operator-token").await;
+    assert_eq!(refused["error"], "operator-token-invalid");
+    let changed: serde_json::Value = json(client.post(&price).body(body), &operator).await;
+    assert_eq!((changed["previous"].as_i64(), changed["current"].as_i64()), (Some(1250), Some(990)), "{changed}");
+    assert_eq!(changed["events"][0]["name"], "product.price-changed");
+    assert_eq!(changed["events"][0]["deliveries"], 1, "the wishlist subscribes");
+    let mut digest = serde_json::Value::Null;
+    for _ in 0..600 {
+        digest = json(client.get(format!("{base}/modules/wishlist/digest")), &token).await;
+        if digest["drops"].as_array().is_some_and(|d| !d.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let drop = &digest["drops"][0];
+    assert_eq!((drop["product_id"].as_str(), drop["previous_minor"].as_i64(), drop["current_minor"].as_i64()), (Some("espresso-cup"), Some(1250), Some(990)), "{digest}");
+    assert_eq!(drop["event_id"], changed["events"][0]["id"]);
+    let missing: serde_json::Value = json(client.post(format!("{base}/admin/products/nope/price")).body(body), &operator).await;
+    assert_eq!(missing["error"], "no-such-product");
+    let paid: serde_json::Value = json(client.post(format!("{base}/admin/orders/o-1003/paid")), &operator).await;
+    assert_eq!(paid["events"][0]["name"], "order.paid", "{paid}");
+    let again: serde_json::Value = json(client.post(format!("{base}/admin/orders/o-1003/paid")), &operator).await;
+    assert_eq!(again["error"], "order-not-pending");
+
     // The page, signed in through the demo's session cookie: the toggle is
     // active, and only the page's own inline script may run (by hash, not
     // 'self': modules serve from this origin too).
@@ -98,6 +129,7 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
         "{html}"
     );
     assert!(html.contains("Hand grinder") && !html.contains("Hammock"), "acme's catalogue only");
+    assert!(html.contains("Price dropped: 12.50 → 9.90 EUR"), "the wishlist's badge on the card: {html}");
     server.abort();
 
     // Second start over the same data: nothing reinstalled, the item kept.

@@ -122,7 +122,7 @@ pub fn check_component(
             }
         }
     }
-    check_exports(manifest, &surface.exports, &mut used, &mut report);
+    check_exports(manifest, grants, &surface.exports, &mut used, &mut report);
     report.exports = surface.exports;
     for declared in &manifest.permissions {
         if !used.contains(declared) {
@@ -139,6 +139,7 @@ pub fn check_component(
 /// makes the host call into the module.
 fn check_exports(
     manifest: &Manifest,
+    grants: &BTreeSet<Permission>,
     exports: &[String],
     used: &mut BTreeSet<Permission>,
     report: &mut ComponentReport,
@@ -157,15 +158,25 @@ fn check_exports(
         });
         match (access, known_version) {
             (Some(Access::Permission(permission)), true) => {
-                if manifest.permissions.contains(&permission) {
-                    used.insert(permission);
-                } else {
+                if !manifest.permissions.contains(&permission) {
                     report.problems.push(Problem::new(
                         ProblemCode::ExportNeedsPermission,
                         name,
                         format!("exporting {} needs permission {permission}", parsed.interface),
                         format!("add \"{permission}\" to `permissions` in module.toml"),
                     ));
+                } else if !grants.contains(&permission) {
+                    report.problems.push(Problem::new(
+                        ProblemCode::PermissionNotGranted,
+                        name,
+                        format!(
+                            "exporting {} needs permission {permission}, which the operator did not grant",
+                            parsed.interface
+                        ),
+                        format!("grant {permission} at install, or use a module version that does not need it"),
+                    ));
+                } else {
+                    used.insert(permission);
                 }
                 present.insert(parsed.interface.to_owned());
             }

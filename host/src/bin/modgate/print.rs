@@ -26,6 +26,10 @@ pub fn permissions_to_review(source: &ModuleSource) {
             if permission.requires_acknowledgement() { "  [needs --acknowledge-risk]" } else { "" }
         );
     }
+    if !manifest.subscriptions.is_empty() {
+        let events: Vec<&str> = manifest.subscriptions.iter().map(|s| s.as_str()).collect();
+        println!("  and to receive the events: {}", events.join(", "));
+    }
 }
 
 /// After a successful install.
