@@ -74,6 +74,13 @@ async fn measure(backend: Backend, subscribers: usize) -> Option<Row> {
         tx.commit().await.expect("commit");
         host.outbox.committed();
     }
+    let raised_in = started.elapsed();
+    if std::env::var_os("EVENTS_BENCH_DETAIL").is_some() {
+        eprintln!("raised {EVENTS} in {raised_in:?}; delivered so far {:?}", worker.stats());
+        let db = host.storage.connection();
+        let rows = sea_orm::ConnectionTrait::query_all_raw(db, sea_orm::Statement::from_string(sea_orm::ConnectionTrait::get_database_backend(db), "SELECT last_error FROM modgate_deliveries WHERE last_error IS NOT NULL LIMIT 3".to_owned())).await.unwrap();
+        for row in rows { eprintln!("  {:?}", row.try_get::<String>("", "last_error")); }
+    }
     let expected = (EVENTS * subscribers) as u64;
     while worker.stats().delivered < expected {
         assert!(started.elapsed() < Duration::from_secs(600), "delivery stalled: {:?}", worker.stats());

@@ -73,13 +73,13 @@ impl Ledger {
 
     /// Runs `effect` (INSERT, UPDATE or DELETE statements) unless the event
     /// `event_id` was recorded already; records it atomically with the
-    /// effect. Costs one query plus one operation per statement of the batch
-    /// (`exec-batch` takes at most 16 statements: the record and up to 15 of
-    /// the effect's).
+    /// effect. Costs one operation per statement of the batch (`exec-batch`
+    /// takes at most 16 statements: the record and up to 15 of the
+    /// effect's), plus one query when the batch fails (to tell a
+    /// redelivery, [`Once::AlreadyApplied`], from a failure).
     ///
-    /// An error — a refused statement, or a concurrent delivery of the same
-    /// event that recorded the id first — means nothing took effect: return
-    /// it from the handler, so the delivery is retried.
+    /// An error — a refused statement, a failing effect — means nothing took
+    /// effect: return it from the handler, so the delivery is retried.
     pub fn once(&self, event_id: &str, effect: &[Statement]) -> Result<Once, Error> {
         self.once_in(&HostTables, event_id, effect)
     }
@@ -94,12 +94,14 @@ impl Ledger {
         if event_id.is_empty() {
             return Err(Error::invalid("ledger: the event id is empty"));
         }
+        // The batch first: a first delivery (the common case) then costs
+        // one host call. A redelivery's batch fails on the UNIQUE record and
+        // changes nothing; the lookup tells that apart from a real failure.
+        let Err(failed) = store.exec_batch(&batch(self.table, event_id, effect)) else {
+            return Ok(Once::Applied);
+        };
         let seen = store.query(&lookup_sql(self.table), &[Value::Text(event_id.to_owned())])?;
-        if !seen.rows.is_empty() {
-            return Ok(Once::AlreadyApplied);
-        }
-        store.exec_batch(&batch(self.table, event_id, effect))?;
-        Ok(Once::Applied)
+        if seen.rows.is_empty() { Err(failed) } else { Ok(Once::AlreadyApplied) }
     }
 }
 

@@ -18,7 +18,8 @@ pub struct EventConfig {
     /// when they expire.
     pub lease: Duration,
     /// Deliveries of one install in flight at once in this process
-    /// (default 8): a slow subscriber holds up only itself.
+    /// (default 16, the engine's `max_in_flight_per_install`: more would
+    /// only meet `busy`): a slow subscriber holds up only itself.
     pub per_install_in_flight: usize,
     /// Deliveries in flight at once in this process (default 64).
     pub max_in_flight: usize,
@@ -36,7 +37,7 @@ impl Default for EventConfig {
             base_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(600),
             lease: Duration::from_secs(30),
-            per_install_in_flight: 8,
+            per_install_in_flight: 16,
             max_in_flight: 64,
             poll_interval: Duration::from_millis(200),
             retention: Duration::from_secs(7 * 24 * 3600),

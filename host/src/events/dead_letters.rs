@@ -83,7 +83,7 @@ pub async fn redrive(
 ) -> Result<u64, EventError> {
     let mut sql = String::from(
         "UPDATE modgate_deliveries SET state = 'pending', attempts = 0, next_at = ?, lease_token = NULL, \
-         lease_until = NULL, updated_at = ? WHERE state = 'dead' AND tenant = ? AND module = ?",
+         updated_at = ? WHERE state = 'dead' AND tenant = ? AND module = ?",
     );
     let mut values: Vec<Value> = vec![now_millis().into(), now_rfc3339().into(), tenant.as_str().into(), module.into()];
     if let Some(event_id) = event_id {

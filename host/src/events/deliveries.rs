@@ -3,9 +3,11 @@
 //! a claimed delivery names the claim's token, so a worker whose lease
 //! expired (and whose delivery another worker took over) changes nothing.
 //!
-//! States: `pending` (due at `next_at`), `leased` (claimed until
-//! `lease_until`), `delivered`, `dead` (out of attempts; the operator can
-//! redrive it).
+//! States: `pending` (due at `next_at`), `leased` (claimed until `next_at`,
+//! when the lease expires), `delivered`, `dead` (out of attempts; the
+//! operator can redrive it). An open delivery (pending or leased) is due
+//! once `next_at` has passed; the partial index `modgate_deliveries_open`
+//! serves exactly that question.
 
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Value};
 
@@ -45,25 +47,32 @@ pub(crate) enum Settlement {
     Deferred { reason: String, retry_at: i64 },
 }
 
-const DUE: &str = "((state = 'pending' AND next_at <= ?) OR (state = 'leased' AND lease_until <= ?))";
+/// An open delivery whose time has come (the words of the partial index).
+const DUE: &str = "state IN ('pending', 'leased') AND next_at <= ?";
 
-/// Installs with deliveries due at `now`, at most `limit`.
-pub(crate) async fn due_installs(
-    db: &impl ConnectionTrait,
-    now: i64,
-    limit: u64,
-) -> Result<Vec<(String, String)>, EventError> {
-    let sql = format!(
-        "SELECT tenant, module FROM modgate_deliveries WHERE state IN ('pending', 'leased') AND {DUE} \
-         GROUP BY tenant, module ORDER BY min(next_at) LIMIT ?"
-    );
+/// The installs subscribed to any event: the candidates for delivery.
+pub(crate) async fn subscribed_installs(db: &impl ConnectionTrait) -> Result<Vec<(String, String)>, EventError> {
     let rows = db
-        .query_all_raw(statement(db.get_database_backend(), &sql, [now.into(), now.into(), (limit as i64).into()]))
+        .query_all_raw(statement(
+            db.get_database_backend(),
+            "SELECT DISTINCT tenant, module FROM modgate_subscriptions ORDER BY tenant, module",
+            [],
+        ))
         .await
-        .map_err(StorageError::db("finding due deliveries"))?;
+        .map_err(StorageError::db("listing subscribed installs"))?;
     rows.iter()
         .map(|row| Ok((text(row, "tenant")?, text(row, "module")?)))
         .collect()
+}
+
+/// Whether one install has a delivery due at `now` (a read: an index seek).
+pub(crate) async fn has_due(db: &impl ConnectionTrait, tenant: &str, module: &str, now: i64) -> Result<bool, EventError> {
+    let sql = format!("SELECT 1 AS due FROM modgate_deliveries WHERE tenant = ? AND module = ? AND {DUE} LIMIT 1");
+    let row = db
+        .query_one_raw(statement(db.get_database_backend(), &sql, [tenant.into(), module.into(), now.into()]))
+        .await
+        .map_err(StorageError::db("looking for due deliveries"))?;
+    Ok(row.is_some())
 }
 
 /// Claims up to `limit` due deliveries of one install until `lease_until`
@@ -81,19 +90,18 @@ pub(crate) async fn claim(
     let lock = if backend == DbBackend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
     let token = new_id();
     let sql = format!(
-        "UPDATE modgate_deliveries SET state = 'leased', lease_token = ?, lease_until = ? \
+        "UPDATE modgate_deliveries SET state = 'leased', lease_token = ?, next_at = ? \
          WHERE tenant = ? AND module = ? AND event_id IN (SELECT event_id FROM modgate_deliveries \
-         WHERE tenant = ? AND module = ? AND state IN ('pending', 'leased') AND {DUE} ORDER BY next_at LIMIT ?{lock}) \
+         WHERE tenant = ? AND module = ? AND {DUE} ORDER BY next_at LIMIT ?{lock}) \
          RETURNING event_id, attempts"
     );
-    let values: [Value; 9] = [
+    let values: [Value; 8] = [
         token.as_str().into(),
         lease_until.into(),
         tenant.into(),
         module.into(),
         tenant.into(),
         module.into(),
-        now.into(),
         now.into(),
         (limit as i64).into(),
     ];
@@ -150,22 +158,22 @@ pub(crate) async fn settle(
     let (sql, values): (&str, Vec<Value>) = match settlement {
         Settlement::Delivered => (
             "UPDATE modgate_deliveries SET state = 'delivered', attempts = attempts + 1, next_at = ?, \
-             lease_token = NULL, lease_until = NULL, last_error = NULL, updated_at = ?",
+             lease_token = NULL, last_error = NULL, updated_at = ?",
             vec![now.into(), updated_at.into()],
         ),
         Settlement::Failed { error, retry_at: Some(at) } => (
             "UPDATE modgate_deliveries SET state = 'pending', attempts = attempts + 1, next_at = ?, \
-             lease_token = NULL, lease_until = NULL, last_error = ?, updated_at = ?",
+             lease_token = NULL, last_error = ?, updated_at = ?",
             vec![(*at).into(), error.as_str().into(), updated_at.into()],
         ),
         Settlement::Failed { error, retry_at: None } => (
             "UPDATE modgate_deliveries SET state = 'dead', attempts = attempts + 1, next_at = ?, \
-             lease_token = NULL, lease_until = NULL, last_error = ?, updated_at = ?",
+             lease_token = NULL, last_error = ?, updated_at = ?",
             vec![now.into(), error.as_str().into(), updated_at.into()],
         ),
         Settlement::Deferred { reason, retry_at } => (
             "UPDATE modgate_deliveries SET state = 'pending', next_at = ?, \
-             lease_token = NULL, lease_until = NULL, last_error = ?, updated_at = ?",
+             lease_token = NULL, last_error = ?, updated_at = ?",
             vec![(*retry_at).into(), reason.as_str().into(), updated_at.into()],
         ),
     };
@@ -180,6 +188,28 @@ pub(crate) async fn settle(
         .await
         .map_err(StorageError::db("settling a delivery"))?;
     Ok(result.rows_affected() == 1)
+}
+
+/// Records the delivered ones of `claims` (all of one claim: same install,
+/// same token) with one statement; returns how many were still this
+/// worker's to settle.
+pub(crate) async fn settle_delivered(db: &impl ConnectionTrait, claims: &[&Claimed], now: i64) -> Result<u64, EventError> {
+    let Some(first) = claims.first() else { return Ok(0) };
+    let sql = format!(
+        "UPDATE modgate_deliveries SET state = 'delivered', attempts = attempts + 1, next_at = ?, \
+         lease_token = NULL, last_error = NULL, updated_at = ? \
+         WHERE module = ? AND lease_token = ? AND event_id IN ({})",
+        placeholders(claims.len())
+    );
+    let values: Vec<Value> = [now.into(), now_rfc3339().into(), first.module.as_str().into(), first.token.as_str().into()]
+        .into_iter()
+        .chain(claims.iter().map(|c| c.event.id.as_str().into()))
+        .collect();
+    let result = db
+        .execute_raw(statement(db.get_database_backend(), &sql, values))
+        .await
+        .map_err(StorageError::db("settling deliveries"))?;
+    Ok(result.rows_affected())
 }
 
 /// Deletes delivered deliveries settled before `cutoff` and events older

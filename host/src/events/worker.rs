@@ -9,10 +9,13 @@
 //! one process or many) share the table safely: claims are leases, and on
 //! PostgreSQL rows being claimed by another worker are skipped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use sea_orm::TransactionTrait;
+use tokio::sync::mpsc;
 
 use crate::bindings::exports::modgate::commerce::core_event_handler::CoreEvent as WitCoreEvent;
 use crate::bindings::exports::modgate::host::event_handler::Event as WitEvent;
@@ -25,16 +28,19 @@ use crate::events::deliveries::{self, Claimed, Settlement};
 use crate::events::error::EventError;
 use crate::events::installs::InstallCache;
 use crate::events::outbox::{CORE_SOURCE, Outbox, now_millis};
+use crate::storage::StorageError;
 use crate::lifecycle::Lifecycle;
 use crate::sync::lock;
 use crate::tenant::TenantId;
 
 /// How long an install's record is trusted before it is read again.
 const INSTALL_REFRESH: Duration = Duration::from_secs(1);
+/// Longest wait before retrying a delivery the host was too busy to start.
+const BUSY_RETRY: Duration = Duration::from_millis(100);
+/// Most settlements written in one transaction.
+const SETTLE_BATCH: usize = 256;
 /// How often delivered deliveries past their retention are deleted.
 const CLEANUP_EVERY: Duration = Duration::from_secs(60);
-/// Installs looked at per round.
-const INSTALLS_PER_ROUND: u64 = 256;
 
 /// Counts since the worker started (for tests, benchmarks and operators).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,6 +60,7 @@ pub struct WorkerStats {
 pub struct EventWorker {
     shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
+    settler: tokio::task::JoinHandle<()>,
 }
 
 struct Shared {
@@ -61,12 +68,18 @@ struct Shared {
     outbox: Outbox,
     config: EventConfig,
     installs: InstallCache,
+    candidates: Mutex<Option<(Instant, Arc<Vec<(String, String)>>)>>,
+    /// Claimed, not yet started (per install).
+    claimed: Mutex<HashMap<(String, String), VecDeque<Claimed>>>,
+    /// Installs whose last claim came back full.
+    backlog: Mutex<HashSet<(String, String)>>,
     in_flight: Mutex<HashMap<(String, String), usize>>,
     total_in_flight: AtomicUsize,
     delivered: AtomicU64,
     retried: AtomicU64,
     dead: AtomicU64,
     deferred: AtomicU64,
+    settlements: mpsc::UnboundedSender<(Claimed, Settlement)>,
 }
 
 impl EventWorker {
@@ -77,6 +90,7 @@ impl EventWorker {
     /// be claimed again).
     pub fn start(lifecycle: Arc<Lifecycle>, outbox: Outbox, config: EventConfig) -> Result<Self, String> {
         config.check()?;
+        let (settlements, settled) = mpsc::unbounded_channel();
         let deadline = lifecycle.engine().config().budgets.event.wall_clock;
         if config.lease <= deadline * 2 {
             return Err(format!(
@@ -90,15 +104,20 @@ impl EventWorker {
             outbox,
             config,
             installs: InstallCache::new(INSTALL_REFRESH),
+            candidates: Mutex::new(None),
+            claimed: Mutex::new(HashMap::new()),
+            backlog: Mutex::new(HashSet::new()),
             in_flight: Mutex::new(HashMap::new()),
             total_in_flight: AtomicUsize::new(0),
             delivered: AtomicU64::new(0),
             retried: AtomicU64::new(0),
             dead: AtomicU64::new(0),
             deferred: AtomicU64::new(0),
+            settlements,
         });
+        let settler = tokio::spawn(shared.clone().settle_batches(settled));
         let task = tokio::spawn(run(shared.clone()));
-        Ok(EventWorker { shared, task })
+        Ok(EventWorker { shared, task, settler })
     }
 
     /// What the worker has done so far.
@@ -121,6 +140,7 @@ impl EventWorker {
 impl Drop for EventWorker {
     fn drop(&mut self) {
         self.task.abort();
+        self.settler.abort();
     }
 }
 
@@ -150,7 +170,9 @@ async fn run(shared: Arc<Shared>) {
         if last_cleanup.elapsed() >= CLEANUP_EVERY {
             last_cleanup = Instant::now();
             let cutoff = now_millis() - shared.config.retention.as_millis() as i64;
-            if let Err(e) = deliveries::forget_before(shared.outbox.storage().connection(), cutoff).await {
+            let storage = shared.outbox.storage();
+            let _turn = storage.write_turn().await;
+            if let Err(e) = deliveries::forget_before(storage.connection(), cutoff).await {
                 tracing::warn!(code = e.code(), "event worker: cleaning up: {e}");
             }
         }
@@ -167,19 +189,75 @@ impl Shared {
         }
         let now = now_millis();
         let lease_until = now + self.config.lease.as_millis() as i64;
+        let per_install = self.config.per_install_in_flight;
         let mut started = 0;
-        for (tenant, module) in deliveries::due_installs(db, now, INSTALLS_PER_ROUND).await? {
-            let spare = self.spare_for(&tenant, &module).min(self.spare_total());
-            if spare == 0 {
+        for (tenant, module) in self.candidates().await?.iter() {
+            let key = (tenant.clone(), module.clone());
+            started += self.start_claimed(&key);
+            // Claims are made a limit's worth at a time and kept in hand:
+            // one claim per `per_install_in_flight` deliveries, not one per
+            // slot that frees up. What is held stays under twice the limit,
+            // so a claim waits at most one round of the slowest handler
+            // (the lease is more than twice the event deadline).
+            let room = (2 * per_install).saturating_sub(self.held(&key));
+            if room < per_install {
                 continue;
             }
-            for claim in deliveries::claim(db, &tenant, &module, spare, now, lease_until).await? {
-                self.hold(&claim);
-                started += 1;
-                tokio::spawn(self.clone().deliver(claim));
+            // A read first (claiming is a write, and SQLite has one writer),
+            // unless the last claim came back full: then more is waiting.
+            let backlog = lock(&self.backlog).contains(&key);
+            if !backlog && !deliveries::has_due(db, tenant, module, now).await? {
+                continue;
             }
+            let claims = {
+                let _turn = self.outbox.storage().write_turn().await;
+                deliveries::claim(db, tenant, module, room, now, lease_until).await?
+            };
+            if claims.len() == room {
+                lock(&self.backlog).insert(key.clone());
+            } else {
+                lock(&self.backlog).remove(&key);
+            }
+            lock(&self.claimed).entry(key.clone()).or_default().extend(claims);
+            started += self.start_claimed(&key);
         }
         Ok(started)
+    }
+
+    /// Starts the claimed deliveries of an install that its in-flight
+    /// limits allow; how many.
+    fn start_claimed(self: &Arc<Self>, key: &(String, String)) -> usize {
+        let mut started = 0;
+        loop {
+            if self.spare_for(&key.0, &key.1).min(self.spare_total()) == 0 {
+                break;
+            }
+            let Some(claim) = lock(&self.claimed).get_mut(key).and_then(VecDeque::pop_front) else { break };
+            self.hold(&claim);
+            started += 1;
+            tokio::spawn(self.clone().deliver(claim));
+        }
+        started
+    }
+
+    /// Deliveries of an install this worker holds: in flight or claimed.
+    fn held(&self, key: &(String, String)) -> usize {
+        let in_flight = lock(&self.in_flight).get(key).copied().unwrap_or(0);
+        in_flight + lock(&self.claimed).get(key).map_or(0, VecDeque::len)
+    }
+
+    /// The installs that may have deliveries: those subscribed to some
+    /// event, re-read once per refresh interval. (Deliveries of an install
+    /// that was uninstalled wait, undelivered, until it is installed again.)
+    async fn candidates(&self) -> Result<Arc<Vec<(String, String)>>, EventError> {
+        if let Some((read_at, installs)) = lock(&self.candidates).as_ref()
+            && read_at.elapsed() < INSTALL_REFRESH
+        {
+            return Ok(installs.clone());
+        }
+        let installs = Arc::new(deliveries::subscribed_installs(self.outbox.storage().connection()).await?);
+        *lock(&self.candidates) = Some((Instant::now(), installs.clone()));
+        Ok(installs)
     }
 
     fn spare_total(&self) -> usize {
@@ -210,27 +288,71 @@ impl Shared {
 
     async fn deliver(self: Arc<Self>, claim: Claimed) {
         let settlement = self.attempt(&claim).await;
-        let counter = match &settlement {
-            Settlement::Delivered => &self.delivered,
-            Settlement::Failed { retry_at: Some(_), .. } => &self.retried,
-            Settlement::Failed { retry_at: None, .. } => &self.dead,
-            Settlement::Deferred { .. } => &self.deferred,
-        };
-        let db = self.outbox.storage().connection();
-        match deliveries::settle(db, &claim, &settlement, now_millis()).await {
-            Ok(true) => {
-                counter.fetch_add(1, Ordering::Relaxed);
-            }
-            Ok(false) => tracing::warn!(
-                tenant = claim.tenant,
-                module = claim.module,
-                event = claim.event.id,
-                "the delivery was no longer this worker's to settle (its lease expired and another worker took it, or an upgrade or uninstall removed it)"
-            ),
-            Err(e) => tracing::error!(code = e.code(), event = claim.event.id, "settling a delivery: {e}"),
-        }
+        // The lease keeps the delivery this worker's until it is settled,
+        // so the slot can go back now: settling is batched.
         self.release(&claim);
+        let _ = self.settlements.send((claim, settlement));
         self.outbox.wake_signal().notify_one();
+    }
+
+    /// Records settlements in batches: whatever has finished since the
+    /// last batch, in one transaction, the delivered ones of a claim in one
+    /// statement. (One write per delivery would make the database's
+    /// single writer the limit on SQLite.)
+    async fn settle_batches(self: Arc<Self>, mut settlements: mpsc::UnboundedReceiver<(Claimed, Settlement)>) {
+        let mut batch = Vec::new();
+        while settlements.recv_many(&mut batch, SETTLE_BATCH).await > 0 {
+            if let Err(e) = self.settle(&batch).await {
+                // The deliveries stay leased: when the leases expire they
+                // are delivered again (the ledger keeps the effect single).
+                tracing::error!(code = e.code(), deliveries = batch.len(), "settling deliveries: {e}");
+            }
+            batch.clear();
+        }
+    }
+
+    async fn settle(&self, batch: &[(Claimed, Settlement)]) -> Result<(), EventError> {
+        let storage = self.outbox.storage();
+        let _turn = storage.write_turn().await;
+        let tx = storage.connection().begin().await.map_err(StorageError::db("starting to settle deliveries"))?;
+        let now = now_millis();
+        let mut delivered: HashMap<&str, Vec<&Claimed>> = HashMap::new();
+        let mut counts = [0u64; 3];
+        let mut lost = 0;
+        for (claim, settlement) in batch {
+            let counter = match settlement {
+                Settlement::Delivered => {
+                    delivered.entry(claim.token.as_str()).or_default().push(claim);
+                    continue;
+                }
+                Settlement::Failed { retry_at: Some(_), .. } => 0,
+                Settlement::Failed { retry_at: None, .. } => 1,
+                Settlement::Deferred { .. } => 2,
+            };
+            if deliveries::settle(&tx, claim, settlement, now).await? {
+                counts[counter] += 1;
+            } else {
+                lost += 1;
+            }
+        }
+        let mut delivered_count = 0;
+        for claims in delivered.values() {
+            let settled = deliveries::settle_delivered(&tx, claims, now).await?;
+            lost += claims.len() as u64 - settled.min(claims.len() as u64);
+            delivered_count += settled;
+        }
+        tx.commit().await.map_err(StorageError::db("committing settled deliveries"))?;
+        if lost > 0 {
+            tracing::warn!(
+                deliveries = lost,
+                "deliveries no longer this worker's to settle (a lease expired and another worker took them, or an upgrade or uninstall removed them)"
+            );
+        }
+        self.delivered.fetch_add(delivered_count, Ordering::Relaxed);
+        self.retried.fetch_add(counts[0], Ordering::Relaxed);
+        self.dead.fetch_add(counts[1], Ordering::Relaxed);
+        self.deferred.fetch_add(counts[2], Ordering::Relaxed);
+        Ok(())
     }
 
     /// One attempt at a claimed delivery.
@@ -280,9 +402,10 @@ impl Shared {
         };
         match result {
             Ok(_) => Settlement::Delivered,
-            Err(InvocationError::Busy { .. }) => Settlement::Deferred {
-                reason: "busy: the host was at capacity".into(),
-                retry_at: now + backoff::delay(&self.config, 1).as_millis() as i64,
+            // The host is momentarily full: soon again, not counted.
+            Err(busy @ InvocationError::Busy { .. }) => Settlement::Deferred {
+                reason: format!("busy: {busy}"),
+                retry_at: now + BUSY_RETRY.min(backoff::delay(&self.config, 1)).as_millis() as i64,
             },
             Err(e) => {
                 let message = format!("event {} ({}) failed: {}: {e}", event.name, event.id, e.kind());

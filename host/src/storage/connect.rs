@@ -1,6 +1,7 @@
 //! Opening the database and migrating the core tables.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
@@ -17,6 +18,8 @@ pub const DATABASE_FILE: &str = "modgate.db";
 pub struct Storage {
     db: DatabaseConnection,
     backend: Backend,
+    /// This process's turn to write, on SQLite (see [`Storage::write_turn`]).
+    writes: Arc<tokio::sync::Mutex<()>>,
     /// Distinguishes this database among others on the same PostgreSQL
     /// server (roles are server-wide); empty on SQLite.
     database_name: String,
@@ -57,7 +60,7 @@ impl Storage {
             // dying at any point; only an OS crash or power loss may lose
             // the last commits (never corrupt the file). FULL would fsync
             // every commit and cap the outbox at a few hundred writes/s.
-            options.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            options.max_connections(16).map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                     .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(5))
@@ -88,6 +91,7 @@ impl Storage {
         Ok(Storage {
             db,
             backend,
+            writes: Arc::new(tokio::sync::Mutex::new(())),
             database_name,
         })
     }
@@ -95,6 +99,20 @@ impl Storage {
     /// The connection pool.
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// On SQLite, waits for this process's turn to write and holds it until
+    /// the guard drops; on PostgreSQL, `None` at once. SQLite has one writer
+    /// at a time: writers that meet in the database wait in its busy
+    /// handler, which sleeps in steps of milliseconds; queueing them here
+    /// first costs microseconds. For the host's own short writes (module
+    /// statements, event deliveries), never around code that waits for
+    /// another write of this process.
+    pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writes.lock().await),
+            Backend::Postgres => None,
+        }
     }
 
     /// Which backend this is.

@@ -37,6 +37,10 @@ impl Host for CapabilityView<'_, Events> {
         };
         // Recording is two statements (the event, its deliveries): one
         // transaction, a savepoint of the install's during `activate`.
+        let _turn = match &self.state.session {
+            Some(_) => None,
+            None => outbox.storage().write_turn().await,
+        };
         let tx = match &self.state.session {
             Some(session) => session.transaction().begin().await,
             None => outbox.storage().connection().begin().await,

@@ -3,8 +3,12 @@
 //! install), and one delivery per (event, subscribing install)
 //! (`modgate_deliveries`), claimed by workers with expiring leases.
 //!
-//! Times a worker compares (`next_at`, `lease_until`) are milliseconds since
-//! the Unix epoch, so that both backends order and compare them as numbers.
+//! `next_at` is when a delivery is next due: for a `pending` one, its next
+//! attempt; for a `leased` one, when the lease expires and another worker
+//! may claim it. Milliseconds since the Unix epoch, so that both backends
+//! order and compare them as numbers. The partial index holds only the
+//! open deliveries (pending or leased), so claiming stays an index seek
+//! however many delivered and dead ones accumulate.
 
 use sea_orm_migration::prelude::*;
 
@@ -88,19 +92,23 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Alias::new("attempts")).integer().not_null())
                     .col(millis("next_at"))
                     .col(ColumnDef::new(Alias::new("lease_token")).string_len(64).null())
-                    .col(ColumnDef::new(Alias::new("lease_until")).big_integer().null())
                     .col(ColumnDef::new(Alias::new("last_error")).text().null())
                     .col(text("updated_at"))
                     .primary_key(Index::create().col(Alias::new("event_id")).col(Alias::new("module")))
                     .to_owned(),
             )
             .await?;
+        // Partial indexes have the same syntax on both backends; sea-query
+        // has no builder for them.
         manager
-            .create_index(index(
-                "modgate_deliveries",
-                "modgate_deliveries_due",
-                &["state", "tenant", "module", "next_at"],
-            ))
+            .get_connection()
+            .execute_unprepared(
+                "CREATE INDEX IF NOT EXISTS modgate_deliveries_open ON modgate_deliveries (tenant, module, next_at) \
+                 WHERE state IN ('pending', 'leased')",
+            )
+            .await?;
+        manager
+            .create_index(index("modgate_deliveries", "modgate_deliveries_state", &["state", "tenant", "module"]))
             .await?;
         Ok(())
     }

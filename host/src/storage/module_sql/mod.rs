@@ -2,6 +2,7 @@
 //! decode the rows. Behind the `tables` capability.
 
 mod error;
+mod group_commit;
 mod value;
 
 use std::collections::HashMap;
@@ -16,9 +17,10 @@ pub use error::{SqlError, SqlErrorCode};
 pub use value::SqlValue;
 
 use super::module_tables::{module_role, scope_for};
-use super::sql_guard::{Bind, GuardedStatement, NEW_ID_PREFIX_CHARS, SqlGuard, StatementKind, TableScope};
+use super::sql_guard::{Bind, GuardedStatement, NEW_ID_PREFIX_CHARS, SqlGuard, StatementKind, TableScope, Verb};
 use super::{Backend, Storage, new_id, now_rfc3339};
 use crate::tenant::TenantId;
+use group_commit::GroupCommit;
 use value::decode_row;
 use crate::sync::lock;
 
@@ -94,6 +96,7 @@ pub struct ModuleTables {
     guard: SqlGuard,
     limits: SqlLimits,
     cache: Mutex<HashMap<CacheKey, Arc<GuardedStatement>>>,
+    group: GroupCommit,
 }
 
 impl ModuleTables {
@@ -101,6 +104,7 @@ impl ModuleTables {
     pub fn new(storage: Storage, limits: SqlLimits) -> Self {
         ModuleTables {
             guard: SqlGuard::new(storage.backend()),
+            group: GroupCommit::new(storage.clone(), limits.clone()),
             storage,
             limits,
             cache: Mutex::new(HashMap::new()),
@@ -125,7 +129,13 @@ impl ModuleTables {
         let work = async {
             match (self.storage.backend(), caller.session) {
                 (Backend::Sqlite, Some(tx)) => self.execute(tx, &guarded, statement).await,
-                (Backend::Sqlite, None) => self.execute(self.storage.connection(), &guarded, statement).await,
+                (Backend::Sqlite, None) => {
+                    let _turn = match guarded.verb {
+                        Verb::Select => None,
+                        Verb::Insert | Verb::Update | Verb::Delete => self.storage.write_turn().await,
+                    };
+                    self.execute(self.storage.connection(), &guarded, statement).await
+                }
                 (Backend::Postgres, session) => self.execute_as_role(caller, session, &guarded, statement).await,
             }
         };
@@ -153,6 +163,10 @@ impl ModuleTables {
             let guarded = self.guarded(caller, StatementKind::Exec, sql, params).map_err(at(i))?;
             let statement = self.bind(&guarded, params);
             bound.push((guarded, statement));
+        }
+        if self.storage.backend() == Backend::Sqlite && caller.session.is_none() {
+            let backend = self.storage.backend();
+            return self.group.run(bound).await.map_err(|(i, e)| at(i)(e.in_terms_of(backend, caller)));
         }
         let work = async {
             let tx = match caller.session {
@@ -279,48 +293,58 @@ impl ModuleTables {
         guarded: &GuardedStatement,
         statement: Statement,
     ) -> Result<SqlOutcome, SqlError> {
-        if !guarded.returns_rows {
-            let done = conn.execute_raw(statement).await.map_err(SqlError::database)?;
-            return Ok(SqlOutcome::Affected(done.rows_affected()));
-        }
-        let stream = conn.stream_raw(statement).await.map_err(SqlError::database)?;
-        let mut stream = std::pin::pin!(stream);
-        let mut rows = SqlRows::default();
-        let mut bytes = 0usize;
-        while let Some(row) = stream.next().await {
-            let row = row.map_err(SqlError::database)?;
-            if rows.rows.len() == self.limits.max_rows {
-                return Err(SqlError::new(
-                    SqlErrorCode::Invalid,
-                    format!("the query returns more than {} rows; add a LIMIT", self.limits.max_rows),
-                ));
-            }
-            if rows.columns.is_empty() {
-                rows.columns = row.column_names();
-            }
-            let values = decode_row(&row).map_err(|u| {
-                SqlError::new(
-                    SqlErrorCode::Invalid,
-                    format!(
-                        "column {} has type {}, which modules cannot receive; CAST it to INTEGER, REAL, TEXT or BLOB",
-                        u.column, u.type_name
-                    ),
-                )
-            })?;
-            bytes += values.iter().map(SqlValue::size).sum::<usize>();
-            if bytes > self.limits.max_result_bytes {
-                return Err(SqlError::new(
-                    SqlErrorCode::Invalid,
-                    format!(
-                        "the query returns more than {} bytes; select fewer columns or rows",
-                        self.limits.max_result_bytes
-                    ),
-                ));
-            }
-            rows.rows.push(values);
-        }
-        Ok(SqlOutcome::Rows(rows))
+        execute_on(conn, &self.limits, guarded, statement).await
     }
+}
+
+/// Runs one guarded statement on `conn` within the row and byte limits.
+async fn execute_on<C: ConnectionTrait + StreamTrait>(
+    conn: &C,
+    limits: &SqlLimits,
+    guarded: &GuardedStatement,
+    statement: Statement,
+) -> Result<SqlOutcome, SqlError> {
+    if !guarded.returns_rows {
+        let done = conn.execute_raw(statement).await.map_err(SqlError::database)?;
+        return Ok(SqlOutcome::Affected(done.rows_affected()));
+    }
+    let stream = conn.stream_raw(statement).await.map_err(SqlError::database)?;
+    let mut stream = std::pin::pin!(stream);
+    let mut rows = SqlRows::default();
+    let mut bytes = 0usize;
+    while let Some(row) = stream.next().await {
+        let row = row.map_err(SqlError::database)?;
+        if rows.rows.len() == limits.max_rows {
+            return Err(SqlError::new(
+                SqlErrorCode::Invalid,
+                format!("the query returns more than {} rows; add a LIMIT", limits.max_rows),
+            ));
+        }
+        if rows.columns.is_empty() {
+            rows.columns = row.column_names();
+        }
+        let values = decode_row(&row).map_err(|u| {
+            SqlError::new(
+                SqlErrorCode::Invalid,
+                format!(
+                    "column {} has type {}, which modules cannot receive; CAST it to INTEGER, REAL, TEXT or BLOB",
+                    u.column, u.type_name
+                ),
+            )
+        })?;
+        bytes += values.iter().map(SqlValue::size).sum::<usize>();
+        if bytes > limits.max_result_bytes {
+            return Err(SqlError::new(
+                SqlErrorCode::Invalid,
+                format!(
+                    "the query returns more than {} bytes; select fewer columns or rows",
+                    limits.max_result_bytes
+                ),
+            ));
+        }
+        rows.rows.push(values);
+    }
+    Ok(SqlOutcome::Rows(rows))
 }
 
 /// The declared tables and their columns, for the cache key: the guard's
