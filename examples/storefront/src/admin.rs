@@ -66,7 +66,7 @@ async fn set_price(
 ) -> Response {
     let (tenant, value) = match authorize(&state, &headers).and_then(|tenant| Ok((tenant, integer(&body, "price_minor")?))) {
         Ok(found) => found,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     answer(state.changes.set_price(&tenant, &product, value).await)
 }
@@ -79,7 +79,7 @@ async fn set_stock(
 ) -> Response {
     let (tenant, value) = match authorize(&state, &headers).and_then(|tenant| Ok((tenant, integer(&body, "stock")?))) {
         Ok(found) => found,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     answer(state.changes.set_stock(&tenant, &product, value).await)
 }
@@ -87,13 +87,13 @@ async fn set_stock(
 async fn mark_paid(State(state): State<Arc<AdminState>>, UrlPath(order): UrlPath<String>, headers: HeaderMap) -> Response {
     let tenant = match authorize(&state, &headers) {
         Ok(tenant) => tenant,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     answer(state.changes.mark_paid(&tenant, &order).await)
 }
 
 /// The request's tenant, once the operator token checks out.
-fn authorize(state: &AdminState, headers: &HeaderMap) -> Result<TenantId, Response> {
+fn authorize(state: &AdminState, headers: &HeaderMap) -> Result<TenantId, Refusal> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -111,7 +111,7 @@ fn authorize(state: &AdminState, headers: &HeaderMap) -> Result<TenantId, Respon
 }
 
 /// The integer `field` of a JSON object body.
-fn integer(body: &[u8], field: &str) -> Result<i64, Response> {
+fn integer(body: &[u8], field: &str) -> Result<i64, Refusal> {
     let invalid = || refuse(StatusCode::BAD_REQUEST, "invalid-body", &format!("send a JSON object like {{\"{field}\": 990}}"));
     if body.len() > MAX_BODY_BYTES {
         return Err(invalid());
@@ -133,13 +133,30 @@ fn answer(result: Result<Change, ChangeError>) -> Response {
                     StatusCode::INTERNAL_SERVER_ERROR
                 }
             };
-            refuse(status, error.code(), &error.to_string())
+            refuse(status, error.code(), &error.to_string()).into_response()
         }
     }
 }
 
-fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, axum::Json(json!({ "error": code, "message": message }))).into_response()
+/// A refused operator request: its status, stable code and message.
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(json!({ "error": self.code, "message": self.message }))).into_response()
+    }
+}
+
+fn refuse(status: StatusCode, code: &'static str, message: &str) -> Refusal {
+    Refusal {
+        status,
+        code,
+        message: message.to_owned(),
+    }
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -42,6 +42,9 @@ const SETTLE_BATCH: usize = 256;
 /// How often delivered deliveries past their retention are deleted.
 const CLEANUP_EVERY: Duration = Duration::from_secs(60);
 
+/// Installs as (tenant, module).
+type Installs = Arc<Vec<(String, String)>>;
+
 /// Counts since the worker started (for tests, benchmarks and operators).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WorkerStats {
@@ -68,7 +71,7 @@ struct Shared {
     outbox: Outbox,
     config: EventConfig,
     installs: InstallCache,
-    candidates: Mutex<Option<(Instant, Arc<Vec<(String, String)>>)>>,
+    candidates: Mutex<Option<(Instant, Installs)>>,
     /// Claimed, not yet started (per install).
     claimed: Mutex<HashMap<(String, String), VecDeque<Claimed>>>,
     /// Installs whose last claim came back full.
@@ -249,7 +252,7 @@ impl Shared {
     /// The installs that may have deliveries: those subscribed to some
     /// event, re-read once per refresh interval. (Deliveries of an install
     /// that was uninstalled wait, undelivered, until it is installed again.)
-    async fn candidates(&self) -> Result<Arc<Vec<(String, String)>>, EventError> {
+    async fn candidates(&self) -> Result<Installs, EventError> {
         if let Some((read_at, installs)) = lock(&self.candidates).as_ref()
             && read_at.elapsed() < INSTALL_REFRESH
         {

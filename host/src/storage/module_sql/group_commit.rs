@@ -87,7 +87,7 @@ impl GroupCommit {
     /// (the only sender) is dropped.
     fn start(&self) -> mpsc::UnboundedSender<Job> {
         let (sender, receiver) = mpsc::unbounded_channel();
-        let (storage, limits) = (self.storage.clone(), self.limits.clone());
+        let (storage, limits) = (self.storage.clone(), self.limits);
         let started = std::thread::Builder::new().name("modgate-group-commit".into()).spawn(move || {
             match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 Ok(runtime) => runtime.block_on(commit_groups(storage, limits, receiver)),

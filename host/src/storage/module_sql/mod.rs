@@ -104,7 +104,7 @@ impl ModuleTables {
     pub fn new(storage: Storage, limits: SqlLimits) -> Self {
         ModuleTables {
             guard: SqlGuard::new(storage.backend()),
-            group: GroupCommit::new(storage.clone(), limits.clone()),
+            group: GroupCommit::new(storage.clone(), limits),
             storage,
             limits,
             cache: Mutex::new(HashMap::new()),
