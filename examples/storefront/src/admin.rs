@@ -10,7 +10,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::Context;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
@@ -45,7 +44,7 @@ pub fn load_or_create_operator_token(data_dir: &Path) -> anyhow::Result<String> 
     let mut secret = [0u8; 24];
     getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no system randomness: {e}"))?;
     let token = hex::encode(secret);
-    std::fs::write(&path, &token).with_context(|| format!("writing {}", path.display()))?;
+    crate::auth::write_secret_file(&path, &token)?;
     Ok(token)
 }
 

@@ -35,8 +35,21 @@ pub fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     }
     let mut secret = vec![0u8; 32];
     getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no system randomness: {e}"))?;
-    std::fs::write(&path, hex::encode(&secret)).with_context(|| format!("writing {}", path.display()))?;
+    write_secret_file(&path, &hex::encode(&secret))?;
     Ok(secret)
+}
+
+/// Writes a new secret file readable by its owner only (0600).
+pub fn write_secret_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(text.as_bytes()).with_context(|| format!("writing {}", path.display()))
 }
 
 /// How modgate verifies the demo's tokens.

@@ -2,6 +2,8 @@
 //!
 //! 1. The **install** (module × tenant): `max_in_flight_per_install`, so one
 //!    tenant's traffic alone never makes a module busy for another tenant.
+//!    Background work (event deliveries) has an install share of its own,
+//!    so a backlog of events never makes the install's requests busy.
 //! 2. The **module** across its tenants: `max_in_flight_per_module`, its
 //!    share of the pool. A module is one author's code; installed for many
 //!    tenants it still cannot take more of the host than this.
@@ -18,6 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::engine::budget::InvocationContext;
 use crate::engine::error::{BusyShare, InvocationError};
 use crate::tenant::TenantId;
 use crate::sync::lock;
@@ -31,10 +34,29 @@ pub(crate) struct Admission {
     modules: Mutex<HashMap<Arc<str>, Arc<Semaphore>>>,
 }
 
-/// The shares of one loaded module: its own, and one per tenant it runs for.
+/// The shares of one loaded module: its own, and one per tenant it runs for
+/// and kind of work.
 pub(crate) struct ModuleShares {
     module: Arc<Semaphore>,
-    installs: Mutex<HashMap<TenantId, Arc<Semaphore>>>,
+    installs: Mutex<HashMap<(TenantId, Work), Arc<Semaphore>>>,
+}
+
+/// Which install share an invocation takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Work {
+    /// Answering someone now: requests, slots, hooks, activation.
+    Foreground,
+    /// Work a worker does on its own time: event deliveries.
+    Background,
+}
+
+impl From<InvocationContext> for Work {
+    fn from(context: InvocationContext) -> Self {
+        match context {
+            InvocationContext::Event => Work::Background,
+            _ => Work::Foreground,
+        }
+    }
 }
 
 /// Held for the whole invocation; dropping it gives the slots back.
@@ -71,14 +93,20 @@ impl Admission {
 
     /// Takes one slot at each level, innermost first, or answers `busy`
     /// naming the share that is full.
-    pub fn admit(&self, module: &str, shares: &ModuleShares, tenant: &TenantId) -> Result<Admitted, InvocationError> {
+    pub fn admit(
+        &self,
+        module: &str,
+        shares: &ModuleShares,
+        tenant: &TenantId,
+        work: Work,
+    ) -> Result<Admitted, InvocationError> {
         let busy = |share: BusyShare, limit: usize| InvocationError::Busy {
             module: module.to_owned(),
             limit,
             share,
         };
         let install = shares
-            .install(tenant, self.per_install)
+            .install(tenant, work, self.per_install)
             .try_acquire_owned()
             .map_err(|_| busy(BusyShare::Install, self.per_install))?;
         let module_permit = shares
@@ -100,10 +128,10 @@ impl Admission {
 }
 
 impl ModuleShares {
-    fn install(&self, tenant: &TenantId, per_install: usize) -> Arc<Semaphore> {
+    fn install(&self, tenant: &TenantId, work: Work, per_install: usize) -> Arc<Semaphore> {
         let mut installs = lock(&self.installs);
         installs
-            .entry(tenant.clone())
+            .entry((tenant.clone(), work))
             .or_insert_with(|| Arc::new(Semaphore::new(per_install)))
             .clone()
     }
@@ -128,24 +156,35 @@ mod tests {
     fn one_tenant_cannot_take_a_module_from_another() {
         let admission = Admission::new(100, 4, 2);
         let shares = admission.shares_for(&Arc::from("m"));
-        let _a1 = admission.admit("m", &shares, &tenant("a")).unwrap();
-        let _a2 = admission.admit("m", &shares, &tenant("a")).unwrap();
-        assert_eq!(share(admission.admit("m", &shares, &tenant("a")).err().unwrap()), BusyShare::Install);
-        let _b = admission.admit("m", &shares, &tenant("b")).expect("tenant b still has its share");
+        let _a1 = admission.admit("m", &shares, &tenant("a"), Work::Foreground).unwrap();
+        let _a2 = admission.admit("m", &shares, &tenant("a"), Work::Foreground).unwrap();
+        assert_eq!(share(admission.admit("m", &shares, &tenant("a"), Work::Foreground).err().unwrap()), BusyShare::Install);
+        let _b = admission.admit("m", &shares, &tenant("b"), Work::Foreground).expect("tenant b still has its share");
+    }
+
+    #[test]
+    fn background_work_has_an_install_share_of_its_own() {
+        let admission = Admission::new(100, 8, 2);
+        let shares = admission.shares_for(&Arc::from("m"));
+        let _e1 = admission.admit("m", &shares, &tenant("a"), Work::Background).unwrap();
+        let _e2 = admission.admit("m", &shares, &tenant("a"), Work::Background).unwrap();
+        let busy = admission.admit("m", &shares, &tenant("a"), Work::Background).err().unwrap();
+        assert_eq!(share(busy), BusyShare::Install);
+        let _r = admission.admit("m", &shares, &tenant("a"), Work::Foreground).expect("requests keep their share");
     }
 
     #[test]
     fn a_module_across_tenants_is_capped_by_its_share_of_the_pool() {
         let admission = Admission::new(100, 2, 2);
         let shares = admission.shares_for(&Arc::from("m"));
-        let _a = admission.admit("m", &shares, &tenant("a")).unwrap();
-        let _b = admission.admit("m", &shares, &tenant("b")).unwrap();
-        assert_eq!(share(admission.admit("m", &shares, &tenant("c")).err().unwrap()), BusyShare::Module);
+        let _a = admission.admit("m", &shares, &tenant("a"), Work::Foreground).unwrap();
+        let _b = admission.admit("m", &shares, &tenant("b"), Work::Foreground).unwrap();
+        assert_eq!(share(admission.admit("m", &shares, &tenant("c"), Work::Foreground).err().unwrap()), BusyShare::Module);
         // Another load of the same module name shares the module's share.
         let again = admission.shares_for(&Arc::from("m"));
-        assert_eq!(share(admission.admit("m", &again, &tenant("d")).err().unwrap()), BusyShare::Module);
+        assert_eq!(share(admission.admit("m", &again, &tenant("d"), Work::Foreground).err().unwrap()), BusyShare::Module);
         let other = admission.shares_for(&Arc::from("other"));
-        let _o = admission.admit("other", &other, &tenant("a")).expect("other modules are unaffected");
+        let _o = admission.admit("other", &other, &tenant("a"), Work::Foreground).expect("other modules are unaffected");
     }
 
     #[test]
@@ -153,9 +192,9 @@ mod tests {
         let admission = Admission::new(1, 1, 1);
         let first = admission.shares_for(&Arc::from("first"));
         let second = admission.shares_for(&Arc::from("second"));
-        let held = admission.admit("first", &first, &tenant("a")).unwrap();
-        assert_eq!(share(admission.admit("second", &second, &tenant("a")).err().unwrap()), BusyShare::Host);
+        let held = admission.admit("first", &first, &tenant("a"), Work::Foreground).unwrap();
+        assert_eq!(share(admission.admit("second", &second, &tenant("a"), Work::Foreground).err().unwrap()), BusyShare::Host);
         drop(held);
-        admission.admit("second", &second, &tenant("a")).expect("the slot came back");
+        admission.admit("second", &second, &tenant("a"), Work::Foreground).expect("the slot came back");
     }
 }

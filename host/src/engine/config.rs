@@ -47,7 +47,9 @@ pub struct EngineConfig {
     pub max_in_flight_per_module: usize,
     /// In-flight invocations of one module for one tenant before `busy`: a
     /// tenant's share of a module, so one tenant's traffic alone can never
-    /// make the module busy for another. Default 16.
+    /// make the module busy for another. Default 16, for requests (HTTP,
+    /// slots, hooks, activation) and, separately, as many for event
+    /// deliveries, so an event backlog never makes the requests busy.
     pub max_in_flight_per_install: usize,
     /// Largest component accepted at install. Default 32 MiB.
     pub max_component_bytes: usize,

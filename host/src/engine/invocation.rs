@@ -56,7 +56,7 @@ impl Invocation {
         extensions: &Extensions,
     ) -> Result<Self, InvocationError> {
         let started = Instant::now();
-        let admitted = module.shared.admission.admit(&module.name, &module.shares, tenant)?;
+        let admitted = module.shared.admission.admit(&module.name, &module.shares, tenant, context.into())?;
         let config = &module.shared.config;
         let budget = config.budgets.for_context(context);
         let memory = InvocationMemory::new(config.memory_limit_bytes);

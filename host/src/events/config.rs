@@ -18,8 +18,9 @@ pub struct EventConfig {
     /// when they expire.
     pub lease: Duration,
     /// Deliveries of one install in flight at once in this process
-    /// (default 16, the engine's `max_in_flight_per_install`: more would
-    /// only meet `busy`): a slow subscriber holds up only itself.
+    /// (default 16, the engine's `max_in_flight_per_install` for background
+    /// work, which is separate from the install's requests: more would only
+    /// meet `busy`): a slow subscriber holds up only itself.
     pub per_install_in_flight: usize,
     /// Deliveries in flight at once in this process (default 64).
     pub max_in_flight: usize,
