@@ -50,6 +50,7 @@ on_both_backends! {
         let seen = effects(&host, &acme()).await;
         assert_eq!(seen.len(), 1, "three deliveries, one effect: {seen:?}");
         assert_eq!(seen[0].0, id);
+        wait_until("the worker counts both deliveries", || async { worker.stats().delivered >= 2 }).await;
         assert_eq!(worker.stats().delivered, 2);
     }
 }
@@ -94,6 +95,8 @@ on_both_backends! {
             assert_eq!(delivery(&host, id, "failing").await, Some(("dead".into(), 10)), "ten attempts, then dead");
             assert_eq!(delivery(&host, id, "recorder").await, Some(("delivered".into(), 1)));
         }
+        // Counted once the settlements' transaction committed.
+        wait_until("the worker counts the dead letters", || async { worker.stats().dead >= 5 }).await;
         assert_eq!(worker.stats().dead, 5);
         assert_eq!(worker.stats().retried, 45);
 

@@ -25,6 +25,9 @@ on_both_backends! {
         assert_eq!(seen[0].0, committed);
         assert_eq!((seen[0].1.as_str(), seen[0].2.as_str()), ("product.price-changed", "p-1:500->300"));
         assert_ne!(seen[0].0, rolled_back.id);
+        // The worker counts a settlement once its transaction committed,
+        // a moment after the effect shows.
+        wait_until("the worker counts the delivery", || async { worker.stats().delivered >= 1 }).await;
         assert_eq!(worker.stats().delivered, 1);
     }
 }

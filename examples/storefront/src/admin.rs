@@ -62,12 +62,10 @@ async fn set_price(
     UrlPath(product): UrlPath<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (tenant, value) = match authorize(&state, &headers).and_then(|tenant| Ok((tenant, integer(&body, "price_minor")?))) {
-        Ok(found) => found,
-        Err(refusal) => return refusal.into_response(),
-    };
-    answer(state.changes.set_price(&tenant, &product, value).await)
+) -> Result<Response, Refusal> {
+    let tenant = authorize(&state, &headers)?;
+    let price = integer(&body, "price_minor")?;
+    Ok(answer(state.changes.set_price(&tenant, &product, price).await))
 }
 
 async fn set_stock(
@@ -75,20 +73,19 @@ async fn set_stock(
     UrlPath(product): UrlPath<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (tenant, value) = match authorize(&state, &headers).and_then(|tenant| Ok((tenant, integer(&body, "stock")?))) {
-        Ok(found) => found,
-        Err(refusal) => return refusal.into_response(),
-    };
-    answer(state.changes.set_stock(&tenant, &product, value).await)
+) -> Result<Response, Refusal> {
+    let tenant = authorize(&state, &headers)?;
+    let stock = integer(&body, "stock")?;
+    Ok(answer(state.changes.set_stock(&tenant, &product, stock).await))
 }
 
-async fn mark_paid(State(state): State<Arc<AdminState>>, UrlPath(order): UrlPath<String>, headers: HeaderMap) -> Response {
-    let tenant = match authorize(&state, &headers) {
-        Ok(tenant) => tenant,
-        Err(refusal) => return refusal.into_response(),
-    };
-    answer(state.changes.mark_paid(&tenant, &order).await)
+async fn mark_paid(
+    State(state): State<Arc<AdminState>>,
+    UrlPath(order): UrlPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, Refusal> {
+    let tenant = authorize(&state, &headers)?;
+    Ok(answer(state.changes.mark_paid(&tenant, &order).await))
 }
 
 /// The request's tenant, once the operator token checks out.

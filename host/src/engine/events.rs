@@ -5,7 +5,12 @@
 
 use crate::bindings::exports::modgate::commerce::core_event_handler::CoreEvent;
 use crate::bindings::exports::modgate::host::event_handler::Event;
+use wasmtime::Store;
+use wasmtime::component::Instance;
+
+use crate::bindings::WitError;
 use crate::engine::budget::InvocationContext;
+use crate::engine::state::InvocationState;
 use crate::engine::error::InvocationError;
 use crate::engine::extensions::Extensions;
 use crate::engine::invocation::{Invocation, Invoked, guest_answer};
@@ -21,17 +26,13 @@ impl LoadedModule {
         event: &CoreEvent,
         extensions: &Extensions,
     ) -> Result<Invoked<()>, InvocationError> {
-        let inner = &*self.inner;
-        let Some(indices) = inner.core_events.as_ref() else {
-            return Err(not_exported(&inner.name, "modgate:commerce/core-event-handler"));
+        let Some(indices) = self.inner.core_events.as_ref() else {
+            return Err(not_exported(&self.inner.name, "modgate:commerce/core-event-handler"));
         };
-        let invoked = Invocation::begin(inner, tenant, InvocationContext::Event, extensions)?
-            .run(async |store, instance| {
-                let handler = indices.load(&mut *store, instance)?;
-                handler.call_handle(&mut *store, event).await
-            })
-            .await?;
-        guest_answer(&inner.name, invoked)
+        self.deliver(tenant, extensions, async |store, instance| {
+            indices.load(&mut *store, instance)?.call_handle(&mut *store, event).await
+        })
+        .await
     }
 
     /// Calls `modgate:host/event-handler.handle(event)` for `tenant`.
@@ -41,16 +42,24 @@ impl LoadedModule {
         event: &Event,
         extensions: &Extensions,
     ) -> Result<Invoked<()>, InvocationError> {
-        let inner = &*self.inner;
-        let Some(indices) = inner.module_events.as_ref() else {
-            return Err(not_exported(&inner.name, "modgate:host/event-handler"));
+        let Some(indices) = self.inner.module_events.as_ref() else {
+            return Err(not_exported(&self.inner.name, "modgate:host/event-handler"));
         };
-        let invoked = Invocation::begin(inner, tenant, InvocationContext::Event, extensions)?
-            .run(async |store, instance| {
-                let handler = indices.load(&mut *store, instance)?;
-                handler.call_handle(&mut *store, event).await
-            })
-            .await?;
+        self.deliver(tenant, extensions, async |store, instance| {
+            indices.load(&mut *store, instance)?.call_handle(&mut *store, event).await
+        })
+        .await
+    }
+
+    /// One invocation in the `event` context around a handler's call.
+    async fn deliver(
+        &self,
+        tenant: &TenantId,
+        extensions: &Extensions,
+        call: impl AsyncFnOnce(&mut Store<InvocationState>, &Instance) -> wasmtime::Result<Result<(), WitError>>,
+    ) -> Result<Invoked<()>, InvocationError> {
+        let inner = &*self.inner;
+        let invoked = Invocation::begin(inner, tenant, InvocationContext::Event, extensions)?.run(call).await?;
         guest_answer(&inner.name, invoked)
     }
 }

@@ -57,12 +57,9 @@ impl InstallCache {
             lock(&self.entries).remove(&key);
             return Ok(None);
         };
-        let loaded = match &cached {
-            Some(entry) if entry.version_id == record.version_id => entry.module.clone(),
-            _ => match lifecycle.load_installed(tenant, module).await? {
-                Some((loaded, _)) => loaded,
-                None => return Ok(None),
-            },
+        let cached = cached.as_ref().map(|entry| (entry.version_id.as_str(), &entry.module));
+        let Some(loaded) = lifecycle.module_for(tenant, module, &record, cached).await? else {
+            return Ok(None);
         };
         let entry = Arc::new(Install {
             module: loaded,

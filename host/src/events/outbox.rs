@@ -81,6 +81,8 @@ impl Outbox {
 
     /// Tells this process's workers that events were committed.
     pub fn committed(&self) {
+        // Every worker waiting now, and a permit for one that is between
+        // two waits (so the signal is not lost).
         self.wake.notify_waiters();
         self.wake.notify_one();
     }

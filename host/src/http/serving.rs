@@ -95,12 +95,9 @@ impl ServingTable {
                 return Ok(None);
             }
         };
-        let module = match &cached {
-            Some(entry) if entry.version_id == record.version_id => entry.module.clone(),
-            _ => match lifecycle.load_installed(tenant, name).await? {
-                Some((module, _)) => module,
-                None => return Ok(None),
-            },
+        let cached = cached.as_ref().map(|entry| (entry.version_id.as_str(), &entry.module));
+        let Some(module) = lifecycle.module_for(tenant, name, &record, cached).await? else {
+            return Ok(None);
         };
         let breaker = self.sync_breaker(&key, &record.breaker_reset_at);
         let (routes, rejected) = RouteTable::build(&module.manifest().routes, &record.approved_routes);

@@ -148,6 +148,24 @@ impl Lifecycle {
         }))
     }
 
+    /// The module for an install whose record was just read: `cached` (a
+    /// module and the version row it was loaded from) while that is still
+    /// the installed version, otherwise the stored one, loaded; `None` when
+    /// it was uninstalled meanwhile. How serving processes and event
+    /// workers follow upgrades made anywhere.
+    pub async fn module_for(
+        &self,
+        tenant: &TenantId,
+        module: &str,
+        record: &ServingRecord,
+        cached: Option<(&str, &LoadedModule)>,
+    ) -> Result<Option<LoadedModule>, InstallError> {
+        match cached {
+            Some((version_id, loaded)) if version_id == record.version_id => Ok(Some(loaded.clone())),
+            _ => Ok(self.load_installed(tenant, module).await?.map(|(loaded, _)| loaded)),
+        }
+    }
+
     /// Names of the modules installed and enabled for `tenant` (reads only
     /// the install rows).
     pub async fn enabled_modules(&self, tenant: &TenantId) -> Result<Vec<String>, InstallError> {

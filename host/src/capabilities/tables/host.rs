@@ -24,10 +24,7 @@ impl Host for CapabilityView<'_, Tables> {
 
     async fn exec(&mut self, sql: String, params: Vec<Value>) -> Result<u64, WitError> {
         self.core.take_op("tables.exec")?;
-        match run(self, "tables.exec", StatementKind::Exec, &sql, params).await? {
-            SqlOutcome::Affected(n) => Ok(n),
-            SqlOutcome::Rows(rows) => Ok(rows.rows.len() as u64),
-        }
+        Ok(run(self, "tables.exec", StatementKind::Exec, &sql, params).await?.rows_affected())
     }
 
     async fn exec_batch(&mut self, statements: Vec<Statement>) -> Result<Vec<u64>, WitError> {

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use sea_orm::{Statement, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{SqlError, SqlErrorCode, SqlLimits, SqlOutcome, execute_on};
+use super::{SqlError, SqlErrorCode, SqlLimits, execute_on};
 use crate::storage::Storage;
 use crate::storage::sql_guard::GuardedStatement;
 use crate::sync::lock;
@@ -136,7 +136,7 @@ async fn write_group(storage: &Storage, limits: &SqlLimits, group: &[Job]) -> Re
     for job in group {
         let mut affected = Vec::with_capacity(job.statements.len());
         for (guarded, statement) in &job.statements {
-            affected.push(rows_of(execute_on(&tx, limits, guarded, statement.clone()).await?));
+            affected.push(execute_on(&tx, limits, guarded, statement.clone()).await?.rows_affected());
         }
         outcomes.push(affected);
     }
@@ -151,7 +151,7 @@ async fn write_alone(storage: &Storage, limits: &SqlLimits, statements: Bound) -
         let mut affected = Vec::with_capacity(statements.len());
         for (i, (guarded, statement)) in statements.into_iter().enumerate() {
             let outcome = execute_on(&tx, limits, &guarded, statement).await.map_err(|e| (i, e))?;
-            affected.push(rows_of(outcome));
+            affected.push(outcome.rows_affected());
         }
         tx.commit().await.map_err(|e| (0, SqlError::database(e)))?;
         Ok(affected)
@@ -165,12 +165,5 @@ async fn write_alone(storage: &Storage, limits: &SqlLimits, statements: Bound) -
                 format!("the batch did not finish within {} ms", limits.timeout.as_millis()),
             ),
         )),
-    }
-}
-
-fn rows_of(outcome: SqlOutcome) -> u64 {
-    match outcome {
-        SqlOutcome::Affected(n) => n,
-        SqlOutcome::Rows(rows) => rows.rows.len() as u64,
     }
 }

@@ -67,6 +67,16 @@ pub enum SqlOutcome {
     Affected(u64),
 }
 
+impl SqlOutcome {
+    /// The rows the statement affected (or returned, with RETURNING).
+    pub fn rows_affected(self) -> u64 {
+        match self {
+            SqlOutcome::Affected(n) => n,
+            SqlOutcome::Rows(rows) => rows.rows.len() as u64,
+        }
+    }
+}
+
 /// Who is asking: the module, the tenant it runs for, its declared tables,
 /// and the install's transaction when called during `activate`.
 #[derive(Clone, Copy)]
@@ -136,7 +146,13 @@ impl ModuleTables {
                     };
                     self.execute(self.storage.connection(), &guarded, statement).await
                 }
-                (Backend::Postgres, session) => self.execute_as_role(caller, session, &guarded, statement).await,
+                (Backend::Postgres, session) => {
+                    let mut outcomes = self
+                        .in_transaction(caller, session, vec![(guarded.clone(), statement)])
+                        .await
+                        .map_err(|(_, e)| e)?;
+                    Ok(outcomes.remove(0))
+                }
             }
         };
         match tokio::time::timeout(self.limits.timeout, work).await {
@@ -168,39 +184,13 @@ impl ModuleTables {
             let backend = self.storage.backend();
             return self.group.run(bound).await.map_err(|(i, e)| at(i)(e.in_terms_of(backend, caller)));
         }
+        let backend = self.storage.backend();
         let work = async {
-            let tx = match caller.session {
-                Some(outer) => outer.begin().await,
-                None => self.storage.connection().begin().await,
-            }
-            .map_err(SqlError::database)?;
-            if self.storage.backend() == Backend::Postgres {
-                let role = module_role(self.storage.database_name(), caller.module, caller.tenant);
-                tx.execute_unprepared(&format!(
-                    "SET LOCAL ROLE \"{role}\"; SET LOCAL statement_timeout = {}",
-                    self.limits.timeout.as_millis()
-                ))
+            let outcomes = self
+                .in_transaction(caller, caller.session, bound)
                 .await
-                .map_err(SqlError::database)?;
-            }
-            let mut affected = Vec::with_capacity(bound.len());
-            for (i, (guarded, statement)) in bound.into_iter().enumerate() {
-                let outcome = self
-                    .execute(&tx, &guarded, statement)
-                    .await
-                    .map_err(|e| at(i)(e.in_terms_of(self.storage.backend(), caller)))?;
-                affected.push(match outcome {
-                    SqlOutcome::Affected(n) => n,
-                    SqlOutcome::Rows(rows) => rows.rows.len() as u64,
-                });
-            }
-            if caller.session.is_some() && self.storage.backend() == Backend::Postgres {
-                tx.execute_unprepared("RESET ROLE; RESET statement_timeout")
-                    .await
-                    .map_err(SqlError::database)?;
-            }
-            tx.commit().await.map_err(SqlError::database)?;
-            Ok(affected)
+                .map_err(|(i, e)| at(i)(e.in_terms_of(backend, caller)))?;
+            Ok(outcomes.into_iter().map(SqlOutcome::rows_affected).collect())
         };
         match tokio::time::timeout(self.limits.timeout, work).await {
             Ok(result) => result,
@@ -254,37 +244,45 @@ impl ModuleTables {
         Statement::from_sql_and_values(backend, guarded.sql.clone(), values)
     }
 
-    /// On PostgreSQL the statement runs in a (sub)transaction under the
-    /// module's role for this tenant, with the database enforcing the timeout.
-    async fn execute_as_role(
+    /// Runs `statements` in order in one transaction (a savepoint of the
+    /// install's `session` when there is one); on PostgreSQL under the
+    /// module's role for this tenant, with the database enforcing the
+    /// timeout. An error carries the position of the statement that failed.
+    async fn in_transaction(
         &self,
         caller: TableCaller<'_>,
         session: Option<&DatabaseTransaction>,
-        guarded: &GuardedStatement,
-        statement: Statement,
-    ) -> Result<SqlOutcome, SqlError> {
+        statements: Vec<(Arc<GuardedStatement>, Statement)>,
+    ) -> Result<Vec<SqlOutcome>, (usize, SqlError)> {
+        let database = |e| (0, SqlError::database(e));
         let tx = match session {
             Some(outer) => outer.begin().await,
             None => self.storage.connection().begin().await,
         }
-        .map_err(SqlError::database)?;
-        let role = module_role(self.storage.database_name(), caller.module, caller.tenant);
-        tx.execute_unprepared(&format!(
-            "SET LOCAL ROLE \"{role}\"; SET LOCAL statement_timeout = {}",
-            self.limits.timeout.as_millis()
-        ))
-        .await
-        .map_err(SqlError::database)?;
-        let outcome = self.execute(&tx, guarded, statement).await?;
-        if session.is_some() {
+        .map_err(database)?;
+        let postgres = self.storage.backend() == Backend::Postgres;
+        if postgres {
+            let role = module_role(self.storage.database_name(), caller.module, caller.tenant);
+            tx.execute_unprepared(&format!(
+                "SET LOCAL ROLE \"{role}\"; SET LOCAL statement_timeout = {}",
+                self.limits.timeout.as_millis()
+            ))
+            .await
+            .map_err(database)?;
+        }
+        let mut outcomes = Vec::with_capacity(statements.len());
+        for (i, (guarded, statement)) in statements.into_iter().enumerate() {
+            outcomes.push(self.execute(&tx, &guarded, statement).await.map_err(|e| (i, e))?);
+        }
+        if postgres && session.is_some() {
             // SET LOCAL outlives a released savepoint: hand the install
             // transaction back as the host's own user.
             tx.execute_unprepared("RESET ROLE; RESET statement_timeout")
                 .await
-                .map_err(SqlError::database)?;
+                .map_err(database)?;
         }
-        tx.commit().await.map_err(SqlError::database)?;
-        Ok(outcome)
+        tx.commit().await.map_err(database)?;
+        Ok(outcomes)
     }
 
     async fn execute<C: ConnectionTrait + StreamTrait>(
