@@ -76,10 +76,10 @@ impl Permission {
         }
     }
 
-    /// Whether the operator must explicitly acknowledge the risk before granting it. Only
-    /// `http:outbound` needs this: it is the one way data can leave the host.
+    /// Whether the operator must explicitly acknowledge the risk before granting it:
+    /// `http:outbound` and `email:send`, the two ways data can leave the host.
     pub fn requires_acknowledgement(self) -> bool {
-        matches!(self, Self::HttpOutbound)
+        matches!(self, Self::HttpOutbound | Self::EmailSend)
     }
 }
 
@@ -148,12 +148,12 @@ mod tests {
     }
 
     #[test]
-    fn only_http_outbound_needs_acknowledgement() {
+    fn only_the_ways_out_need_acknowledgement() {
         let acknowledged: Vec<_> = Permission::ALL
             .into_iter()
             .filter(|permission| permission.requires_acknowledgement())
             .collect();
-        assert_eq!(acknowledged, [Permission::HttpOutbound]);
+        assert_eq!(acknowledged, [Permission::HttpOutbound, Permission::EmailSend]);
     }
 
     #[test]
