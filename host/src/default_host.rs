@@ -4,11 +4,13 @@
 
 use std::sync::Arc;
 
+use crate::capabilities::email::EmailLimits;
 use crate::capabilities::events::EventLimits;
 use crate::capabilities::{BuiltinServices, Commerce, builtin};
 use crate::engine::{Engine, EngineConfig, EngineError};
 use crate::events::Outbox;
 use crate::lifecycle::Lifecycle;
+use crate::mail::{MailOutbox, Senders};
 use crate::storage::Storage;
 use crate::storage::module_sql::{ModuleTables, SqlLimits};
 
@@ -28,6 +30,12 @@ pub struct HostOptions {
     pub outbox: Option<Outbox>,
     /// Bounds of the events modules emit.
     pub events: EventLimits,
+    /// The outbox module mail goes to. Pass the one the mail worker reads,
+    /// so that queueing wakes it; `None`: one over the host's storage,
+    /// sending from the default [`Senders`].
+    pub mail: Option<MailOutbox>,
+    /// Bounds and rate of the mail modules send.
+    pub email: EmailLimits,
 }
 
 /// The built-in capabilities (module tables on `storage`, `options.commerce`
@@ -36,11 +44,14 @@ pub struct HostOptions {
 pub fn default_host(storage: Storage, options: HostOptions) -> Result<Lifecycle, EngineError> {
     let tables = Arc::new(ModuleTables::new(storage.clone(), options.sql));
     let outbox = options.outbox.unwrap_or_else(|| Outbox::new(storage.clone()));
+    let mail = options.mail.unwrap_or_else(|| MailOutbox::new(storage.clone(), Senders::default()));
     let registry = builtin(BuiltinServices {
         commerce: options.commerce,
         tables: Some(tables),
         outbox: Some(outbox),
         events: options.events,
+        mail: Some(mail),
+        email: options.email,
         ..BuiltinServices::default()
     });
     let engine = Engine::new(options.engine, registry)?;

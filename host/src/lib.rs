@@ -17,11 +17,13 @@
 //! - [`http`]: the HTTP bridge, a request's steps in `http/pipeline/`.
 //! - [`breaker`]: the circuit breaker (per install for HTTP; per hook to come).
 //! - [`storage`], [`lifecycle`]: the database, installs and approvals.
+//! - [`events`], [`mail`]: the outboxes and their workers.
 //! - [`default_host`]: the built-in capabilities over one database.
 //! - [`testing`]: sample commerce data and the capability test kit.
 
 #![deny(missing_docs)]
 
+mod backoff;
 pub mod bindings;
 pub mod breaker;
 pub mod capabilities;
@@ -31,6 +33,7 @@ pub mod engine;
 pub mod events;
 pub mod http;
 pub mod lifecycle;
+pub mod mail;
 mod seconds;
 pub mod storage;
 mod sync;

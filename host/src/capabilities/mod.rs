@@ -17,6 +17,7 @@ pub mod categories;
 pub(crate) mod commerce_tests;
 pub mod contract_types;
 pub mod customers;
+pub mod email;
 pub mod events;
 pub mod http_types;
 pub mod log;
@@ -31,6 +32,7 @@ use std::sync::Arc;
 
 use crate::engine::CapabilityRegistry;
 use crate::events::Outbox;
+use crate::mail::MailOutbox;
 use crate::storage::module_sql::ModuleTables;
 
 /// The integrator's commerce data: one provider per commerce capability.
@@ -45,6 +47,8 @@ pub struct Commerce {
     pub orders: Option<Arc<dyn orders::OrderBook>>,
     /// Backs `read:customers`.
     pub customers: Option<Arc<dyn customers::CustomerDirectory>>,
+    /// Addresses customers for `email:send`'s `send-to-customer`.
+    pub contacts: Option<Arc<dyn email::CustomerContacts>>,
 }
 
 /// What the built-in capabilities are built with. Every field has a
@@ -63,11 +67,15 @@ pub struct BuiltinServices {
     pub outbox: Option<Outbox>,
     /// Bounds of emitted events.
     pub events: events::EventLimits,
+    /// The outbox module mail goes to (`email:send`).
+    pub mail: Option<MailOutbox>,
+    /// Bounds and rate of module mail.
+    pub email: email::EmailLimits,
 }
 
 /// Every built-in capability, built with its services: one line each.
 pub fn builtin(services: BuiltinServices) -> CapabilityRegistry {
-    let BuiltinServices { commerce, tables, wasi, http_types, outbox, events } = services;
+    let BuiltinServices { commerce, tables, wasi, http_types, outbox, events, mail, email } = services;
     CapabilityRegistry::builder()
         .with(wasi::Wasi::new(wasi))
         .with(contract_types::ContractTypes)
@@ -80,6 +88,7 @@ pub fn builtin(services: BuiltinServices) -> CapabilityRegistry {
         .with(customers::Customers::new(commerce.customers))
         .with(tables::Tables::new(tables))
         .with(events::Events::new(outbox, events))
+        .with(email::Email::new(mail, commerce.contacts, email))
         .build()
         // Pinned by `builtin_capabilities_name_only_contract_interfaces`.
         .expect("the built-in capabilities name only contract interfaces, once each")
@@ -95,6 +104,6 @@ mod tests {
         assert_eq!(registry.provider_of("modgate:commerce/products"), Some("products"));
         assert_eq!(registry.provider_of("wasi:io/streams"), Some("wasi"));
         assert_eq!(registry.provider_of("modgate:host/events"), Some("events"));
-        assert_eq!(registry.provider_of("modgate:host/email"), None, "not offered yet");
+        assert_eq!(registry.provider_of("modgate:host/email"), Some("email"));
     }
 }

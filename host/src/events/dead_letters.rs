@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::events::deliveries::text;
 use crate::events::error::EventError;
-use crate::events::outbox::now_millis;
+use crate::storage::now_millis;
 use crate::storage::{StorageError, now_rfc3339, statement};
 use crate::tenant::TenantId;
 

@@ -16,7 +16,6 @@
 //!
 //! See `docs/events.md`.
 
-mod backoff;
 mod config;
 mod core_event;
 pub mod dead_letters;
@@ -31,3 +30,22 @@ pub use core_event::{Amount, CoreEvent, MAX_ID_CHARS};
 pub use error::EventError;
 pub use outbox::{Outbox, RecordedEvent};
 pub use worker::{EventWorker, WorkerStats};
+
+/// The event an invocation is handling, handed by the event worker to the
+/// capabilities (e.g. `email` queues a message once per event).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandledEvent {
+    id: std::sync::Arc<str>,
+}
+
+impl HandledEvent {
+    /// The event with id `id`.
+    pub fn new(id: &str) -> Self {
+        HandledEvent { id: std::sync::Arc::from(id) }
+    }
+
+    /// Its id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}

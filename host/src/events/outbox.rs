@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 
 use crate::events::core_event::CoreEvent;
 use crate::events::error::EventError;
-use crate::storage::{Storage, StorageError, new_id, now_rfc3339, statement};
+use crate::storage::{Storage, StorageError, new_id, now_millis, now_rfc3339, statement};
 use crate::tenant::TenantId;
 
 /// Where an event came from (`modgate_events.source`).
@@ -146,9 +146,4 @@ async fn record(
         occurred_at,
         deliveries: fanned.rows_affected(),
     })
-}
-
-/// Milliseconds since the Unix epoch, as the outbox compares times.
-pub(crate) fn now_millis() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }

@@ -21,13 +21,15 @@ use crate::bindings::exports::modgate::commerce::core_event_handler::CoreEvent a
 use crate::bindings::exports::modgate::host::event_handler::Event as WitEvent;
 use crate::engine::module_log::LogLevel;
 use crate::engine::{Extensions, InvocationError};
-use crate::events::backoff;
+use crate::backoff;
 use crate::events::config::EventConfig;
 use crate::events::core_event::CoreEvent;
 use crate::events::deliveries::{self, Claimed, Settlement};
 use crate::events::error::EventError;
 use crate::events::installs::InstallCache;
-use crate::events::outbox::{CORE_SOURCE, Outbox, now_millis};
+use crate::events::HandledEvent;
+use crate::events::outbox::{CORE_SOURCE, Outbox};
+use crate::storage::now_millis;
 use crate::storage::StorageError;
 use crate::lifecycle::Lifecycle;
 use crate::sync::lock;
@@ -377,8 +379,8 @@ impl Shared {
             }
             Err(e) => return self.failed(claim, format!("{}: {e}", e.code()), now),
         };
-        let extensions = Extensions::new().with(install.settings.clone());
         let event = &claim.event;
+        let extensions = Extensions::new().with(install.settings.clone()).with(HandledEvent::new(&event.id));
         let result = if event.source == CORE_SOURCE {
             let payload = match serde_json::from_str::<CoreEvent>(&event.payload) {
                 Ok(core) => core.to_contract(),
@@ -408,7 +410,7 @@ impl Shared {
             // The host is momentarily full: soon again, not counted.
             Err(busy @ InvocationError::Busy { .. }) => Settlement::Deferred {
                 reason: format!("busy: {busy}"),
-                retry_at: now + BUSY_RETRY.min(backoff::delay(&self.config, 1)).as_millis() as i64,
+                retry_at: now + BUSY_RETRY.min(backoff::delay(self.config.base_backoff, self.config.max_backoff, 1)).as_millis() as i64,
             },
             Err(e) => {
                 let message = format!("event {} ({}) failed: {}: {e}", event.name, event.id, e.kind());
@@ -421,7 +423,7 @@ impl Shared {
     fn failed(&self, claim: &Claimed, error: String, now: i64) -> Settlement {
         let attempts = claim.attempts + 1;
         let retry_at = (attempts < self.config.max_attempts)
-            .then(|| now + backoff::delay(&self.config, attempts).as_millis() as i64);
+            .then(|| now + backoff::delay(self.config.base_backoff, self.config.max_backoff, attempts).as_millis() as i64);
         Settlement::Failed { error, retry_at }
     }
 }

@@ -26,7 +26,7 @@ pub mod sql_guard;
 mod statement;
 
 pub use backend::Backend;
-pub use clock::{new_id, now_rfc3339};
+pub use clock::{new_id, now_millis, now_rfc3339};
 pub use connect::{DATABASE_FILE, Storage};
 pub use error::StorageError;
 pub use session::DataSession;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use crate::capabilities::categories::{Category, CategoryCatalog};
 use crate::capabilities::customers::{Customer, CustomerDirectory};
+use crate::capabilities::email::CustomerContacts;
 use crate::capabilities::orders::{Order, OrderBook, OrderLine, OrderStatus};
 use crate::capabilities::products::{Product, ProductCatalog};
 use crate::capabilities::provider::{PageRequest, ProviderError};
@@ -28,6 +29,17 @@ pub struct TenantData {
     pub orders: BTreeMap<String, Order>,
     /// Customers by id.
     pub customers: BTreeMap<String, Customer>,
+    /// Email contacts by customer id (never shown to modules).
+    pub contacts: BTreeMap<String, Contact>,
+}
+
+/// What the integrator knows about emailing one customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    /// The address; `None` once the customer was erased.
+    pub address: Option<String>,
+    /// Whether they opted out of email.
+    pub opted_out: bool,
 }
 
 /// Commerce data per tenant, in memory. Implements every commerce provider.
@@ -51,33 +63,44 @@ impl InMemoryCommerce {
     /// The sample: tenant `acme` (products `p-1`..`p-3`, category `c-1`,
     /// customers `cu-1` and `cu-2`, paid order `o-1` of `cu-1` for `p-1`) and
     /// tenant `globex` (product `g-p-1`, category `g-c-1`, customer `g-cu-1`,
-    /// order `g-o-1`).
+    /// order `g-o-1`). Contacts: `cu-1` is `ada@acme.example`, `cu-2`
+    /// (`grace@acme.example`) opted out, `cu-3` was erased, `g-cu-1` is
+    /// `hank@globex.example`.
     pub fn sample() -> Self {
-        let acme = tenant_data(
+        let mut acme = tenant_data(
             &[("p-1", "Espresso cup", 1250), ("p-2", "Milk jug", 1990), ("p-3", "Tamper", 3400)],
             ("c-1", "kitchen", "Kitchen"),
             &[("cu-1", "Ada L."), ("cu-2", "Grace H.")],
             ("o-1", "cu-1", "p-1"),
         );
-        let globex = tenant_data(
+        let mut globex = tenant_data(
             &[("g-p-1", "Hammock", 8900)],
             ("g-c-1", "garden", "Garden"),
             &[("g-cu-1", "Hank S.")],
             ("g-o-1", "g-cu-1", "g-p-1"),
         );
+        acme.contacts = BTreeMap::from([
+            ("cu-1".to_owned(), Contact { address: Some("ada@acme.example".into()), opted_out: false }),
+            ("cu-2".to_owned(), Contact { address: Some("grace@acme.example".into()), opted_out: true }),
+            ("cu-3".to_owned(), Contact { address: None, opted_out: false }),
+        ]);
+        globex.contacts =
+            BTreeMap::from([("g-cu-1".to_owned(), Contact { address: Some("hank@globex.example".into()), opted_out: false })]);
         InMemoryCommerce::new()
             .with_tenant(sample_tenant("acme"), acme)
             .with_tenant(sample_tenant("globex"), globex)
     }
 
-    /// This data as the provider of all four commerce capabilities.
+    /// This data as the provider of all four commerce capabilities and of
+    /// customer contacts.
     pub fn into_commerce(self) -> Commerce {
         let shared = Arc::new(self);
         Commerce {
             products: Some(shared.clone() as Arc<dyn ProductCatalog>),
             categories: Some(shared.clone() as Arc<dyn CategoryCatalog>),
             orders: Some(shared.clone() as Arc<dyn OrderBook>),
-            customers: Some(shared as Arc<dyn CustomerDirectory>),
+            customers: Some(shared.clone() as Arc<dyn CustomerDirectory>),
+            contacts: Some(shared as Arc<dyn CustomerContacts>),
         }
     }
 
@@ -237,5 +260,13 @@ impl OrderBook for InMemoryCommerce {
                     && o.lines.iter().any(|l| l.product_id == product_id)
             })
         }))
+    }
+}
+
+#[async_trait::async_trait]
+impl CustomerContacts for InMemoryCommerce {
+    async fn reachable_address(&self, tenant: &TenantId, customer_id: &str) -> Result<Option<String>, ProviderError> {
+        let contact = self.tenant(tenant).and_then(|data| data.contacts.get(customer_id));
+        Ok(contact.filter(|c| !c.opted_out).and_then(|c| c.address.clone()))
     }
 }

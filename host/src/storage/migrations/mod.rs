@@ -4,6 +4,7 @@
 mod m0001_core;
 mod m0002_breaker_reset;
 mod m0003_events;
+mod m0004_mail;
 
 use sea_orm_migration::prelude::*;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_core::Migration),
             Box::new(m0002_breaker_reset::Migration),
             Box::new(m0003_events::Migration),
+            Box::new(m0004_mail::Migration),
         ]
     }
 
