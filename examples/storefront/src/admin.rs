@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use modgate_host::engine::TenantId;
 use modgate_host::http::ModuleBridge;
+use modgate_host::storage::Storage;
 use serde_json::json;
 
 use crate::changes::{Change, ChangeError, ShopChanges};
@@ -33,6 +34,8 @@ pub struct AdminState {
     pub bridge: Arc<ModuleBridge>,
     /// The operator token.
     pub token: String,
+    /// The database (the mailbox page reads the mail outbox).
+    pub storage: Storage,
 }
 
 /// The operator token of this data folder, created on first start.
@@ -155,6 +158,7 @@ fn refuse(status: StatusCode, code: &'static str, message: &str) -> Refusal {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares secrets without leaking where they differ.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

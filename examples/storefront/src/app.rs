@@ -16,12 +16,15 @@ use modgate_host::http::{HttpConfig, ModuleBridge, SessionResolver};
 use modgate_host::lifecycle::{InstallRequest, Lifecycle, ModuleSource, RouteSelection};
 use modgate_host::default_host::{HostOptions, default_host};
 use modgate_host::events::{EventConfig, EventWorker, Outbox};
+use modgate_host::mail::{MailConfig, MailOutbox, MailTransport, MailWorker, Senders};
 use modgate_host::storage::Storage;
 use modgate_manifest::Slot;
 
 use crate::admin::{self, AdminState};
 use crate::auth::{self, CookieSessions};
 use crate::changes::ShopChanges;
+use crate::contacts::ShopContacts;
+use crate::mailbox;
 use crate::catalog::{CUSTOMERS, Catalog};
 use crate::page::{self, Card, PageModel};
 
@@ -39,6 +42,9 @@ pub struct Options {
     pub http: HttpConfig,
     /// Event delivery.
     pub events: EventConfig,
+    /// Mail delivery (the relay comes from `MODGATE_SMTP_URL`; unset: the
+    /// local mailbox).
+    pub mail: MailConfig,
 }
 
 /// The assembled application.
@@ -51,6 +57,8 @@ pub struct Storefront {
     pub lifecycle: Arc<Lifecycle>,
     /// The event worker delivering core and module events to the modules.
     pub events: EventWorker,
+    /// The mail worker sending what modules queued.
+    pub mail: MailWorker,
     /// Token-signing secret.
     pub secret: Vec<u8>,
     /// The operator token of the `/admin/…` endpoints.
@@ -75,12 +83,15 @@ impl Storefront {
             .await
             .with_context(|| format!("opening {}", options.data_dir.display()))?;
         let catalog = Catalog::open(storage.connection().clone()).await?;
+        let contacts = ShopContacts::open(storage.connection().clone()).await?;
         // One outbox for the shop's own writes and the modules' events, so
         // that both wake the same worker.
         let outbox = Outbox::new(storage.clone());
+        let mail_outbox = MailOutbox::new(storage.clone(), senders()?);
         let options_of_host = HostOptions {
-            commerce: catalog.clone().into_commerce(),
+            commerce: catalog.clone().into_commerce(contacts.clone()),
             outbox: Some(outbox.clone()),
+            mail: Some(mail_outbox.clone()),
             ..HostOptions::default()
         };
         let changes = ShopChanges::new(storage.connection().clone(), outbox.clone());
@@ -95,6 +106,8 @@ impl Storefront {
         }
 
         let events = EventWorker::start(lifecycle.clone(), outbox, options.events).map_err(|e| anyhow::anyhow!(e))?;
+        let transport = MailTransport::from_env(options.mail.send_timeout)?;
+        let mail = MailWorker::start(mail_outbox, transport, Some(Arc::new(contacts)), options.mail).map_err(|e| anyhow::anyhow!(e))?;
         let secret = auth::load_or_create_secret(&options.data_dir)?;
         let operator_token = admin::load_or_create_operator_token(&options.data_dir)?;
         let mut http = options.http;
@@ -120,17 +133,22 @@ impl Storefront {
             .route("/login/{customer}", get(login))
             .route("/logout", get(logout))
             .with_state(state)
-            .merge(admin::router(Arc::new(AdminState {
-                changes,
-                bridge: bridge.clone(),
-                token: operator_token.clone(),
-            })))
+            .merge({
+                let admin = Arc::new(AdminState {
+                    changes,
+                    bridge: bridge.clone(),
+                    token: operator_token.clone(),
+                    storage: lifecycle.storage().clone(),
+                });
+                admin::router(admin.clone()).merge(mailbox::router(admin))
+            })
             .merge(bridge.router());
         Ok(Storefront {
             router,
             bridge,
             lifecycle,
             events,
+            mail,
             secret,
             operator_token,
             module_report,
@@ -163,8 +181,14 @@ async fn install_if_changed(lifecycle: &Lifecycle, source: &ModuleSource, tenant
         lifecycle.load_installed(tenant, name).await?;
         return Ok(format!("{name} {} for {tenant}: already installed", status.version));
     }
+    // The demo's operator grants what the bundled modules ask for,
+    // acknowledging `email:send` (the wishlist mails price drops).
+    let request = InstallRequest {
+        acknowledge_risk: true,
+        ..InstallRequest::new(source.clone(), tenant.clone())
+    };
     let outcome = lifecycle
-        .install(InstallRequest::new(source.clone(), tenant.clone()))
+        .install(request)
         .await
         .with_context(|| format!("installing {name} for {tenant}"))?;
     let approved = lifecycle
@@ -175,6 +199,15 @@ async fn install_if_changed(lifecycle: &Lifecycle, source: &ModuleSource, tenant
         outcome.version,
         approved.len()
     ))
+}
+
+/// Each demo tenant mails from its own shop address.
+fn senders() -> anyhow::Result<Senders> {
+    let acme = TenantId::new("acme")?;
+    let globex = TenantId::new("globex")?;
+    Ok(Senders::new("modgate storefront <shop@storefront.example>")?
+        .with_tenant(&acme, "Acme Coffee Gear <shop@acme.example>")?
+        .with_tenant(&globex, "Globex Outdoor <shop@globex.example>")?)
 }
 
 fn sha2_digest(bytes: &[u8]) -> [u8; 32] {

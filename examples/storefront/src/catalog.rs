@@ -15,6 +15,9 @@ use modgate_host::capabilities::provider::{PageRequest, ProviderError};
 use modgate_host::bindings::modgate::commerce::types::Money;
 use modgate_host::engine::TenantId;
 use modgate_host::capabilities::Commerce;
+use modgate_host::capabilities::email::CustomerContacts;
+
+use crate::contacts::ShopContacts;
 use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement, Value};
 
 /// The shop's schema. `IF NOT EXISTS`: created on first start, kept after.
@@ -78,14 +81,16 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// This catalogue as the provider of all four commerce capabilities.
-    pub fn into_commerce(self) -> Commerce {
+    /// This catalogue as the provider of all four commerce capabilities,
+    /// with `contacts` addressing customers for `send-to-customer`.
+    pub fn into_commerce(self, contacts: ShopContacts) -> Commerce {
         let shared = Arc::new(self);
         Commerce {
             products: Some(shared.clone() as Arc<dyn ProductCatalog>),
             categories: Some(shared.clone() as Arc<dyn CategoryCatalog>),
             orders: Some(shared.clone() as Arc<dyn OrderBook>),
             customers: Some(shared as Arc<dyn CustomerDirectory>),
+            contacts: Some(Arc::new(contacts) as Arc<dyn CustomerContacts>),
         }
     }
 

@@ -11,6 +11,8 @@ pub mod app;
 pub mod auth;
 pub mod catalog;
 pub mod changes;
+pub mod contacts;
+pub mod mailbox;
 pub mod page;
 
 pub use app::{Options, Storefront, bundled_modules, read_modules};

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::Parser;
 use modgate_host::events::EventConfig;
 use modgate_host::http::HttpConfig;
+use modgate_host::mail::MailConfig;
 use storefront::{Options, Storefront, bundled_modules, read_modules};
 
 /// The modgate storefront demo.
@@ -38,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
         modules,
         http: HttpConfig::default(),
         events: EventConfig::default(),
+        mail: MailConfig::default(),
     })
     .await?;
     for line in &storefront.module_report {
@@ -66,6 +68,12 @@ async fn main() -> anyhow::Result<()> {
     export OPERATOR_TOKEN={operator}
     curl -X POST -H \"Authorization: Bearer $OPERATOR_TOKEN\" -d '{{\"price_minor\": 990}}' http://{address}/admin/products/espresso-cup/price
     curl -H \"Authorization: Bearer $TOKEN\" http://{address}/modules/wishlist/digest
+
+  The wishlist also mailed Ada about the drop (addressed by the shop: the
+  module never sees her address). Open the operator's mailbox and sign in
+  with the operator token above:    http://{address}/admin/mailbox
+  or list it:  target/release/modgate mail list --data-dir {data}
+  (With no MODGATE_SMTP_URL set, mail stays in this local mailbox.)
 
   Press Ctrl-C to stop. Data stays in {data} for the next start.
 ",

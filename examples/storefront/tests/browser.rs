@@ -26,6 +26,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use modgate_host::events::EventConfig;
+use modgate_host::mail::MailConfig;
 use modgate_host::http::HttpConfig;
 use modgate_host::lifecycle::ModuleSource;
 use storefront::{Options, Storefront};
@@ -230,6 +231,7 @@ async fn a_hostile_module_page_cannot_act_as_the_signed_in_customer() {
         ],
         http: HttpConfig::default(),
         events: EventConfig::default(),
+        mail: MailConfig::default(),
     })
     .await
     .expect("storefront starts");

@@ -7,6 +7,7 @@
 use std::net::SocketAddr;
 
 use modgate_host::events::EventConfig;
+use modgate_host::mail::MailConfig;
 use modgate_host::http::HttpConfig;
 use modgate_host::lifecycle::ModuleSource;
 use storefront::{Options, Storefront};
@@ -24,6 +25,7 @@ async fn start(data_dir: &std::path::Path) -> (Storefront, String) {
         modules: vec![wishlist()],
         http: HttpConfig::default(),
         events: EventConfig::default(),
+        mail: MailConfig::default(),
     })
     .await
     .expect("storefront starts");

@@ -1,6 +1,7 @@
 //! `modgate`: the operator's command line.
 
 mod host;
+mod mail;
 mod print;
 
 use std::path::PathBuf;
@@ -133,6 +134,9 @@ enum Command {
     /// Event deliveries that ran out of attempts: list them, redrive them.
     #[command(subcommand)]
     Events(EventsCommand),
+    /// Mail modules sent: list, show, redrive dead messages.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
 }
 
 /// `modgate events …`.
@@ -362,6 +366,7 @@ fn main() -> ExitCode {
                 })
             })
         }
+        Command::Mail(command) => mail::run(command),
     }
 }
 
