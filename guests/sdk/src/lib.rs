@@ -42,7 +42,9 @@
 //!   statements in one transaction;
 //! - [`events::emit`] (`emit:events`): publish `mod.<name>.<event>`;
 //! - [`ledger::Ledger`]: apply an event's effect once per event id, however
-//!   often it is delivered.
+//!   often it is delivered;
+//! - [`email::send`] and [`email::send_to_customer`] (`email:send`): queue a
+//!   plain-text message, once per event when sent from an event handler.
 //!
 //! Build for `wasm32-unknown-unknown` and wrap the core module into a
 //! component (`modgate verify <module-dir>` does both for a Rust module).
@@ -122,8 +124,7 @@ pub mod commerce {
 /// The module's own tables (`write:own-tables`).
 pub use bindings::modgate::host::tables;
 
-/// Sending email (`email:send`).
-pub use bindings::modgate::host::email;
+pub mod email;
 
 /// The install's settings (always available, in every context).
 pub mod settings {

@@ -1,10 +1,13 @@
 //! The price-drop digest: when a product's price falls, every customer who
-//! keeps it on their wishlist gets an entry in `mod_wishlist_digest`.
+//! keeps it on their wishlist gets an entry in `mod_wishlist_digest`, and
+//! one email about it.
 //!
 //! - [`record`] handles `product.price-changed` (a typed core event: nothing
 //!   to parse). The effect is one INSERT … SELECT over the wishlist items,
 //!   run through the ledger so a redelivered event adds nothing twice while
-//!   two distinct drops of the same amount both count.
+//!   two distinct drops of the same amount both count. Then the customers
+//!   of the event's entries are emailed (`digest_mail.rs`), on every
+//!   delivery: the host queues each email once per event.
 //! - [`list`] answers `GET /digest` with the customer's newest entries.
 //! - [`latest_drop`] gives the product card's badge.
 
@@ -13,7 +16,8 @@ use modgate_sdk::ledger::{Ledger, Once};
 use modgate_sdk::tables::{self, Statement, Value};
 use modgate_sdk::{Error, log};
 
-use crate::json;
+use crate::money::amount;
+use crate::{digest_mail, json};
 
 /// Event ids whose digest entries were written.
 const LEDGER: Ledger = Ledger::new("mod_wishlist_ledger");
@@ -21,8 +25,15 @@ const LEDGER: Ledger = Ledger::new("mod_wishlist_ledger");
 /// Entries `GET /digest` returns at most.
 const MAX_LISTED: u32 = 50;
 
-/// Records a price drop for every customer keeping the product. A rise, or a
-/// change of currency (not comparable), records nothing.
+/// Records a price drop for every customer keeping the product, then emails
+/// each of them. A rise, or a change of currency (not comparable), records
+/// and sends nothing.
+///
+/// The emails go out whether the ledger applied the entries now or on an
+/// earlier delivery: a delivery that stopped between the two still gets its
+/// emails queued by the next one (see `digest_mail.rs`). An error — the
+/// email rate limit reached (`rate-limited`), say — fails the delivery, so
+/// the event is delivered again later.
 pub fn record(event_id: &str, change: &ProductPriceChanged) -> Result<(), Error> {
     let (previous, current) = (&change.previous, &change.current);
     if previous.currency != current.currency || current.amount_minor >= previous.amount_minor {
@@ -42,10 +53,10 @@ pub fn record(event_id: &str, change: &ProductPriceChanged) -> Result<(), Error>
     };
     if LEDGER.once(event_id, &[effect])? == Once::AlreadyApplied {
         log::debug(&format!(
-            "price drop {event_id} was recorded on an earlier delivery"
+            "price drop {event_id} was recorded on an earlier delivery; its emails are sent again (the host queues each once)"
         ));
     }
-    Ok(())
+    digest_mail::send(event_id, change)
 }
 
 /// The customer's digest, newest first, as `{"drops":[...]}`.
@@ -107,51 +118,5 @@ fn json_value(value: Option<&Value>) -> String {
         Some(Value::Text(text)) => json::string(text),
         Some(Value::Integer(n)) => n.to_string(),
         _ => "null".to_owned(),
-    }
-}
-
-/// Currencies without minor units, and with three (ISO 4217); the rest have two.
-const NO_DECIMALS: [&str; 16] = [
-    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
-    "VUV", "XAF", "XOF",
-];
-const THREE_DECIMALS: [&str; 7] = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
-
-/// An amount in minor units written in major units, e.g. `1250` EUR → `12.50`.
-fn amount(minor: i64, currency: &str) -> String {
-    let decimals = if NO_DECIMALS.contains(&currency) {
-        0
-    } else if THREE_DECIMALS.contains(&currency) {
-        3
-    } else {
-        2
-    };
-    let sign = if minor < 0 { "-" } else { "" };
-    let magnitude = minor.unsigned_abs();
-    if decimals == 0 {
-        return format!("{sign}{magnitude}");
-    }
-    let unit = 10u64.pow(decimals);
-    format!(
-        "{sign}{}.{:0width$}",
-        magnitude / unit,
-        magnitude % unit,
-        width = decimals as usize
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::amount;
-
-    #[test]
-    fn amounts_are_written_in_major_units() {
-        assert_eq!(amount(1250, "EUR"), "12.50");
-        assert_eq!(amount(990, "EUR"), "9.90");
-        assert_eq!(amount(5, "USD"), "0.05");
-        assert_eq!(amount(-1250, "EUR"), "-12.50");
-        assert_eq!(amount(1500, "JPY"), "1500");
-        assert_eq!(amount(1500, "KWD"), "1.500");
-        assert_eq!(amount(i64::MIN, "EUR"), "-92233720368547758.08");
     }
 }

@@ -9,14 +9,19 @@
 //! - The `product-card.actions` slot renders a toggle button, and a badge
 //!   when the product's price dropped since the customer saved it.
 //! - It subscribes to `product.price-changed` and keeps a digest of price
-//!   drops per customer (`digest.rs`), served at `GET /digest`.
+//!   drops per customer (`digest.rs`), served at `GET /digest`; each
+//!   customer with a new entry gets one email about it (`digest_mail.rs`,
+//!   permission `email:send`), once per drop however often the event is
+//!   delivered.
 //! - The `max-items` setting caps each customer's list (`limit.rs`).
 //! - All SQL is parameterised; the one piece of SQL text that depends on the
 //!   request, the sort column, comes from an allowlist.
 
 mod digest;
+mod digest_mail;
 mod json;
 mod limit;
+mod money;
 
 use modgate_sdk::commerce::{Page, products};
 use modgate_sdk::events::{CoreEvent, CorePayload};
