@@ -14,6 +14,9 @@ mod uses {
     pub use crate::budgets::infinite_loop_is_stopped_by_fuel_while_another_module_answers as minimal;
     pub use crate::conformance::base::conformance_base;
     pub use crate::conformance::emit_events::conformance_emit_events;
+    pub use crate::conformance::email_send::conformance_email_send;
+    pub use crate::email::injection::the_injection_corpus_is_refused_and_nothing_reaches_the_server::on_sqlite as email_probe;
+    pub use crate::email::once_per_event::an_event_delivered_again_mails_once::on_sqlite as email_on_event;
     pub use crate::conformance::subscribe_events::conformance_subscribe_events;
     pub use crate::events::delivery::the_same_event_delivered_twice_takes_effect_once::on_sqlite as event_recorder;
     pub use crate::events::delivery::a_subscriber_that_always_fails_is_dead_lettered_while_the_other_is_delivered::on_sqlite as event_failing;

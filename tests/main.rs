@@ -3,6 +3,7 @@
 
 pub mod budgets;
 pub mod conformance;
+pub mod email;
 mod contracts;
 mod coverage;
 pub mod events;

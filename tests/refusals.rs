@@ -111,15 +111,15 @@ fn an_oversize_component_is_refused() {
 #[test]
 fn a_declared_but_ungranted_permission_is_refused() {
     let engine = default_engine();
-    let manifest = wishlist_manifest(&["read:products", "write:own-tables", "subscribe:events"]);
-    let grants = BTreeSet::from([Permission::WriteOwnTables, Permission::SubscribeEvents]);
+    let manifest = wishlist_manifest(&["read:products", "write:own-tables", "subscribe:events", "email:send"]);
+    let grants = BTreeSet::from([Permission::WriteOwnTables, Permission::SubscribeEvents, Permission::EmailSend]);
     let err = engine.load(manifest.clone(), &modgate_artifacts::read(WISHLIST), grants).unwrap_err();
     let LoadError::Refused { report, .. } = err else { panic!("{err}") };
     let problem = only_problem(&report.problems);
     assert_eq!(problem.code, ProblemCode::PermissionNotGranted);
     assert!(problem.message.contains("read:products"));
     // The same for a permission that unlocks an export the host calls.
-    let grants = BTreeSet::from([Permission::WriteOwnTables, Permission::ReadProducts]);
+    let grants = BTreeSet::from([Permission::WriteOwnTables, Permission::ReadProducts, Permission::EmailSend]);
     let err = engine.load(manifest, &modgate_artifacts::read(WISHLIST), grants).unwrap_err();
     let LoadError::Refused { report, .. } = err else { panic!("{err}") };
     let handlers: Vec<&str> = report.problems.iter().map(|p| p.subject.split('@').next().unwrap_or_default()).collect();
@@ -153,15 +153,15 @@ fn granting_a_permission_the_manifest_does_not_ask_for_is_refused() {
 #[test]
 fn a_permission_the_host_does_not_offer_yet_is_refused() {
     let bytes = component_with_imports("");
-    let problem = only_problem(&refused(&["email:send"], &bytes)).clone();
+    let problem = only_problem(&refused(&["http:outbound"], &bytes)).clone();
     assert_eq!(problem.code, ProblemCode::CapabilityUnavailable);
-    assert!(problem.message.contains("email:send"), "{problem}");
+    assert!(problem.message.contains("http:outbound"), "{problem}");
 }
 
 #[test]
 fn unused_permissions_are_reported_for_least_privilege() {
     let engine = default_engine();
-    let manifest = wishlist_manifest(&["read:products", "write:own-tables", "read:orders", "subscribe:events"]);
+    let manifest = wishlist_manifest(&["read:products", "write:own-tables", "read:orders", "subscribe:events", "email:send"]);
     let report = modgate_host::verify::check_component(
         &manifest,
         &modgate_artifacts::read(WISHLIST),

@@ -4,6 +4,7 @@
 //! with the permission named.
 
 pub mod base;
+pub mod email_send;
 pub mod emit_events;
 pub mod read_categories;
 pub mod read_customers;

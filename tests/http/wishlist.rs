@@ -110,6 +110,7 @@ fn max_items_is_enforced_on_every_request_and_follows_the_settings() {
         let install = |max: u32| {
             let mut request = modgate_host::lifecycle::InstallRequest::new(modgate_tests::source(&manifest, WISHLIST), acme());
             request.settings = Some(serde_json::json!({ "max-items": max }));
+            request.acknowledge_risk = true;
             request
         };
         h.lifecycle.install(install(2)).await.expect("installs with max-items 2");

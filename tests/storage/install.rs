@@ -17,7 +17,7 @@ on_both_backends! {
     async fn wishlist_installs_with_its_table_and_no_drift_until_altered(host) {
         let outcome = host
             .lifecycle
-            .install(InstallRequest::new(source(&wishlist_manifest(), WISHLIST), acme()))
+            .install(InstallRequest { acknowledge_risk: true, ..InstallRequest::new(source(&wishlist_manifest(), WISHLIST), acme()) })
             .await
             .expect("wishlist installs");
         assert_eq!(
@@ -64,6 +64,7 @@ on_both_backends! {
     async fn invalid_settings_are_refused_with_the_schema_path(host) {
         let mut request = InstallRequest::new(source(&wishlist_manifest(), WISHLIST), acme());
         request.settings = Some(serde_json::json!({ "max-items": 0 }));
+        request.acknowledge_risk = true;
         let error = host.lifecycle.install(request).await.expect_err("refused");
         let InstallError::InvalidSettings(problems) = &error else { panic!("{error}") };
         assert_eq!(error.code(), "invalid-settings");

@@ -121,10 +121,12 @@ async fn start(http: HttpConfig, engine: EngineConfig, sessions: Option<Arc<dyn 
 }
 
 impl HttpHarness {
-    /// Installs a module (granting what it asks for).
+    /// Installs a module (granting what it asks for, high-risk
+    /// permissions acknowledged).
     pub async fn install(&self, tenant: &TenantId, manifest_toml: &str, component: &str) -> InstallOutcome {
+        let request = InstallRequest::new(crate::source(manifest_toml, component), tenant.clone());
         self.lifecycle
-            .install(InstallRequest::new(crate::source(manifest_toml, component), tenant.clone()))
+            .install(InstallRequest { acknowledge_risk: true, ..request })
             .await
             .unwrap_or_else(|e| panic!("install failed: {e}"))
     }

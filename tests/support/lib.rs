@@ -5,6 +5,7 @@
 
 pub mod http;
 pub mod postgres;
+pub mod smtp;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use modgate_host::capabilities::{BuiltinServices, builtin};
 use modgate_host::default_host::{HostOptions, default_host};
 use modgate_host::engine::{Engine, EngineConfig, LoadError, LoadedModule, TenantId};
 use modgate_host::events::Outbox;
+use modgate_host::mail::{MailOutbox, Senders};
 use modgate_host::manifest::{Manifest, Permission, verify_manifest};
 use modgate_host::lifecycle::{Lifecycle, ModuleSource};
 use modgate_host::storage::module_sql::SqlLimits;
@@ -96,6 +98,8 @@ pub struct TestHost {
     pub lifecycle: Arc<Lifecycle>,
     /// The outbox the host's modules emit into and the tests raise core events with.
     pub outbox: Outbox,
+    /// The outbox the host's modules queue mail into ([`senders`]).
+    pub mail: MailOutbox,
     /// The database.
     pub storage: Storage,
     /// The database URL (to open a second connection, e.g. from the CLI).
@@ -126,20 +130,32 @@ pub async fn test_host_configured(backend: Backend, limits: SqlLimits, config: E
     };
     let storage = Storage::connect(&url).await.expect("database opens and migrates");
     let outbox = Outbox::new(storage.clone());
+    let mail = MailOutbox::new(storage.clone(), senders());
     let options = HostOptions {
         engine: config,
         sql: limits,
         commerce: InMemoryCommerce::sample().into_commerce(),
         outbox: Some(outbox.clone()),
+        mail: Some(mail.clone()),
         ..HostOptions::default()
     };
     Some(TestHost {
         lifecycle: Arc::new(default_host(storage.clone(), options).expect("engine starts")),
         outbox,
+        mail,
         storage,
         url,
         _dir: dir,
     })
+}
+
+/// The sample tenants' From addresses: `Acme <shop@acme.example>` and
+/// `Globex <shop@globex.example>`.
+pub fn senders() -> Senders {
+    Senders::new("Shops <shops@example.com>")
+        .and_then(|s| s.with_tenant(&acme(), "Acme <shop@acme.example>"))
+        .and_then(|s| s.with_tenant(&globex(), "Globex <shop@globex.example>"))
+        .expect("the sample senders are mailboxes")
 }
 
 /// A module source from inline manifest TOML and a built test component.

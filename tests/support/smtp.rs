@@ -55,12 +55,14 @@ impl Received {
     }
 }
 
-/// How the server answers the end of a message.
+/// How the server answers recipients. (Refusing at the end of DATA
+/// would leave `mailin`'s state machine in the DATA phase.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {
     /// 250: accepted and recorded.
     Accept,
-    /// This code (4xx: try later; 5xx: refused for good); nothing recorded.
+    /// This code to every recipient (4xx: try later; 5xx: refused for
+    /// good), so no message is accepted.
     Refuse(u16),
 }
 
@@ -129,16 +131,27 @@ impl SmtpSink {
     }
 }
 
+/// A message accepted on one connection, before its wire bytes are added.
+type Accepted = Arc<Mutex<Option<Received>>>;
+
 /// The handler of one connection: builds the message the state machine
-/// hands over, and files it at the end of DATA.
+/// hands over, and leaves it for the connection's loop at the end of DATA.
 struct Recorder {
     shared: Arc<Mutex<Shared>>,
+    accepted: Accepted,
     from: String,
     to: Vec<String>,
     message: Vec<u8>,
 }
 
 impl Handler for Recorder {
+    fn rcpt(&mut self, _to: &str) -> Response {
+        match self.shared.lock().unwrap().answer.unwrap_or(Answer::Accept) {
+            Answer::Accept => mailin::response::OK,
+            Answer::Refuse(code) => Response::custom(code, "refused by the test".to_owned()),
+        }
+    }
+
     fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
         self.from = from.to_owned();
         self.to = to.to_vec();
@@ -152,11 +165,13 @@ impl Handler for Recorder {
     }
 
     fn data_end(&mut self) -> Response {
-        let answer = self.shared.lock().unwrap().answer.unwrap_or(Answer::Accept);
-        match answer {
-            Answer::Accept => mailin::response::OK,
-            Answer::Refuse(code) => Response::custom(code, "refused by the test".to_owned()),
-        }
+        *self.accepted.lock().unwrap() = Some(Received {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            message: std::mem::take(&mut self.message),
+            wire: Vec::new(),
+        });
+        mailin::response::OK
     }
 }
 
@@ -164,7 +179,8 @@ fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     let Ok(mut writer) = stream.try_clone() else { return };
     let peer = stream.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::from([127, 0, 0, 1]));
-    let recorder = Recorder { shared: shared.clone(), from: String::new(), to: Vec::new(), message: Vec::new() };
+    let accepted = Accepted::default();
+    let recorder = Recorder { shared: shared.clone(), accepted: accepted.clone(), from: String::new(), to: Vec::new(), message: Vec::new() };
     let mut session = SessionBuilder::new("sink.test").build(peer, recorder);
     let mut reader = BufReader::new(stream);
     if session.greeting().write_to(&mut writer).is_err() {
@@ -185,9 +201,7 @@ fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
         let response = session.process(&line);
         if ended_data {
             in_data = false;
-            let answer = shared.lock().unwrap().answer.unwrap_or(Answer::Accept);
-            if answer == Answer::Accept {
-                let message = session_message(&mut session);
+            if let Some(message) = accepted.lock().unwrap().take() {
                 shared.lock().unwrap().received.push(Received { wire: std::mem::take(&mut wire), ..message });
             }
             wire.clear();
@@ -202,10 +216,4 @@ fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
             return;
         }
     }
-}
-
-/// The recorder's message, taken out of the session after DATA ended.
-fn session_message(session: &mut mailin::Session<Recorder>) -> Received {
-    let _ = session;
-    unreachable!()
 }

@@ -28,12 +28,23 @@ pub(crate) fn compose(claim: &ClaimedMail) -> Result<Message, MailError> {
         .date_now()
         .header(MIME_VERSION_1_0)
         .header(ContentType::TEXT_PLAIN)
-        .body(normalise_line_breaks(&claim.body))
+        .body(wire_body(&claim.body))
         .map_err(|e| corrupt(e.to_string()))
 }
 
-/// Every kind of line break as `\n` (the mail builder writes each as
-/// `\r\n`).
+/// The text as handed to the mail builder: every kind of line break as
+/// `\n` (the builder writes each as `\r\n`), without the final one, which
+/// the SMTP client's end-of-data sequence supplies — so a text ending in a
+/// line break arrives byte for byte.
+fn wire_body(text: &str) -> String {
+    let mut body = normalise_line_breaks(text);
+    if body.ends_with('\n') {
+        body.pop();
+    }
+    body
+}
+
+/// Every kind of line break as `\n`.
 pub(crate) fn normalise_line_breaks(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n")
 }
@@ -75,6 +86,6 @@ mod tests {
         assert_eq!(normalise_line_breaks("a\r\nb\nc\rd\r\n\r\ne"), "a\nb\nc\nd\n\ne");
         let raw = compose(&claim("a\rb\nc\r\n.\r\nQUIT\n.\n")).unwrap().formatted();
         let body = &raw[raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
-        assert_eq!(body, b"a\r\nb\r\nc\r\n.\r\nQUIT\r\n.\r\n");
+        assert_eq!(body, b"a\r\nb\r\nc\r\n.\r\nQUIT\r\n.", "the last line break is the end-of-data sequence's");
     }
 }

@@ -22,7 +22,7 @@ pub fn check_body(text: &str, max_bytes: usize) -> Result<(), String> {
     if text.len() > max_bytes {
         return Err(format!("is {} bytes, more than the limit of {max_bytes}", text.len()));
     }
-    match text.chars().find(|c| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x7f')) {
+    match text.chars().find(|c| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) {
         Some(c) => Err(format!("contains {}, which plain-text mail cannot carry", describe(c))),
         None => Ok(()),
     }
