@@ -77,7 +77,10 @@ fn install_then_show_reports_the_wishlist_table_and_drift_once_altered() {
     let wishlist = repo().join("guests/modules/wishlist");
     let wishlist = wishlist.to_str().unwrap();
 
-    let (code, stdout, stderr) = run(&["install", wishlist, "--tenant", "acme"], data.path());
+    let (code, _, stderr) = run(&["install", wishlist, "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(1), "email:send needs the operator's acknowledgement");
+    assert!(stderr.contains("[acknowledgement-required]") && stderr.contains("email:send"), "{stderr}");
+    let (code, stdout, stderr) = run(&["install", wishlist, "--tenant", "acme", "--acknowledge-risk"], data.path());
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(stdout.contains("write:own-tables"), "{stdout}");
     assert!(stdout.contains("risk"), "{stdout}");
@@ -130,7 +133,7 @@ fn install_refuses_invalid_settings_naming_the_path() {
     let data = tempfile::tempdir().unwrap();
     let wishlist = repo().join("guests/modules/wishlist");
     let (code, stdout, stderr) = run(
-        &["install", wishlist.to_str().unwrap(), "--tenant", "acme", "--settings", "{\"max-items\": 0}"],
+        &["install", wishlist.to_str().unwrap(), "--tenant", "acme", "--acknowledge-risk", "--settings", "{\"max-items\": 0}"],
         data.path(),
     );
     assert_eq!(code, Some(1), "{stdout}");
@@ -144,7 +147,7 @@ fn install_refuses_invalid_settings_naming_the_path() {
 fn routes_are_approved_revoked_and_shown_and_the_breaker_reset() {
     let data = tempfile::tempdir().unwrap();
     let wishlist = repo().join("guests/modules/wishlist");
-    let (code, stdout, stderr) = run(&["install", wishlist.to_str().unwrap(), "--tenant", "acme"], data.path());
+    let (code, stdout, stderr) = run(&["install", wishlist.to_str().unwrap(), "--tenant", "acme", "--acknowledge-risk"], data.path());
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
 
     let (_, stdout, _) = run(&["show", "wishlist", "--tenant", "acme"], data.path());
@@ -221,4 +224,66 @@ fn an_oversize_component_is_refused_without_being_read() {
     let (code, _, stderr) = run(&["install", dir.path().to_str().unwrap(), "--tenant", "acme"], data.path());
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("refused [component-too-large]"), "{stderr}");
+}
+
+/// One dead message, as the mail worker leaves it after a relay's
+/// permanent refusal.
+fn insert_dead_message(data_dir: &Path) {
+    let url = format!("sqlite://{}", data_dir.join("modgate.db").display());
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        use sea_orm::ConnectionTrait;
+        let db = sea_orm::Database::connect(&url).await.unwrap();
+        db.execute_unprepared(
+            "INSERT INTO modgate_mail (id, tenant, module, customer_id, recipient, sender, subject, body, message_id, dedupe_key, \
+             state, attempts, next_at, lease_token, last_error, via, created_at, created_ms, sent_at, updated_at) VALUES \
+             ('01JDEADMESSAGE000000000000', 'acme', 'wishlist', 'cu-1', 'ada@acme.example', 'Acme <shop@acme.example>', \
+             'Price drop: Kettle', 'Now 9.90 EUR.', '01jdeadmessage@acme.example', NULL, 'dead', 1, 0, NULL, \
+             'the relay refused the message: 550 no such user', NULL, '2026-11-30T10:00:00.000Z', 0, NULL, '2026-11-30T10:00:01.000Z')",
+        )
+        .await
+        .unwrap();
+    });
+}
+
+#[test]
+fn mail_is_listed_shown_and_redriven() {
+    let data = tempfile::tempdir().unwrap();
+    let (code, stdout, _) = run(&["mail", "list"], data.path());
+    assert_eq!((code, stdout.trim()), (Some(0), "no messages"));
+    insert_dead_message(data.path());
+
+    let (code, stdout, stderr) = run(&["mail", "list", "--state", "dead", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("01JDEADMESSAGE000000000000") && stdout.contains("dead") && stdout.contains("Price drop: Kettle"), "{stdout}");
+    assert!(stdout.contains("after 1 attempt(s): the relay refused the message: 550 no such user"), "{stdout}");
+    let (code, stdout, _) = run(&["mail", "list", "--module", "other"], data.path());
+    assert_eq!((code, stdout.trim()), (Some(0), "no messages"));
+    let (code, _, stderr) = run(&["mail", "list", "--state", "lost"], data.path());
+    assert_eq!(code, Some(2), "{stderr}");
+
+    let (code, stdout, _) = run(&["mail", "show", "01JDEADMESSAGE000000000000"], data.path());
+    assert_eq!(code, Some(0));
+    for line in ["Message-ID: <01jdeadmessage@acme.example>", "From: Acme <shop@acme.example>", "To: ada@acme.example", "Subject: Price drop: Kettle", "Now 9.90 EUR."] {
+        assert!(stdout.contains(line), "{line} in {stdout}");
+    }
+    let (code, stdout, _) = run(&["mail", "show", "01JDEADMESSAGE000000000000", "--json"], data.path());
+    assert_eq!(code, Some(0));
+    let shown: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!((shown["state"].as_str(), shown["customer_id"].as_str()), (Some("dead"), Some("cu-1")));
+    let (code, _, stderr) = run(&["mail", "show", "01JNOSUCHMESSAGE0000000000"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("[no-such-message]"), "{stderr}");
+
+    let (code, _, stderr) = run(&["mail", "redrive"], data.path());
+    assert_eq!(code, Some(2), "an id or --all is required: {stderr}");
+    let (code, _, stderr) = run(&["mail", "redrive", "--all"], data.path());
+    assert_eq!(code, Some(2), "--all needs --tenant: {stderr}");
+    let (code, stdout, stderr) = run(&["mail", "redrive", "--all", "--tenant", "acme", "--module", "wishlist"], data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("redrove 1 message(s)"), "{stdout}");
+    let (code, _, stderr) = run(&["mail", "redrive", "01JDEADMESSAGE000000000000"], data.path());
+    assert_eq!(code, Some(1), "no longer dead");
+    assert!(stderr.contains("[no-such-message]"), "{stderr}");
+    let (_, stdout, _) = run(&["mail", "list", "--state", "pending"], data.path());
+    assert!(stdout.contains("01JDEADMESSAGE000000000000"), "{stdout}");
 }

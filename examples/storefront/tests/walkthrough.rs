@@ -1,8 +1,9 @@
 //! The README's walkthrough against the real storefront: first start
 //! installs and approves the wishlist, a customer adds an item with curl's
 //! requests, the page shows the active toggle (signed in by its HttpOnly
-//! session cookie, with no token in the page), and a second start over the
-//! same data keeps modules and items.
+//! session cookie, with no token in the page), the price drop reaches Ada's
+//! digest and the operator's mailbox, and a second start over the same data
+//! keeps modules and items.
 
 use std::net::SocketAddr;
 
@@ -104,6 +105,37 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
     let drop = &digest["drops"][0];
     assert_eq!((drop["product_id"].as_str(), drop["previous_minor"].as_i64(), drop["current_minor"].as_i64()), (Some("espresso-cup"), Some(1250), Some(990)), "{digest}");
     assert_eq!(drop["event_id"], changed["events"][0]["id"]);
+
+    // Email: the wishlist mailed Ada through send-to-customer (the shop
+    // addressed it); with no relay configured it lands in the local mailbox,
+    // which the operator reads on /admin/mailbox.
+    let mailbox = format!("{base}/admin/mailbox");
+    let signed_out = client.get(&mailbox).send().await.unwrap();
+    assert_eq!(signed_out.status().as_u16(), 401);
+    assert!(signed_out.text().await.unwrap().contains("Operator sign-in"));
+    let mut html = String::new();
+    for _ in 0..600 {
+        html = client.get(&mailbox).bearer_auth(&operator).send().await.unwrap().text().await.unwrap();
+        if html.contains("sent via mailbox") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(html.contains("<h2>Price drop: Espresso cup</h2>"), "{html}");
+    assert!(html.contains("To <b>ada@example.com</b>") && html.contains("sent via mailbox"), "{html}");
+    assert!(html.contains("12.50") && html.contains("9.90"), "the old and new price: {html}");
+    let no_redirects = reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let wrong = no_redirects.post(format!("{base}/admin/session")).body("token=nope").send().await.unwrap();
+    assert_eq!(wrong.status().as_u16(), 401);
+    let signed_in = no_redirects.post(format!("{base}/admin/session")).body(format!("token={operator}")).send().await.unwrap();
+    assert!(signed_in.status().is_redirection());
+    let cookie = signed_in.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for attribute in ["mg_operator=", "HttpOnly", "SameSite=Strict", "Path=/admin"] {
+        assert!(cookie.contains(attribute), "{attribute} in {cookie}");
+    }
+    let by_cookie = client.get(&mailbox).header("cookie", cookie.split(';').next().unwrap()).send().await.unwrap();
+    assert_eq!(by_cookie.status().as_u16(), 200);
+    assert!(by_cookie.text().await.unwrap().contains("Price drop: Espresso cup"));
     let missing: serde_json::Value = json(client.post(format!("{base}/admin/products/nope/price")).body(body), &operator).await;
     assert_eq!(missing["error"], "no-such-product");
     let paid: serde_json::Value = json(client.post(format!("{base}/admin/orders/o-1003/paid")), &operator).await;
