@@ -27,7 +27,11 @@ pub fn probe(host: &TestHost) -> LoadedModule {
 
 /// Runs one probe script for `tenant`: `Ok` or the host's error code.
 pub async fn run_probe(module: &LoadedModule, tenant: &TenantId, script: &str) -> Result<(), ErrorCode> {
-    module.activate(tenant, script).await.map(|_| ()).map_err(|e| e.code())
+    module.activate(tenant, script).await.map(|_| ()).map_err(|e| {
+        // The code is what tests compare; the whole error helps when it is not the expected one.
+        eprintln!("probe for {tenant}: {e}");
+        e.code()
+    })
 }
 
 /// A probe script calling `send` with these fields.

@@ -132,6 +132,5 @@ fn not_available(op: &str) -> WitError {
 
 fn storage_failed(module: &EmailOfModule, mail: &NewMail<'_>, op: &str, error: &MailError) -> WitError {
     tracing::error!(module = %module.module, tenant = %mail.tenant, code = error.code(), "{op}: {error}");
-    eprintln!("DEBUG {op}: {error:?}");
     WitError::new(WitErrorCode::NotAvailable, format!("{op}: the mail outbox is unavailable; try again later"))
 }
