@@ -22,7 +22,7 @@ use modgate_artifacts::EMAIL_PROBE;
 use modgate_host::capabilities::email::EmailLimits;
 use modgate_host::default_host::{HostOptions, default_host};
 use modgate_host::lifecycle::Lifecycle;
-use modgate_host::mail::{MailConfig, MailOutbox, MailTransport, MailWorker};
+use modgate_host::mail::{MailConfig, MailOutbox, MailTransport, RelayAccess, MailWorker};
 use modgate_host::storage::{Backend, Storage};
 use modgate_host::testing::InMemoryCommerce;
 use modgate_tests::smtp::SmtpSink;
@@ -76,7 +76,7 @@ async fn measure(backend: Backend, call: &'static str) -> Option<Row> {
 
     let sink = SmtpSink::start();
     let config = MailConfig { poll_interval: Duration::from_millis(5), ..MailConfig::default() };
-    let transport = MailTransport::relay(&sink.url(), None, config.send_timeout).expect("relay");
+    let transport = MailTransport::relay(&sink.url(), RelayAccess::default(), config.send_timeout).expect("relay");
     let contacts = InMemoryCommerce::sample().into_commerce().contacts;
     let started = Instant::now();
     let worker = MailWorker::start(mail, transport, contacts, config).expect("worker");

@@ -7,10 +7,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use modgate_host::capabilities::email::CustomerContacts;
+use modgate_host::mail::CustomerContacts;
 use modgate_host::capabilities::provider::ProviderError;
 use modgate_host::engine::TenantId;
-use modgate_host::mail::{MailTransport, MailWorker};
+use modgate_host::mail::{MailTransport, RelayAccess, MailWorker};
 use modgate_tests::smtp::SmtpSink;
 use modgate_tests::{acme, on_both_backends};
 
@@ -59,7 +59,7 @@ on_both_backends! {
         // Erased before any worker ran.
         let contacts = Arc::new(Changing(Mutex::new(None)));
         let config = fast_mail();
-        let transport = MailTransport::relay(&sink.url(), None, config.send_timeout).unwrap();
+        let transport = MailTransport::relay(&sink.url(), RelayAccess::default(), config.send_timeout).unwrap();
         let worker = MailWorker::start(host.mail.clone(), transport.clone(), Some(contacts.clone()), config.clone()).unwrap();
         wait_settled(&host).await;
         assert_eq!(outbox_rows(&host).await[0].0, "suppressed");

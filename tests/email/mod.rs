@@ -9,6 +9,7 @@ pub mod customers;
 pub mod delivery;
 pub mod injection;
 pub mod once_per_event;
+pub mod relay;
 pub mod restart;
 pub mod wire;
 
@@ -16,7 +17,7 @@ use std::time::Duration;
 
 use modgate_artifacts::EMAIL_PROBE;
 use modgate_host::engine::{ErrorCode, LoadedModule, TenantId};
-use modgate_host::mail::{MailConfig, MailTransport, MailWorker};
+use modgate_host::mail::{MailConfig, MailTransport, RelayAccess, MailWorker};
 use modgate_tests::smtp::SmtpSink;
 use modgate_tests::{TestHost, load, manifest};
 
@@ -73,7 +74,7 @@ pub fn fast_mail() -> MailConfig {
 
 /// A mail worker for `host` sending to `sink`, with the sample contacts.
 pub fn worker_to(host: &TestHost, sink: &SmtpSink, config: MailConfig) -> MailWorker {
-    let transport = MailTransport::relay(&sink.url(), None, config.send_timeout).expect("a loopback relay");
+    let transport = MailTransport::relay(&sink.url(), RelayAccess::default(), config.send_timeout).expect("a loopback relay");
     let contacts = modgate_host::testing::InMemoryCommerce::sample().into_commerce().contacts;
     MailWorker::start(host.mail.clone(), transport, contacts, config).expect("the worker starts")
 }

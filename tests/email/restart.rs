@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use modgate_host::capabilities::email::EmailLimits;
 use modgate_host::default_host::{HostOptions, default_host};
-use modgate_host::mail::{MailConfig, MailOutbox, MailTransport, MailWorker};
+use modgate_host::mail::{MailConfig, MailOutbox, MailTransport, RelayAccess, MailWorker};
 use modgate_host::storage::{Backend, Storage};
 use modgate_tests::smtp::SmtpSink;
 use modgate_tests::{TestHost, acme, load, manifest, senders, test_host};
@@ -47,7 +47,7 @@ fn child_process() {
         let lifecycle = Arc::new(default_host(storage, options).expect("the child's host starts"));
         let module = load(lifecycle.engine(), manifest("probe", &["email:send"]), modgate_artifacts::EMAIL_PROBE).expect("loads");
         let config = MailConfig { concurrency: 1, ..fast_mail() };
-        let transport = MailTransport::relay(&relay, None, config.send_timeout).expect("relay");
+        let transport = MailTransport::relay(&relay, RelayAccess::default(), config.send_timeout).expect("relay");
         let mut worker = Some(MailWorker::start(mail, transport, None, config).expect("worker"));
         for i in 0..100_000usize {
             if i == KILL_AFTER / 2 {

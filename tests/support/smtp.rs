@@ -1,16 +1,19 @@
 //! A real SMTP server on loopback for the mail tests: the `mailin` crate's
-//! SMTP state machine (command parsing, DATA phase, dot-unstuffing) behind
-//! a small blocking TCP loop. It records each message as the server
-//! received it and the DATA phase's bytes exactly as they crossed the wire,
-//! so tests can check both the message and the framing (dot-stuffing, CRLF
-//! only). It can be told to refuse messages, temporarily or for good.
+//! SMTP state machine (command parsing, DATA phase, dot-unstuffing,
+//! STARTTLS and AUTH negotiation) behind a small blocking TCP loop, with
+//! `rustls` for STARTTLS. It records each message as the server received it
+//! and the DATA phase's bytes exactly as they crossed the wire, so tests can
+//! check both the message and the framing (dot-stuffing, CRLF only). It can
+//! be told to refuse messages, temporarily or for good.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use mailin::{Handler, Response, SessionBuilder};
+use mailin::{AuthMechanism, Handler, Response, SessionBuilder};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
 /// One message as the server received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +28,10 @@ pub struct Received {
     /// The DATA phase's bytes as sent, dot-stuffing included, without the
     /// final `.` line.
     pub wire: Vec<u8>,
+    /// Whether the message came over TLS (after STARTTLS).
+    pub tls: bool,
+    /// The user the client authenticated as, if it did.
+    pub user: Option<String>,
 }
 
 impl Received {
@@ -73,34 +80,70 @@ struct Shared {
     connections: u64,
 }
 
+/// What a STARTTLS server offers: its certificate, and the one user it
+/// accepts (AUTH PLAIN or LOGIN, after STARTTLS only).
+struct Tls {
+    config: Arc<ServerConfig>,
+    user: Option<(String, String)>,
+}
+
 /// The running server; it stops serving when dropped (the listener thread
 /// ends at its next connection attempt or with the process).
 #[derive(Clone)]
 pub struct SmtpSink {
     address: SocketAddr,
     shared: Arc<Mutex<Shared>>,
+    tls: bool,
 }
 
 impl SmtpSink {
-    /// Starts a server on a free loopback port.
+    /// Starts a plain SMTP server on a free loopback port.
     pub fn start() -> SmtpSink {
+        Self::listen(None)
+    }
+
+    /// Starts a server that offers STARTTLS with a fresh self-signed
+    /// certificate for `localhost`, and AUTH for `user` once TLS is up.
+    /// Returns the certificate as PEM, for the client to trust.
+    pub fn start_tls(user: Option<(&str, &str)>) -> (SmtpSink, String) {
+        let issued = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(issued.signing_key.serialize_der()));
+        let certificate: CertificateDer<'static> = issued.cert.der().clone();
+        let config = ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("TLS versions")
+            .with_no_client_auth()
+            .with_single_cert(vec![certificate], key)
+            .expect("the certificate and key match");
+        let tls = Tls { config: Arc::new(config), user: user.map(|(u, p)| (u.to_owned(), p.to_owned())) };
+        (Self::listen(Some(Arc::new(tls))), issued.cert.pem())
+    }
+
+    fn listen(tls: Option<Arc<Tls>>) -> SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
         let address = listener.local_addr().expect("bound");
         let shared = Arc::new(Mutex::new(Shared::default()));
         let accepting = shared.clone();
+        let offers_tls = tls.is_some();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let shared = accepting.clone();
+                let (shared, tls) = (accepting.clone(), tls.clone());
                 shared.lock().unwrap().connections += 1;
-                std::thread::spawn(move || serve(stream, shared));
+                std::thread::spawn(move || serve(stream, shared, tls));
             }
         });
-        SmtpSink { address, shared }
+        SmtpSink { address, shared, tls: offers_tls }
     }
 
-    /// The relay URL for `MailTransport::relay` (plain SMTP: loopback only).
+    /// The relay URL for `MailTransport::relay`: plain SMTP (loopback
+    /// only), or STARTTLS required to `localhost` (the certificate's name)
+    /// for a server from [`SmtpSink::start_tls`].
     pub fn url(&self) -> String {
-        format!("smtp://{}", self.address)
+        if self.tls {
+            format!("smtp://localhost:{}?tls=required", self.address.port())
+        } else {
+            format!("smtp://{}", self.address)
+        }
     }
 
     /// How the next messages are answered.
@@ -142,6 +185,9 @@ struct Recorder {
     from: String,
     to: Vec<String>,
     message: Vec<u8>,
+    tls: Arc<Mutex<bool>>,
+    expected_user: Option<(String, String)>,
+    user: Option<String>,
 }
 
 impl Handler for Recorder {
@@ -170,20 +216,84 @@ impl Handler for Recorder {
             to: self.to.clone(),
             message: std::mem::take(&mut self.message),
             wire: Vec::new(),
+            tls: *self.tls.lock().unwrap(),
+            user: self.user.clone(),
         });
         mailin::response::OK
     }
+
+    fn auth_plain(&mut self, _authorization_id: &str, user: &str, password: &str) -> Response {
+        self.auth_login(user, password)
+    }
+
+    fn auth_login(&mut self, user: &str, password: &str) -> Response {
+        match &self.expected_user {
+            Some((u, p)) if u == user && p == password => {
+                self.user = Some(user.to_owned());
+                mailin::response::AUTH_OK
+            }
+            _ => mailin::response::INVALID_CREDENTIALS,
+        }
+    }
 }
 
-fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
+/// A connection, plain or upgraded by STARTTLS.
+enum Connection {
+    Plain(TcpStream),
+    Tls(Box<StreamOwned<ServerConnection, TcpStream>>),
+    Closed,
+}
+
+impl Read for Connection {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Connection::Plain(stream) => stream.read(buf),
+            Connection::Tls(stream) => stream.read(buf),
+            Connection::Closed => Ok(0),
+        }
+    }
+}
+
+impl Write for Connection {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Connection::Plain(stream) => stream.write(buf),
+            Connection::Tls(stream) => stream.write(buf),
+            Connection::Closed => Err(std::io::ErrorKind::NotConnected.into()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Connection::Plain(stream) => stream.flush(),
+            Connection::Tls(stream) => stream.flush(),
+            Connection::Closed => Ok(()),
+        }
+    }
+}
+
+fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>, tls: Option<Arc<Tls>>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-    let Ok(mut writer) = stream.try_clone() else { return };
     let peer = stream.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::from([127, 0, 0, 1]));
     let accepted = Accepted::default();
-    let recorder = Recorder { shared: shared.clone(), accepted: accepted.clone(), from: String::new(), to: Vec::new(), message: Vec::new() };
-    let mut session = SessionBuilder::new("sink.test").build(peer, recorder);
-    let mut reader = BufReader::new(stream);
-    if session.greeting().write_to(&mut writer).is_err() {
+    let upgraded = Arc::new(Mutex::new(false));
+    let recorder = Recorder {
+        shared: shared.clone(),
+        accepted: accepted.clone(),
+        from: String::new(),
+        to: Vec::new(),
+        message: Vec::new(),
+        tls: upgraded.clone(),
+        expected_user: tls.as_ref().and_then(|t| t.user.clone()),
+        user: None,
+    };
+    let mut builder = SessionBuilder::new("sink.test");
+    if tls.is_some() {
+        builder.enable_start_tls().enable_auth(AuthMechanism::Plain).enable_auth(AuthMechanism::Login);
+    }
+    let mut session = builder.build(peer, recorder);
+    let mut reader = BufReader::new(Connection::Plain(stream));
+    if session.greeting().write_to(reader.get_mut()).is_err() {
         return;
     }
     let (mut in_data, mut wire) = (false, Vec::new());
@@ -209,11 +319,21 @@ fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
         if response.code == 354 {
             in_data = true;
         }
-        if response.write_to(&mut writer).is_err() || writer.flush().is_err() {
+        let writer = reader.get_mut();
+        if response.write_to(writer).is_err() || writer.flush().is_err() {
             return;
         }
-        if response.action == mailin::Action::Close {
-            return;
+        match response.action {
+            mailin::Action::Close => return,
+            mailin::Action::UpgradeTls => {
+                let Some(tls) = &tls else { return };
+                let Connection::Plain(stream) = std::mem::replace(reader.get_mut(), Connection::Closed) else { return };
+                let Ok(server) = ServerConnection::new(tls.config.clone()) else { return };
+                reader = BufReader::new(Connection::Tls(Box::new(StreamOwned::new(server, stream))));
+                *upgraded.lock().unwrap() = true;
+                session.tls_active();
+            }
+            _ => {}
         }
     }
 }

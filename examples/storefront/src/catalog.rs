@@ -15,7 +15,7 @@ use modgate_host::capabilities::provider::{PageRequest, ProviderError};
 use modgate_host::bindings::modgate::commerce::types::Money;
 use modgate_host::engine::TenantId;
 use modgate_host::capabilities::Commerce;
-use modgate_host::capabilities::email::CustomerContacts;
+use modgate_host::mail::CustomerContacts;
 
 use crate::contacts::ShopContacts;
 use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement, Value};

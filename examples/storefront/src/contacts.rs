@@ -5,7 +5,7 @@
 //! wishlist records price drops but she gets no email.
 
 use async_trait::async_trait;
-use modgate_host::capabilities::email::CustomerContacts;
+use modgate_host::mail::CustomerContacts;
 use modgate_host::capabilities::provider::ProviderError;
 use modgate_host::engine::TenantId;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};

@@ -48,7 +48,7 @@ pub struct Commerce {
     /// Backs `read:customers`.
     pub customers: Option<Arc<dyn customers::CustomerDirectory>>,
     /// Addresses customers for `email:send`'s `send-to-customer`.
-    pub contacts: Option<Arc<dyn email::CustomerContacts>>,
+    pub contacts: Option<Arc<dyn crate::mail::CustomerContacts>>,
 }
 
 /// What the built-in capabilities are built with. Every field has a

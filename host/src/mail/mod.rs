@@ -22,7 +22,9 @@
 //!
 //! See `docs/email.md`.
 
+mod address;
 mod compose;
+mod contacts;
 mod config;
 mod error;
 pub mod mailbox;
@@ -32,9 +34,14 @@ mod senders;
 mod transport;
 mod worker;
 
+pub use address::check_address;
 pub use config::MailConfig;
+pub use contacts::CustomerContacts;
 pub use error::MailError;
 pub use outbox::{MailOutbox, Queued};
 pub use senders::Senders;
-pub use transport::{MailTransport, SMTP_PASSWORD_ENV, SMTP_URL_ENV, SMTP_USERNAME_ENV};
+pub use transport::{MailTransport, RelayAccess, SMTP_CA_FILE_ENV, SMTP_PASSWORD_ENV, SMTP_URL_ENV, SMTP_USERNAME_ENV};
 pub use worker::{MailStats, MailWorker};
+
+/// A relay's user name and password ([`RelayAccess::credentials`]).
+pub use lettre::transport::smtp::authentication::Credentials;

@@ -3,8 +3,9 @@
 //!
 //! The relay is configured from the environment only — a URL in lettre's
 //! form (`smtps://host:465` for TLS, `smtp://host:587?tls=required` for
-//! STARTTLS) and, optionally, the credentials in their own variables — so
-//! no secret is ever stored in the database. Plain `smtp://` (and
+//! STARTTLS), optionally the credentials in their own variables and a PEM
+//! file of extra roots to trust (a relay with a private CA) — so no secret
+//! is ever stored in the database. Plain `smtp://` (and
 //! `tls=opportunistic`, which a man in the middle can downgrade) is refused
 //! unless the relay is on loopback.
 
@@ -12,6 +13,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::mail::error::MailError;
@@ -22,6 +24,27 @@ pub const SMTP_URL_ENV: &str = "MODGATE_SMTP_URL";
 pub const SMTP_USERNAME_ENV: &str = "MODGATE_SMTP_USERNAME";
 /// The relay's password, if not in the URL.
 pub const SMTP_PASSWORD_ENV: &str = "MODGATE_SMTP_PASSWORD";
+/// A PEM file of certificates to trust besides the public roots.
+pub const SMTP_CA_FILE_ENV: &str = "MODGATE_SMTP_CA_FILE";
+
+/// How to reach a relay, beyond its URL.
+#[derive(Clone, Default)]
+pub struct RelayAccess {
+    /// User name and password; they replace any in the URL.
+    pub credentials: Option<Credentials>,
+    /// PEM certificates to trust besides the public roots (a relay whose
+    /// certificate a private CA signed).
+    pub extra_roots_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for RelayAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelayAccess")
+            .field("credentials", &self.credentials.as_ref().map(|_| "(set)"))
+            .field("extra_roots_pem", &self.extra_roots_pem.as_ref().map(Vec::len))
+            .finish()
+    }
+}
 
 /// How the mail worker delivers.
 #[derive(Clone)]
@@ -50,10 +73,17 @@ pub(crate) enum SendOutcome {
 
 impl MailTransport {
     /// The relay named by [`SMTP_URL_ENV`] (credentials from
-    /// [`SMTP_USERNAME_ENV`] / [`SMTP_PASSWORD_ENV`] when set), or the
-    /// local mailbox when it is unset.
+    /// [`SMTP_USERNAME_ENV`] / [`SMTP_PASSWORD_ENV`], extra roots from
+    /// [`SMTP_CA_FILE_ENV`], when set), or the local mailbox when it is
+    /// unset.
     pub fn from_env(send_timeout: Duration) -> Result<Self, MailError> {
         let Ok(url) = std::env::var(SMTP_URL_ENV) else { return Ok(MailTransport::Mailbox) };
+        let extra_roots_pem = match std::env::var_os(SMTP_CA_FILE_ENV) {
+            None => None,
+            Some(path) => Some(std::fs::read(&path).map_err(|e| MailError::RelayConfig {
+                message: format!("{SMTP_CA_FILE_ENV}: reading {}: {e}", std::path::Path::new(&path).display()),
+            })?),
+        };
         let credentials = match (std::env::var(SMTP_USERNAME_ENV), std::env::var(SMTP_PASSWORD_ENV)) {
             (Ok(user), Ok(password)) => Some(Credentials::new(user, password)),
             (Err(_), Err(_)) => None,
@@ -63,13 +93,12 @@ impl MailTransport {
                 });
             }
         };
-        Self::relay(&url, credentials, send_timeout)
+        Self::relay(&url, RelayAccess { credentials, extra_roots_pem }, send_timeout)
     }
 
-    /// The relay at `url` (lettre's URL form), with `credentials` if given
-    /// (they replace any in the URL). Call it on a tokio runtime: the
-    /// connection pool lives there.
-    pub fn relay(url: &str, credentials: Option<Credentials>, send_timeout: Duration) -> Result<Self, MailError> {
+    /// The relay at `url` (lettre's URL form), reached with `access`. Call
+    /// it on a tokio runtime: the connection pool lives there.
+    pub fn relay(url: &str, access: RelayAccess, send_timeout: Duration) -> Result<Self, MailError> {
         let parsed = url::Url::parse(url).map_err(|e| MailError::RelayConfig { message: format!("{SMTP_URL_ENV} is not a URL: {e}") })?;
         let host = parsed.host_str().unwrap_or_default().to_owned();
         let tls = parsed.query_pairs().find(|(key, _)| key == "tls").map(|(_, value)| value.into_owned());
@@ -88,8 +117,12 @@ impl MailTransport {
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| MailError::RelayConfig { message: format!("{SMTP_URL_ENV}: {e}") })?
             .timeout(Some(send_timeout));
-        if let Some(credentials) = credentials {
+        if let Some(credentials) = access.credentials {
             builder = builder.credentials(credentials);
+        }
+        if let Some(pem) = &access.extra_roots_pem {
+            let tls = trusting(&host, pem)?;
+            builder = builder.tls(if parsed.scheme() == "smtps" { Tls::Wrapper(tls) } else { Tls::Required(tls) });
         }
         Ok(MailTransport::Smtp { host, client: builder.build() })
     }
@@ -121,6 +154,15 @@ impl std::fmt::Debug for MailTransport {
     }
 }
 
+/// TLS to `host` trusting the public roots and the certificates in `pem`.
+fn trusting(host: &str, pem: &[u8]) -> Result<TlsParameters, MailError> {
+    let unusable = |e: lettre::transport::smtp::Error| MailError::RelayConfig {
+        message: format!("{SMTP_CA_FILE_ENV}: the extra roots are unusable: {e}"),
+    };
+    let roots = Certificate::from_pem(pem).map_err(unusable)?;
+    TlsParameters::builder(host.to_owned()).add_root_certificate(roots).build().map_err(unusable)
+}
+
 fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     host == "localhost" || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
@@ -142,7 +184,7 @@ mod tests {
             "smtp://localhost:25",
             "smtp://[::1]:2525",
         ] {
-            let transport = MailTransport::relay(url, None, TIMEOUT).unwrap_or_else(|e| panic!("{url}: {e}"));
+            let transport = MailTransport::relay(url, RelayAccess::default(), TIMEOUT).unwrap_or_else(|e| panic!("{url}: {e}"));
             assert_eq!(transport.via(), "smtp");
         }
     }
@@ -150,11 +192,14 @@ mod tests {
     #[tokio::test]
     async fn plain_or_downgradable_smtp_beyond_loopback_is_refused() {
         for url in ["smtp://relay.example.com:25", "smtp://relay.example.com:587?tls=opportunistic", "smtp://10.0.0.5:25"] {
-            let refused = MailTransport::relay(url, None, TIMEOUT).unwrap_err();
+            let refused = MailTransport::relay(url, RelayAccess::default(), TIMEOUT).unwrap_err();
             assert_eq!(refused.code(), "relay-insecure", "{url}");
         }
         for url in ["http://relay.example.com", "not a url"] {
-            assert_eq!(MailTransport::relay(url, None, TIMEOUT).unwrap_err().code(), "relay-config", "{url}");
+            assert_eq!(MailTransport::relay(url, RelayAccess::default(), TIMEOUT).unwrap_err().code(), "relay-config", "{url}");
         }
+        let garbage = RelayAccess { extra_roots_pem: Some(b"-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n".to_vec()), ..RelayAccess::default() };
+        let refused = MailTransport::relay("smtps://relay.example.com", garbage, TIMEOUT).unwrap_err();
+        assert_eq!(refused.code(), "relay-config");
     }
 }

@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Notify, Semaphore};
 
 use crate::backoff;
-use crate::capabilities::email::{CustomerContacts, check_address};
+use crate::mail::address::check_address;
 use crate::mail::compose::compose;
+use crate::mail::contacts::CustomerContacts;
 use crate::mail::config::MailConfig;
 use crate::mail::messages::{self, ClaimedMail, Settlement};
 use crate::mail::outbox::MailOutbox;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::capabilities::categories::{Category, CategoryCatalog};
 use crate::capabilities::customers::{Customer, CustomerDirectory};
-use crate::capabilities::email::CustomerContacts;
+use crate::mail::CustomerContacts;
 use crate::capabilities::orders::{Order, OrderBook, OrderLine, OrderStatus};
 use crate::capabilities::products::{Product, ProductCatalog};
 use crate::capabilities::provider::{PageRequest, ProviderError};

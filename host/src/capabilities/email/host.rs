@@ -5,10 +5,9 @@
 use crate::bindings::modgate::host::email::{Host, Message};
 use crate::bindings::{WitError, WitErrorCode};
 use crate::engine::CapabilityView;
-use crate::mail::{MailError, Queued};
+use crate::mail::{MailError, Queued, check_address};
 use crate::mail::outbox::NewMail;
 
-use super::address::check_address;
 use super::text::{check_body, check_customer_id, check_subject};
 use super::{Email, EmailOfModule};
 

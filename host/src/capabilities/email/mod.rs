@@ -13,8 +13,6 @@
 //! outbox ([`crate::mail`]) — in the install's transaction during
 //! `activate`, once per event while an event is handled.
 
-mod address;
-mod contacts;
 mod host;
 mod limits;
 #[cfg(test)]
@@ -31,11 +29,9 @@ use wasmtime::component::Linker;
 use crate::bindings::modgate;
 use crate::engine::{Capability, InvocationFacts, InvocationState, ModuleFacts, Via};
 use crate::events::HandledEvent;
-use crate::mail::MailOutbox;
+use crate::mail::{CustomerContacts, MailOutbox};
 use crate::storage::DataSession;
 
-pub use address::check_address;
-pub use contacts::CustomerContacts;
 pub use limits::EmailLimits;
 
 /// One token bucket per (module, tenant).

@@ -1,5 +1,6 @@
 //! What a host integrator implements so modules can mail customers without
-//! ever seeing an address.
+//! ever seeing an address: the `email` capability asks it when a module
+//! calls `send-to-customer`, and the mail worker again just before sending.
 
 use crate::capabilities::provider::ProviderError;
 use crate::tenant::TenantId;
