@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use modgate_host::engine::ErrorCode;
-use modgate_host::mail::MailConfig;
+use modgate_host::mail::{MailConfig, MailOutbox, MailTransport, MailWorker, RelayAccess, Senders};
 use modgate_host::mail::mailbox::{self, MailFilter, Redrive};
 use modgate_tests::smtp::{Answer, SmtpSink};
 use modgate_tests::{acme, globex, on_both_backends};
@@ -88,4 +88,25 @@ on_both_backends! {
 fn a_lease_shorter_than_two_send_timeouts_is_refused() {
     let config = MailConfig { lease: Duration::from_secs(10), send_timeout: Duration::from_secs(10), ..fast_mail() };
     assert!(config.check().unwrap_err().contains("mail.lease"));
+}
+
+on_both_backends! {
+    async fn the_worker_sends_with_its_own_hosts_sender(host) {
+        // Queued by a host configured with the sample senders…
+        let module = probe(&host);
+        run_probe(&module, &acme(), &send_script("ada@acme.example", "From whom", "Text\r\n")).await.expect("queued");
+        // …sent by one whose operator set another From for acme.
+        let sink = SmtpSink::start();
+        let senders = Senders::new("Shops <shops@example.com>").unwrap().with_tenant(&acme(), "Acme Shop <hello@acme.example>").unwrap();
+        let outbox = MailOutbox::new(host.storage.clone(), senders);
+        let config = fast_mail();
+        let transport = MailTransport::relay(&sink.url(), RelayAccess::default(), config.send_timeout).unwrap();
+        let _worker = MailWorker::start(outbox, transport, None, config).unwrap();
+        let received = sink.wait_for(1, Duration::from_secs(60));
+        assert_eq!(received[0].header("From").as_deref(), Some("Acme Shop <hello@acme.example>"));
+        assert_eq!(received[0].from, "hello@acme.example");
+        wait_settled(&host).await;
+        let shown = &mailbox::list(&host.storage, &MailFilter::default()).await.unwrap()[0];
+        assert_eq!(mailbox::show(&host.storage, &shown.id).await.unwrap().from, "Acme Shop <hello@acme.example>", "the row records the From used");
+    }
 }

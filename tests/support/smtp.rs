@@ -274,6 +274,9 @@ impl Write for Connection {
 
 fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>, tls: Option<Arc<Tls>>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    // Replies go out whole, at once: a reply written in pieces meets the
+    // client's delayed ACK (Nagle), some 40 ms per command.
+    let _ = stream.set_nodelay(true);
     let peer = stream.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::from([127, 0, 0, 1]));
     let accepted = Accepted::default();
     let upgraded = Arc::new(Mutex::new(false));
@@ -320,7 +323,8 @@ fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>, tls: Option<Arc<Tls>>) {
             in_data = true;
         }
         let writer = reader.get_mut();
-        if response.write_to(writer).is_err() || writer.flush().is_err() {
+        let Ok(reply) = response.buffer() else { return };
+        if writer.write_all(&reply).is_err() || writer.flush().is_err() {
             return;
         }
         match response.action {

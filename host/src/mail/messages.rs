@@ -114,13 +114,14 @@ pub(crate) async fn settle(db: &impl ConnectionTrait, claim: &ClaimedMail, settl
     Ok(result.rows_affected() == 1)
 }
 
-/// Follows a customer's current address before sending (it may have
-/// changed since the message was queued).
-pub(crate) async fn readdress(db: &impl ConnectionTrait, claim: &ClaimedMail, recipient: &str) -> Result<(), MailError> {
+/// Records who a claimed message goes from and to as it is sent (the
+/// tenant's sender, a customer's address, may have changed since it was
+/// queued).
+pub(crate) async fn readdress(db: &impl ConnectionTrait, claim: &ClaimedMail, sender: &str, recipient: &str) -> Result<(), MailError> {
     db.execute_raw(statement(
         db.get_database_backend(),
-        "UPDATE modgate_mail SET recipient = ? WHERE id = ? AND lease_token = ?",
-        [recipient.into(), claim.id.as_str().into(), claim.token.as_str().into()],
+        "UPDATE modgate_mail SET sender = ?, recipient = ? WHERE id = ? AND lease_token = ?",
+        [sender.into(), recipient.into(), claim.id.as_str().into(), claim.token.as_str().into()],
     ))
     .await
     .map_err(StorageError::db("readdressing mail"))?;

@@ -57,10 +57,15 @@ impl MailOutbox {
         &self.storage
     }
 
+    /// The From mailbox of `tenant`'s mail, as this host is configured.
+    pub(crate) fn sender_of(&self, tenant: &TenantId) -> &lettre::message::Mailbox {
+        self.senders.of(tenant)
+    }
+
     /// Records `mail` on `db`.
     pub(crate) async fn queue(&self, db: &impl ConnectionTrait, mail: &NewMail<'_>) -> Result<Queued, MailError> {
         let id = new_id();
-        let sender = self.senders.of(mail.tenant);
+        let sender = self.sender_of(mail.tenant);
         let message_id = format!("{}@{}", id.to_ascii_lowercase(), sender.email.domain());
         let now = now_rfc3339();
         let values: [Value; 14] = [

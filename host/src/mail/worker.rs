@@ -158,7 +158,7 @@ impl Shared {
     }
 
     async fn deliver(&self, mut claim: ClaimedMail) {
-        let settlement = match self.readdress(&mut claim).await {
+        let settlement = match self.address(&mut claim).await {
             Ok(true) => self.send(&claim).await,
             Ok(false) => Settlement::Suppressed,
             Err(error) => self.failed(&claim, error),
@@ -181,27 +181,35 @@ impl Shared {
         }
     }
 
-    /// For a message to a customer: whether the customer is still
-    /// reachable, following a changed address. Other messages: `true`.
-    async fn readdress(&self, claim: &mut ClaimedMail) -> Result<bool, String> {
-        let (Some(customer), Some(contacts)) = (&claim.customer_id, &self.contacts) else { return Ok(true) };
+    /// Who the message is from and to, as of now: the tenant's From as
+    /// this host is configured (so mail another process queued, e.g. the
+    /// CLI's `install`, goes out with the serving host's sender) and, for a
+    /// customer, their current address. `false`: the customer is no longer
+    /// reachable.
+    async fn address(&self, claim: &mut ClaimedMail) -> Result<bool, String> {
         let tenant = TenantId::new(claim.tenant.clone()).map_err(|e| format!("stored tenant: {e}"))?;
-        let address = contacts
-            .reachable_address(&tenant, customer)
-            .await
-            .map_err(|e| format!("the customer contact provider failed: {e}"))?;
-        let Some(address) = address else { return Ok(false) };
-        if address == claim.recipient {
-            return Ok(true);
+        let sender = self.outbox.sender_of(&tenant).to_string();
+        let recipient = match (&claim.customer_id, &self.contacts) {
+            (Some(customer), Some(contacts)) => {
+                let address = contacts
+                    .reachable_address(&tenant, customer)
+                    .await
+                    .map_err(|e| format!("the customer contact provider failed: {e}"))?;
+                let Some(address) = address else { return Ok(false) };
+                if let Err(problem) = check_address(&address, usize::MAX) {
+                    tracing::error!(message = %claim.id, tenant = %claim.tenant, "mail: the customer contact provider gave an unusable address ({problem}); the message is suppressed");
+                    return Ok(false);
+                }
+                address
+            }
+            _ => claim.recipient.clone(),
+        };
+        if sender != claim.sender || recipient != claim.recipient {
+            let storage = self.outbox.storage();
+            let _turn = storage.write_turn().await;
+            messages::readdress(storage.connection(), claim, &sender, &recipient).await.map_err(|e| e.to_string())?;
+            (claim.sender, claim.recipient) = (sender, recipient);
         }
-        if let Err(problem) = check_address(&address, usize::MAX) {
-            tracing::error!(message = %claim.id, tenant = %claim.tenant, "mail: the customer contact provider gave an unusable address ({problem}); the message is suppressed");
-            return Ok(false);
-        }
-        let storage = self.outbox.storage();
-        let _turn = storage.write_turn().await;
-        messages::readdress(storage.connection(), claim, &address).await.map_err(|e| e.to_string())?;
-        claim.recipient = address;
         Ok(true)
     }
 
