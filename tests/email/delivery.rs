@@ -103,7 +103,7 @@ on_both_backends! {
         let transport = MailTransport::relay(&sink.url(), RelayAccess::default(), config.send_timeout).unwrap();
         let _worker = MailWorker::start(outbox, transport, None, config).unwrap();
         let received = sink.wait_for(1, Duration::from_secs(60));
-        assert_eq!(received[0].header("From").as_deref(), Some("Acme Shop <hello@acme.example>"));
+        assert_eq!(received[0].header("From").as_deref(), Some("\"Acme Shop\" <hello@acme.example>"));
         assert_eq!(received[0].from, "hello@acme.example");
         wait_settled(&host).await;
         let shown = &mailbox::list(&host.storage, &MailFilter::default()).await.unwrap()[0];

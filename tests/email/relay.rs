@@ -55,7 +55,7 @@ fn an_untrusted_certificate_gets_no_mail() {
         })
         .await;
         let failed = &mailbox::list(&host.storage, &MailFilter::default()).await.unwrap()[0];
-        assert_eq!(failed.state, "pending", "a TLS failure is retried: the operator may fix the relay");
+        assert!(matches!(failed.state.as_str(), "pending" | "leased"), "a TLS failure is retried (the operator may fix the relay): {failed:?}");
         assert!(failed.last_error.as_deref().is_some_and(|e| e.to_lowercase().contains("certificate")), "{failed:?}");
         assert!(sink.received().is_empty());
     });

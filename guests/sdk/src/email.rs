@@ -22,8 +22,9 @@
 //!   paragraph separator (U+2028, U+2029), and not too long (the host's
 //!   limit, about 200 characters; [`one_line`] makes any text a valid line,
 //!   keeping it short is yours);
-//! - `text`: plain text of at most 64 KiB; line breaks are `\n` or `\r\n`,
-//!   TAB is allowed, every other control character (NUL included) is not;
+//! - `text`: plain text of at most 64 KiB; line breaks are `\n`, `\r\n` or
+//!   `\r` (all sent as `\r\n`), TAB and form feed are allowed, every other
+//!   control character (NUL included) is not;
 //! - a customer id: 1 to 128 characters, no control characters.
 //!
 //! **Cost.** Each call is one operation of the invocation's budget and
@@ -36,7 +37,8 @@
 //! sends the same message again, the call succeeds (`Ok`, `Ok(true)`) and
 //! queues nothing new. So a handler can send from a retry without mailing
 //! twice — as long as it builds the same subject and text from the event.
-//! (A redelivery still spends an operation and the rate limit per call.)
+//! (A redelivery still spends an operation per call, but a message that is
+//! already queued spends no rate.)
 //!
 //! Queued messages are delivered by the host's mail worker, with retries;
 //! `Ok` means queued, not delivered.

@@ -5,7 +5,7 @@
 use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use crate::mail::error::MailError;
-use crate::mail::messages::text;
+use crate::mail::messages::{attempts, optional_text, text};
 use crate::storage::{Storage, StorageError, now_millis, now_rfc3339, statement};
 
 /// Which messages to list. Empty fields match everything.
@@ -106,7 +106,7 @@ pub async fn show(storage: &Storage, id: &str) -> Result<MailMessage, MailError>
         summary: summary(&row)?,
         from: text(&row, "sender")?,
         message_id: text(&row, "message_id")?,
-        customer_id: row.try_get("", "customer_id").map_err(StorageError::db("reading customer_id"))?,
+        customer_id: optional_text(&row, "customer_id")?,
         body: text(&row, "body")?,
     })
 }
@@ -161,10 +161,6 @@ pub async fn redrive(storage: &Storage, which: &Redrive) -> Result<u64, MailErro
 }
 
 fn summary(row: &QueryResult) -> Result<MailSummary, MailError> {
-    let optional = |column: &str| -> Result<Option<String>, MailError> {
-        row.try_get("", column).map_err(|e| MailError::Storage(StorageError::Database { context: format!("reading {column}"), source: e }))
-    };
-    let attempts: i32 = row.try_get("", "attempts").map_err(StorageError::db("reading attempts"))?;
     Ok(MailSummary {
         id: text(row, "id")?,
         tenant: text(row, "tenant")?,
@@ -172,10 +168,10 @@ fn summary(row: &QueryResult) -> Result<MailSummary, MailError> {
         to: text(row, "recipient")?,
         subject: text(row, "subject")?,
         state: text(row, "state")?,
-        attempts: attempts.max(0) as u32,
+        attempts: attempts(row)?,
         queued_at: text(row, "created_at")?,
-        sent_at: optional("sent_at")?,
-        via: optional("via")?,
-        last_error: optional("last_error")?,
+        sent_at: optional_text(row, "sent_at")?,
+        via: optional_text(row, "via")?,
+        last_error: optional_text(row, "last_error")?,
     })
 }

@@ -63,18 +63,17 @@ pub(crate) async fn claim(db: &impl ConnectionTrait, limit: usize, now: i64, lea
 }
 
 fn claimed(row: &QueryResult, token: &str) -> Result<ClaimedMail, MailError> {
-    let attempts: i32 = row.try_get("", "attempts").map_err(StorageError::db("reading a claim"))?;
     Ok(ClaimedMail {
         id: text(row, "id")?,
         tenant: text(row, "tenant")?,
         module: text(row, "module")?,
-        customer_id: row.try_get("", "customer_id").map_err(StorageError::db("reading customer_id"))?,
+        customer_id: optional_text(row, "customer_id")?,
         recipient: text(row, "recipient")?,
         sender: text(row, "sender")?,
         subject: text(row, "subject")?,
         body: text(row, "body")?,
         message_id: text(row, "message_id")?,
-        attempts: attempts.max(0) as u32,
+        attempts: attempts(row)?,
         token: token.to_owned(),
     })
 }
@@ -143,6 +142,18 @@ pub(crate) async fn forget_before(db: &impl ConnectionTrait, cutoff: i64) -> Res
 }
 
 pub(crate) fn text(row: &QueryResult, column: &str) -> Result<String, MailError> {
-    row.try_get::<String>("", column)
+    column_of(row, column)
+}
+
+pub(crate) fn optional_text(row: &QueryResult, column: &str) -> Result<Option<String>, MailError> {
+    column_of(row, column)
+}
+
+pub(crate) fn attempts(row: &QueryResult) -> Result<u32, MailError> {
+    column_of::<i32>(row, "attempts").map(|n| n.max(0) as u32)
+}
+
+fn column_of<T: sea_orm::TryGetable>(row: &QueryResult, column: &str) -> Result<T, MailError> {
+    row.try_get::<T>("", column)
         .map_err(|e| MailError::Storage(StorageError::Database { context: format!("reading {column}"), source: e }))
 }

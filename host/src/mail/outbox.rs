@@ -62,7 +62,10 @@ impl MailOutbox {
         self.senders.of(tenant)
     }
 
-    /// Records `mail` on `db`.
+    /// Records `mail` on `db`. A conflict can only be on the dedupe key
+    /// (the id is fresh): the conflict target is left out because SQLite
+    /// matches it against the schema a pooled connection loaded, which may
+    /// predate the index.
     pub(crate) async fn queue(&self, db: &impl ConnectionTrait, mail: &NewMail<'_>) -> Result<Queued, MailError> {
         let id = new_id();
         let sender = self.sender_of(mail.tenant);
@@ -89,7 +92,7 @@ impl MailOutbox {
                 db.get_database_backend(),
                 "INSERT INTO modgate_mail (id, tenant, module, customer_id, recipient, sender, subject, body, message_id, \
                  dedupe_key, state, attempts, next_at, created_at, created_ms, updated_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 values,
             ))
             .await

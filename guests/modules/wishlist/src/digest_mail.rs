@@ -24,7 +24,8 @@
 //! sends what is left (what was queued is not queued twice).
 //!
 //! **Scale.** Every send is one operation of the event's budget (100 by
-//! default) and counts against the rate limit, on a redelivery too. A drop
+//! default), on a redelivery too; a first send also counts against the rate
+//! limit (a redelivery's already-queued messages do not). A drop
 //! on more wishlists than one delivery's budget can mail fails with
 //! `budget-exhausted` on every delivery until the event is dead-lettered:
 //! past that size, mail in slices and mark who was mailed.
