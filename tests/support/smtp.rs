@@ -77,7 +77,6 @@ pub enum Answer {
 struct Shared {
     received: Vec<Received>,
     answer: Option<Answer>,
-    connections: u64,
 }
 
 /// What a STARTTLS server offers: its certificate, and the one user it
@@ -128,7 +127,6 @@ impl SmtpSink {
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let (shared, tls) = (accepting.clone(), tls.clone());
-                shared.lock().unwrap().connections += 1;
                 std::thread::spawn(move || serve(stream, shared, tls));
             }
         });
@@ -166,11 +164,6 @@ impl SmtpSink {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-    }
-
-    /// Connections accepted so far.
-    pub fn connections(&self) -> u64 {
-        self.shared.lock().unwrap().connections
     }
 }
 

@@ -43,31 +43,28 @@ async fn mailbox_page(State(state): State<Arc<AdminState>>, headers: HeaderMap) 
         return page(StatusCode::NOT_FOUND, "<p>No tenant is served on this host name.</p>".to_owned());
     };
     let filter = MailFilter { tenant: Some(tenant.as_str().to_owned()), limit: Some(SHOWN), ..MailFilter::default() };
-    let summaries = match mailbox::list(&state.storage, &filter).await {
-        Ok(summaries) => summaries,
+    let messages = match mailbox::read(&state.storage, &filter).await {
+        Ok(messages) => messages,
         Err(e) => {
             tracing::error!(code = e.code(), "mailbox page: {e}");
             return page(StatusCode::INTERNAL_SERVER_ERROR, "<p>The mailbox could not be read.</p>".to_owned());
         }
     };
     let mut body = format!("<h1>Mailbox of {}</h1>", escape(tenant.as_str()));
-    if summaries.is_empty() {
+    if messages.is_empty() {
         body.push_str("<p>No mail yet. Drop a price a customer keeps on their wishlist, then reload.</p>");
     }
-    for summary in summaries {
-        let text = match mailbox::show(&state.storage, &summary.id).await {
-            Ok(message) => message.body,
-            Err(e) => format!("({e})"),
-        };
+    for message in messages {
+        let summary = &message.summary;
         body.push_str(&format!(
             "<article><h2>{subject}</h2><p class=meta>To <b>{to}</b> · from module <b>{module}</b> · {state}{via} · queued {at}</p><pre>{text}</pre></article>",
             subject = escape(&summary.subject),
             to = escape(&summary.to),
             module = escape(&summary.module),
             state = escape(&summary.state),
-            via = summary.via.map(|via| format!(" via {}", escape(&via))).unwrap_or_default(),
+            via = summary.via.as_ref().map(|via| format!(" via {}", escape(via))).unwrap_or_default(),
             at = escape(&summary.queued_at),
-            text = escape(&text),
+            text = escape(&message.body),
         ));
     }
     page(StatusCode::OK, body)

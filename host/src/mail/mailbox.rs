@@ -72,10 +72,35 @@ const DEFAULT_LIMIT: u32 = 50;
 const MAX_LIMIT: u32 = 1000;
 
 const SUMMARY: &str = "id, tenant, module, recipient, subject, state, attempts, created_at, sent_at, via, last_error";
+const FULL: &str = "id, tenant, module, recipient, subject, state, attempts, created_at, sent_at, via, last_error, sender, message_id, customer_id, body";
 
 /// Messages matching `filter`, newest first.
 pub async fn list(storage: &Storage, filter: &MailFilter) -> Result<Vec<MailSummary>, MailError> {
-    let mut sql = format!("SELECT {SUMMARY} FROM modgate_mail WHERE 1 = 1");
+    let rows = matching(storage, SUMMARY, filter).await?;
+    rows.iter().map(summary).collect()
+}
+
+/// Messages matching `filter` in full, newest first (one query: for a page
+/// that shows the texts).
+pub async fn read(storage: &Storage, filter: &MailFilter) -> Result<Vec<MailMessage>, MailError> {
+    let rows = matching(storage, FULL, filter).await?;
+    rows.iter().map(message).collect()
+}
+
+/// The message `id`.
+pub async fn show(storage: &Storage, id: &str) -> Result<MailMessage, MailError> {
+    let db = storage.connection();
+    let sql = format!("SELECT {FULL} FROM modgate_mail WHERE id = ?");
+    let row = db
+        .query_one_raw(statement(db.get_database_backend(), &sql, [id.into()]))
+        .await
+        .map_err(StorageError::db("reading a message"))?
+        .ok_or_else(|| MailError::NoSuchMessage { what: "message", selection: id.to_owned() })?;
+    message(&row)
+}
+
+async fn matching(storage: &Storage, columns: &str, filter: &MailFilter) -> Result<Vec<QueryResult>, MailError> {
+    let mut sql = format!("SELECT {columns} FROM modgate_mail WHERE 1 = 1");
     let mut values: Vec<Value> = Vec::new();
     for (column, value) in [("tenant", &filter.tenant), ("module", &filter.module), ("state", &filter.state)] {
         if let Some(value) = value {
@@ -86,28 +111,19 @@ pub async fn list(storage: &Storage, filter: &MailFilter) -> Result<Vec<MailSumm
     let limit = filter.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     sql.push_str(&format!(" ORDER BY created_ms DESC, id DESC LIMIT {limit}"));
     let db = storage.connection();
-    let rows = db
+    Ok(db
         .query_all_raw(statement(db.get_database_backend(), &sql, values))
         .await
-        .map_err(StorageError::db("listing mail"))?;
-    rows.iter().map(summary).collect()
+        .map_err(StorageError::db("listing mail"))?)
 }
 
-/// The message `id`.
-pub async fn show(storage: &Storage, id: &str) -> Result<MailMessage, MailError> {
-    let db = storage.connection();
-    let sql = format!("SELECT {SUMMARY}, sender, message_id, customer_id, body FROM modgate_mail WHERE id = ?");
-    let row = db
-        .query_one_raw(statement(db.get_database_backend(), &sql, [id.into()]))
-        .await
-        .map_err(StorageError::db("reading a message"))?
-        .ok_or_else(|| MailError::NoSuchMessage { what: "message", selection: id.to_owned() })?;
+fn message(row: &QueryResult) -> Result<MailMessage, MailError> {
     Ok(MailMessage {
-        summary: summary(&row)?,
-        from: text(&row, "sender")?,
-        message_id: text(&row, "message_id")?,
-        customer_id: optional_text(&row, "customer_id")?,
-        body: text(&row, "body")?,
+        summary: summary(row)?,
+        from: text(row, "sender")?,
+        message_id: text(row, "message_id")?,
+        customer_id: optional_text(row, "customer_id")?,
+        body: text(row, "body")?,
     })
 }
 

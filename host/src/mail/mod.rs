@@ -38,7 +38,7 @@ pub use address::check_address;
 pub use config::MailConfig;
 pub use contacts::CustomerContacts;
 pub use error::MailError;
-pub use outbox::{MailOutbox, Queued};
+pub use outbox::MailOutbox;
 pub use senders::Senders;
 pub use transport::{MailTransport, RelayAccess, SMTP_CA_FILE_ENV, SMTP_PASSWORD_ENV, SMTP_URL_ENV, SMTP_USERNAME_ENV};
 pub use worker::{MailStats, MailWorker};

@@ -30,7 +30,7 @@ pub(crate) struct NewMail<'a> {
 
 /// What queueing did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Queued {
+pub(crate) enum Queued {
     /// A new message, with its id.
     New(String),
     /// The same message was already queued while handling the same event.

@@ -5,7 +5,8 @@
 use crate::bindings::modgate::host::email::{Host, Message};
 use crate::bindings::{WitError, WitErrorCode};
 use crate::engine::CapabilityView;
-use crate::mail::{MailError, Queued, check_address};
+use crate::mail::outbox::Queued;
+use crate::mail::{MailError, check_address};
 use crate::mail::outbox::NewMail;
 
 use super::text::{check_body, check_customer_id, check_subject};
