@@ -31,7 +31,7 @@ use std::path::Path;
 pub use catalog::NotInCatalog;
 pub use error::{ManifestError, ManifestErrorCode, ManifestErrors, ManifestWarning};
 pub use model::{
-    AUTO_COLUMNS, CORE_EVENTS, ColumnDecl, ColumnType, HookDecl, HookEntity, HookWhen, HttpMethod,
+    AUTO_COLUMNS, CORE_EVENTS, ColumnDecl, ColumnType, HookDecl, HookWhen, HttpMethod,
     IndexDecl, MAX_COLUMNS, MAX_IDENTIFIER_CHARS, MAX_ROUTE_PATH_CHARS, Manifest, ModuleName,
     RouteDecl, Slot, Subscription, TableDecl, Verified,
 };

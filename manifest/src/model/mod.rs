@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::error::ManifestWarning;
 use crate::permission::Permission;
 
-pub use hook::{HookDecl, HookEntity, HookWhen};
+pub use hook::{HookDecl, HookWhen};
 pub use name::ModuleName;
 pub use route::{HttpMethod, MAX_ROUTE_PATH_CHARS, RouteDecl};
 pub use slot::Slot;

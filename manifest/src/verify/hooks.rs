@@ -1,4 +1,5 @@
-//! `[[hooks]]`: entity × moment (× action for `on-action`), each at most once.
+//! `[[hooks]]`: entity × moment (× action for `on-action`), each at most once. The entity is a
+//! slug; whether the host makes it hookable is checked at install, where the host knows.
 
 use toml::Table;
 
@@ -9,7 +10,7 @@ use super::suggest::{closest, one_of};
 use super::value::{as_str, required, table_items};
 use crate::catalog::NotInCatalog;
 use crate::error::ManifestErrorCode;
-use crate::model::{HookDecl, HookEntity, HookWhen};
+use crate::model::{HookDecl, HookWhen};
 use crate::slug::{slug_problem, suggest_slug};
 
 /// Keys of a `[[hooks]]` entry.
@@ -28,7 +29,7 @@ pub(crate) fn check(report: &mut Report, root: &Table) -> Vec<HookDecl> {
     let mut seen: Vec<(HookDecl, String)> = Vec::new();
     for (path, entry) in entries {
         check_keys(report, entry, HOOK_KEYS, &path);
-        let entity = check_choice::<HookEntity>(report, entry, &path, "entity", "product");
+        let entity = check_slug_key(report, entry, &path, "entity", "product");
         let when = check_choice::<HookWhen>(report, entry, &path, "when", "after-read");
         let action = when.and_then(|when| check_action(report, entry, &path, when));
         let (Some(entity), Some(when), Some(action)) = (entity, when, action) else {
@@ -83,6 +84,30 @@ where
         fix,
     );
     None
+}
+
+/// Checks a key whose value is a slug (`entity`).
+fn check_slug_key(
+    report: &mut Report,
+    entry: &Table,
+    path: &str,
+    key: &str,
+    example: &str,
+) -> Option<String> {
+    let key_path = key_path(path, key);
+    let example_line = format!("{key} = \"{example}\"");
+    let text = required(report, entry, path, key, &example_line)
+        .and_then(|value| as_str(report, value, &key_path, &example_line))?;
+    if let Some(problem) = slug_problem(text) {
+        report.error(
+            key_path,
+            ManifestErrorCode::InvalidHook,
+            format!("{key} {} {problem}", quoted(text)),
+            format!("write {key} = \"{}\"", suggest_slug(text, example)),
+        );
+        return None;
+    }
+    Some(text.to_owned())
 }
 
 /// Checks `action`: a slug exactly when `when = "on-action"`. The outer `Option` is `None` on
@@ -145,15 +170,25 @@ mod tests {
     }
 
     #[test]
-    fn unknown_entity_and_moment_get_suggestions() {
-        let (_, errors) = run("[[hooks]]\nentity = \"products\"\nwhen = \"before_create\"");
+    fn malformed_entity_and_unknown_moment_get_suggestions() {
+        let (_, errors) = run("[[hooks]]\nentity = \"Product Reviews\"\nwhen = \"before_create\"");
         assert_eq!(
             errors,
             [
-                "hooks[0].entity: \"products\" is not a hook entity (fix: write entity = \"product\")",
+                "hooks[0].entity: entity \"Product Reviews\" must start with a lowercase letter a-z (fix: write entity = \"product-reviews\")",
                 "hooks[0].when: \"before_create\" is not a hook moment (fix: write when = \"before-create\")",
             ]
         );
+    }
+
+    #[test]
+    fn any_slug_is_an_entity_and_after_write_moments_exist() {
+        let (hooks, errors) = run(
+            "[[hooks]]\nentity = \"review\"\nwhen = \"after-create\"\n[[hooks]]\nentity = \"review\"\nwhen = \"before-create\"",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(hooks[0].subject(), "after-create review");
+        assert!(!hooks[0].when.is_before() && hooks[1].when.is_before());
     }
 
     #[test]
