@@ -15,7 +15,9 @@
 //! - [`capabilities`]: one folder per capability; the engine knows only the
 //!   [`engine::Capability`] trait.
 //! - [`http`]: the HTTP bridge, a request's steps in `http/pipeline/`.
-//! - [`breaker`]: the circuit breaker (per install for HTTP; per hook to come).
+//! - [`breaker`]: the circuit breaker (per install for HTTP, per hook for data hooks).
+//! - [`hookable`], [`hooks`]: the integrator's hookable entities, and the
+//!   dispatcher that runs modules' data hooks on them.
 //! - [`storage`], [`lifecycle`]: the database, installs and approvals.
 //! - [`events`], [`mail`]: the outboxes and their workers.
 //! - [`default_host`]: the built-in capabilities over one database.
@@ -31,6 +33,8 @@ pub mod contract;
 pub mod default_host;
 pub mod engine;
 pub mod events;
+pub mod hookable;
+pub mod hooks;
 pub mod http;
 pub mod lifecycle;
 pub mod mail;

@@ -71,6 +71,15 @@ macro_rules! closed_enum {
                 serializer.serialize_str(self.as_str())
             }
         }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                text.parse().map_err(|e: $crate::catalog::NotInCatalog| {
+                    <D::Error as ::serde::de::Error>::custom(format!("{:?} is not a {}", e.given, e.what))
+                })
+            }
+        }
     };
 }
 

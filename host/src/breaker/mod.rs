@@ -47,6 +47,19 @@ pub struct BreakerConfig {
     pub reset_after: Duration,
 }
 
+impl BreakerConfig {
+    /// A breaker that opens after `failure_threshold` consecutive failures
+    /// and stays open until [`CircuitBreaker::reset`]: no probe is ever
+    /// admitted on its own (the per-hook breakers, which an operator or a
+    /// new version re-arms).
+    pub fn latching(failure_threshold: u32) -> Self {
+        Self {
+            failure_threshold,
+            reset_after: Duration::MAX,
+        }
+    }
+}
+
 impl Default for BreakerConfig {
     fn default() -> Self {
         Self {

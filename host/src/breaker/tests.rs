@@ -350,3 +350,15 @@ fn config_deserializes_with_kebab_case_and_defaults() {
             .is_err()
     );
 }
+
+#[test]
+fn a_latching_breaker_stays_open_until_reset() {
+    let breaker = CircuitBreaker::new(&BreakerConfig::latching(3));
+    let start = Instant::now();
+    fail(&breaker, 3, start);
+    let years_later = start + secs(10 * 365 * 24 * 3600);
+    assert!(breaker.admit_at(years_later).is_err());
+    assert!(matches!(breaker.status_at(years_later), BreakerStatus::Open { .. }));
+    breaker.reset();
+    assert!(breaker.admit_at(years_later).is_ok());
+}

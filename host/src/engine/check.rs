@@ -18,6 +18,7 @@ use crate::contract::InterfaceName;
 use crate::bindings::exports::modgate::host::lifecycle::GuestIndices as LifecycleIndices;
 use crate::bindings::exports::modgate::host::slot_provider::GuestIndices as SlotIndices;
 use crate::bindings::exports::modgate::host::event_handler::GuestIndices as ModuleEventIndices;
+use crate::bindings::exports::modgate::host::hook_handler::GuestIndices as HookIndices;
 use crate::bindings::exports::modgate::commerce::core_event_handler::GuestIndices as CoreEventIndices;
 use crate::engine::state::InvocationState;
 use wasmtime_wasi_http::p2::bindings::exports::wasi::http::incoming_handler::GuestIndices as IncomingIndices;
@@ -51,6 +52,8 @@ pub(crate) struct ModuleExports {
     pub core_events: Option<CoreEventIndices>,
     /// `modgate:host/event-handler`, when exported with the right type.
     pub module_events: Option<ModuleEventIndices>,
+    /// `modgate:host/hook-handler`, when exported with the right type.
+    pub hooks: Option<HookIndices>,
 }
 
 impl Engine {
@@ -181,6 +184,7 @@ fn typed_exports(
     let subscribes = |core: bool| manifest.subscriptions.iter().any(|s| s.is_core() == core);
     let core_events_ok = matches("modgate:commerce/core-event-handler", subscribes(true));
     let module_events_ok = matches("modgate:host/event-handler", subscribes(false));
+    let hooks_ok = matches("modgate:host/hook-handler", !manifest.hooks.is_empty());
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -199,6 +203,7 @@ fn typed_exports(
         slots: slots_ok.then(|| SlotIndices::new(pre).ok()).flatten(),
         core_events: core_events_ok.then(|| CoreEventIndices::new(pre).ok()).flatten(),
         module_events: module_events_ok.then(|| ModuleEventIndices::new(pre).ok()).flatten(),
+        hooks: hooks_ok.then(|| HookIndices::new(pre).ok()).flatten(),
     })
 }
 

@@ -11,7 +11,7 @@
 //!    export types) and keeps the `InstancePre`, its shares of the host's
 //!    capacity and each linked capability's per-module state.
 //! 2. Each call ([`LoadedModule::activate`], `render_slot`, `handle_http`,
-//!    and the hook and event calls to come) is an invocation
+//!    `handle_hook`, the event calls) is an invocation
 //!    (`invocation.rs`): admission, a new store with the context's budget
 //!    (fuel, ops, deadline, memory) and the capabilities' per-invocation
 //!    state, a new instance, one export call, then everything is dropped.
@@ -24,6 +24,7 @@ mod check;
 mod config;
 mod epoch;
 mod events;
+mod hooks;
 mod error;
 mod extensions;
 pub mod guest_text;

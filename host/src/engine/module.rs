@@ -11,6 +11,7 @@ use wasmtime::component::InstancePre;
 use crate::bindings::exports::modgate::host::lifecycle::GuestIndices as LifecycleIndices;
 use crate::bindings::exports::modgate::host::slot_provider::GuestIndices as SlotIndices;
 use crate::bindings::exports::modgate::host::event_handler::GuestIndices as ModuleEventIndices;
+use crate::bindings::exports::modgate::host::hook_handler::GuestIndices as HookIndices;
 use crate::bindings::exports::modgate::commerce::core_event_handler::GuestIndices as CoreEventIndices;
 use crate::engine::Shared;
 use crate::engine::admission::ModuleShares;
@@ -46,6 +47,8 @@ pub(crate) struct ModuleInner {
     pub core_events: Option<CoreEventIndices>,
     /// Present when the component exports `modgate:host/event-handler`.
     pub module_events: Option<ModuleEventIndices>,
+    /// Present when the component exports `modgate:host/hook-handler`.
+    pub hooks: Option<HookIndices>,
     /// This module's shares of the host's capacity (see `engine::admission`).
     pub shares: ModuleShares,
     /// Each linked capability's per-module state.
@@ -82,6 +85,7 @@ impl LoadedModule {
                 slots: exports.slots,
                 core_events: exports.core_events,
                 module_events: exports.module_events,
+                hooks: exports.hooks,
                 shares,
                 capabilities,
                 log,

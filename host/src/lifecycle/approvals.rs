@@ -1,8 +1,10 @@
-//! Route approvals, the breaker-reset marker, and reading back what a
-//! serving process needs to know about an install.
+//! Route approvals (and the approval storage hooks share), the breaker-reset
+//! marker, and reading back what a serving process needs to know about an
+//! install.
 //!
-//! Routes start unapproved; the operator approves each one (or all) for the
-//! installed version. A new version starts with none (see `records`).
+//! Routes and hooks start unapproved; the operator approves each one (or
+//! all) for the installed version. A new version starts with none: an
+//! approval names the version it was given for.
 
 use std::collections::BTreeSet;
 
@@ -15,8 +17,32 @@ use crate::tenant::TenantId;
 use crate::storage::entities::{approval, install};
 use crate::storage::{StorageError, new_id, now_rfc3339};
 
-/// The `kind` of route approvals in `modgate_approvals`.
-const ROUTE: &str = "route";
+/// What an approval in `modgate_approvals` is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ApprovalKind {
+    /// A route, subject `METHOD /path`.
+    Route,
+    /// A hook, subject [`modgate_manifest::HookDecl::subject`].
+    Hook,
+}
+
+impl ApprovalKind {
+    /// The stored `kind`.
+    fn as_str(self) -> &'static str {
+        match self {
+            ApprovalKind::Route => "route",
+            ApprovalKind::Hook => "hook",
+        }
+    }
+
+    /// As the audit log names a batch of them.
+    fn plural(self) -> &'static str {
+        match self {
+            ApprovalKind::Route => "routes",
+            ApprovalKind::Hook => "hooks",
+        }
+    }
+}
 
 /// Which declared routes an approval or revocation is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,8 +68,13 @@ pub struct ServingRecord {
     pub enabled: bool,
     /// Approved route subjects of the installed version.
     pub approved_routes: BTreeSet<String>,
+    /// Approved hook subjects of the installed version
+    /// ([`modgate_manifest::HookDecl::subject`]).
+    pub approved_hooks: BTreeSet<String>,
     /// When an operator last reset the circuit breaker.
     pub breaker_reset_at: Option<String>,
+    /// When an operator last re-armed the hook breakers.
+    pub hooks_reset_at: Option<String>,
     /// The install's current settings document.
     pub settings: InstallSettings,
 }
@@ -59,9 +90,36 @@ impl Lifecycle {
         selection: &RouteSelection,
         approved_by: &str,
     ) -> Result<Vec<String>, InstallError> {
+        self.approve(tenant, module, ApprovalKind::Route, approved_by, |manifest| {
+            selected_subjects(manifest, selection)
+        })
+        .await
+    }
+
+    /// Withdraws approvals; returns the subjects that were approved before.
+    pub async fn revoke_routes(
+        &self,
+        tenant: &TenantId,
+        module: &str,
+        selection: &RouteSelection,
+    ) -> Result<Vec<String>, InstallError> {
+        self.revoke(tenant, module, ApprovalKind::Route, |manifest| selected_subjects(manifest, selection))
+            .await
+    }
+
+    /// Approves the subjects `select` picks from the installed version's
+    /// manifest; returns those newly approved.
+    pub(super) async fn approve(
+        &self,
+        tenant: &TenantId,
+        module: &str,
+        kind: ApprovalKind,
+        approved_by: &str,
+        select: impl FnOnce(&Manifest) -> Result<Vec<String>, InstallError>,
+    ) -> Result<Vec<String>, InstallError> {
         let (tx, stored) = self.begin_on_install(tenant, module, "approval").await?;
-        let subjects = selected_subjects(&stored.manifest()?, selection)?;
-        let already = approved_subjects(&tx, &stored.install.id, &stored.install.version_id).await?;
+        let subjects = select(&stored.manifest()?)?;
+        let already = approved_subjects(&tx, &stored.install.id, &stored.install.version_id, kind).await?;
         let now = now_rfc3339();
         let mut added = Vec::new();
         for subject in subjects.into_iter().filter(|s| !already.contains(s)) {
@@ -69,7 +127,7 @@ impl Lifecycle {
                 id: Set(new_id()),
                 install_id: Set(stored.install.id.clone()),
                 version_id: Set(stored.install.version_id.clone()),
-                kind: Set(ROUTE.to_owned()),
+                kind: Set(kind.as_str().to_owned()),
                 subject: Set(subject.clone()),
                 approved_by: Set(approved_by.to_owned()),
                 approved_at: Set(now.clone()),
@@ -80,34 +138,36 @@ impl Lifecycle {
             added.push(subject);
         }
         if !added.is_empty() {
-            let detail = serde_json::json!({ "routes": added, "version": stored.version.version, "by": approved_by });
-            records::audit(&tx, tenant, module, "approve-routes", detail).await?;
+            let detail = serde_json::json!({ kind.plural(): added, "version": stored.version.version, "by": approved_by });
+            records::audit(&tx, tenant, module, &format!("approve-{}", kind.plural()), detail).await?;
         }
         tx.commit().await.map_err(StorageError::db("committing the approval"))?;
         Ok(added)
     }
 
-    /// Withdraws approvals; returns the subjects that were approved before.
-    pub async fn revoke_routes(
+    /// Withdraws the approvals of the subjects `select` picks; returns
+    /// those that were approved.
+    pub(super) async fn revoke(
         &self,
         tenant: &TenantId,
         module: &str,
-        selection: &RouteSelection,
+        kind: ApprovalKind,
+        select: impl FnOnce(&Manifest) -> Result<Vec<String>, InstallError>,
     ) -> Result<Vec<String>, InstallError> {
         let (tx, stored) = self.begin_on_install(tenant, module, "revocation").await?;
-        let subjects = selected_subjects(&stored.manifest()?, selection)?;
-        let already = approved_subjects(&tx, &stored.install.id, &stored.install.version_id).await?;
+        let subjects = select(&stored.manifest()?)?;
+        let already = approved_subjects(&tx, &stored.install.id, &stored.install.version_id, kind).await?;
         let removed: Vec<String> = subjects.into_iter().filter(|s| already.contains(s)).collect();
         if !removed.is_empty() {
             approval::Entity::delete_many()
                 .filter(approval::Column::InstallId.eq(stored.install.id.clone()))
-                .filter(approval::Column::Kind.eq(ROUTE))
+                .filter(approval::Column::Kind.eq(kind.as_str()))
                 .filter(approval::Column::Subject.is_in(removed.clone()))
                 .exec(&tx)
                 .await
-                .map_err(StorageError::db(format!("revoking routes of {module}")))?;
-            records::audit(&tx, tenant, module, "revoke-routes", serde_json::json!({ "routes": removed }))
-                .await?;
+                .map_err(StorageError::db(format!("revoking {} of {module}", kind.plural())))?;
+            let detail = serde_json::json!({ kind.plural(): removed });
+            records::audit(&tx, tenant, module, &format!("revoke-{}", kind.plural()), detail).await?;
         }
         tx.commit().await.map_err(StorageError::db("committing the revocation"))?;
         Ok(removed)
@@ -138,12 +198,15 @@ impl Lifecycle {
         let Some(install) = records::find_install_row(conn, tenant, module).await? else {
             return Ok(None);
         };
-        let approved_routes = approved_subjects(conn, &install.id, &install.version_id).await?;
+        let approved_routes = approved_subjects(conn, &install.id, &install.version_id, ApprovalKind::Route).await?;
+        let approved_hooks = approved_subjects(conn, &install.id, &install.version_id, ApprovalKind::Hook).await?;
         Ok(Some(ServingRecord {
             version_id: install.version_id,
             enabled: install.enabled,
             approved_routes,
+            approved_hooks,
             breaker_reset_at: install.breaker_reset_at,
+            hooks_reset_at: install.hooks_reset_at,
             settings: InstallSettings::new(install.settings),
         }))
     }
@@ -237,7 +300,7 @@ impl Lifecycle {
 impl Lifecycle {
     /// Starts a transaction and reads the install in it; `not-installed`
     /// when there is none.
-    async fn begin_on_install(
+    pub(super) async fn begin_on_install(
         &self,
         tenant: &TenantId,
         module: &str,
@@ -295,15 +358,16 @@ fn normalise_subject(subject: &str) -> String {
     format!("{method} {}", path.join(" "))
 }
 
-async fn approved_subjects(
+pub(super) async fn approved_subjects(
     conn: &impl sea_orm::ConnectionTrait,
     install_id: &str,
     version_id: &str,
+    kind: ApprovalKind,
 ) -> Result<BTreeSet<String>, InstallError> {
     let rows = approval::Entity::find()
         .filter(approval::Column::InstallId.eq(install_id))
         .filter(approval::Column::VersionId.eq(version_id))
-        .filter(approval::Column::Kind.eq(ROUTE))
+        .filter(approval::Column::Kind.eq(kind.as_str()))
         .all(conn)
         .await
         .map_err(StorageError::db("reading approvals"))?;

@@ -57,6 +57,28 @@ pub enum InstallError {
         /// The declared routes, as `METHOD /path`.
         declared: Vec<String>,
     },
+    /// An approval named a hook the manifest does not declare.
+    #[error("module {module} declares no hook {hook:?}; declared hooks: {}", declared.join(", "))]
+    UnknownHook {
+        /// The module.
+        module: String,
+        /// What was asked for.
+        hook: String,
+        /// The declared hooks, as `modgate show` lists them.
+        declared: Vec<String>,
+    },
+    /// The manifest hooks an entity, moment or action the host integrator
+    /// did not make hookable.
+    #[error(
+        "module {module} hooks what this host does not offer:\n{}",
+        problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
+    )]
+    NotHookable {
+        /// The module.
+        module: String,
+        /// One line per hook, with its fix.
+        problems: Vec<String>,
+    },
     /// The module is not installed for the tenant.
     #[error("module {module} is not installed for tenant {tenant}")]
     NotInstalled {
@@ -95,6 +117,8 @@ impl InstallError {
             InstallError::KeptTableConflict(_) => "kept-table-conflict",
             InstallError::Activation(_) => "activation-failed",
             InstallError::UnknownRoute { .. } => "unknown-route",
+            InstallError::UnknownHook { .. } => "unknown-hook",
+            InstallError::NotHookable { .. } => "not-hookable",
             InstallError::NotInstalled { .. } => "not-installed",
             InstallError::Storage(_) => "storage",
             InstallError::Corrupt { .. } => "corrupt-record",

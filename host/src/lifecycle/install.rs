@@ -158,6 +158,7 @@ impl Lifecycle {
 
         let db = self.storage.connection();
         let tx = db.begin().await.map_err(StorageError::db("starting the install transaction"))?;
+        super::hooks::check_hookable(&tx, &checked.manifest).await?;
         let previous = records::find_install(&tx, tenant, &name).await?;
         let old_tables = match &previous {
             Some(stored) => stored.manifest()?.tables,
@@ -229,6 +230,7 @@ impl Lifecycle {
                 "acknowledged": checked.acknowledged.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
                 "tables": plan.steps.iter().map(|s| s.describe()).collect::<Vec<_>>(),
                 "subscriptions": subscriptions,
+                "hooks": checked.manifest.hooks.iter().map(|hook| hook.subject()).collect::<Vec<_>>(),
             }),
         )
         .await?;

@@ -11,6 +11,7 @@
 
 mod approvals;
 mod error;
+mod hooks;
 mod install;
 mod records;
 mod settings;
@@ -24,10 +25,13 @@ use std::sync::{Arc, RwLock};
 
 pub use approvals::{RouteSelection, ServingRecord, route_subject};
 pub use error::InstallError;
+pub use hooks::HookSelection;
 pub use install::{InstallOutcome, InstallRequest};
 pub use settings::{SettingsProblem, validate_settings};
 pub use source::ModuleSource;
-pub use status::{DeliveryCounts, InstallSummary, ModuleStatus, PermissionStatus, RouteStatus, TableStatus};
+pub use status::{
+    DeliveryCounts, HookStatus, InstallSummary, ModuleStatus, PermissionStatus, RouteStatus, TableStatus,
+};
 
 use crate::engine::{Engine, LoadedModule};
 use crate::tenant::TenantId;

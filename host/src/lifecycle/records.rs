@@ -203,6 +203,7 @@ pub(crate) async fn save_install(
                 installed_at: Set(now.clone()),
                 updated_at: Set(now),
                 breaker_reset_at: Set(None),
+                hooks_reset_at: Set(None),
             }
             .insert(conn)
             .await

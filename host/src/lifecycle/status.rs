@@ -81,8 +81,12 @@ pub struct ModuleStatus {
     pub tables: Vec<TableStatus>,
     /// Declared routes (`METHOD /path`) and whether each is approved.
     pub routes: Vec<RouteStatus>,
+    /// Declared hooks (`before-create review`) and whether each is approved.
+    pub hooks: Vec<HookStatus>,
     /// When an operator last reset the circuit breaker.
     pub breaker_reset_at: Option<String>,
+    /// When an operator last re-armed the hook breakers.
+    pub hooks_reset_at: Option<String>,
     /// The events it receives.
     pub subscriptions: Vec<String>,
     /// Its event deliveries by state.
@@ -105,6 +109,15 @@ pub struct DeliveryCounts {
 pub struct RouteStatus {
     /// `METHOD /path` as declared.
     pub route: String,
+    /// Whether the operator approved it for the installed version.
+    pub approved: bool,
+}
+
+/// A declared hook and its approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HookStatus {
+    /// `moment entity [action]` as declared.
+    pub hook: String,
     /// Whether the operator approved it for the installed version.
     pub approved: bool,
 }
@@ -178,17 +191,24 @@ impl Lifecycle {
                 summary: permission.summary().to_owned(),
             })
             .collect();
-        let approved = self
-            .serving_record(tenant, module)
-            .await?
-            .map(|record| record.approved_routes)
+        let record = self.serving_record(tenant, module).await?;
+        let (approved_routes, approved_hooks) = record
+            .map(|record| (record.approved_routes, record.approved_hooks))
             .unwrap_or_default();
         let routes = manifest
             .routes
             .iter()
             .map(|route| {
                 let route = super::route_subject(route);
-                RouteStatus { approved: approved.contains(&route), route }
+                RouteStatus { approved: approved_routes.contains(&route), route }
+            })
+            .collect();
+        let hooks = manifest
+            .hooks
+            .iter()
+            .map(|hook| {
+                let hook = hook.subject();
+                HookStatus { approved: approved_hooks.contains(&hook), hook }
             })
             .collect();
         let subscriptions = super::subscriptions::of_install(conn, tenant, module).await?;
@@ -197,7 +217,9 @@ impl Lifecycle {
             subscriptions,
             deliveries,
             routes,
+            hooks,
             breaker_reset_at: install.breaker_reset_at.clone(),
+            hooks_reset_at: install.hooks_reset_at.clone(),
             tenant: install.tenant,
             module: install.module,
             version: version.version,

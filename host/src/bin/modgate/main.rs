@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use modgate_host::capabilities::{BuiltinServices, builtin};
 use modgate_host::engine::{Engine, EngineConfig, TenantId};
 use modgate_host::events::dead_letters;
-use modgate_host::lifecycle::{InstallRequest, ModuleSource, RouteSelection};
+use modgate_host::lifecycle::{HookSelection, InstallRequest, ModuleSource, RouteSelection};
 use modgate_host::manifest::Permission;
 use modgate_host::verify::verify_module_dir;
 
@@ -113,13 +113,15 @@ enum Command {
         #[command(flatten)]
         database: Database,
     },
-    /// Approve routes of the installed version (they answer 404 until then).
+    /// Approve routes and hooks of the installed version (an unapproved
+    /// route answers 404, an unapproved hook is skipped).
     ///
     /// Review the module's code first: an approved route runs it for every
-    /// request. A new version starts with no approvals.
-    Approve(RouteChoice),
-    /// Withdraw route approvals (the routes answer 404 again).
-    Revoke(RouteChoice),
+    /// request, an approved hook on every write or read it watches. A new
+    /// version starts with no approvals.
+    Approve(ApprovalChoice),
+    /// Withdraw route or hook approvals.
+    Revoke(ApprovalChoice),
     /// Close a module's circuit breaker in every serving process (they read
     /// the reset on their next refresh, within about a second).
     BreakerReset {
@@ -128,6 +130,10 @@ enum Command {
         /// The tenant.
         #[arg(long)]
         tenant: String,
+        /// Re-arm the module's hook breakers instead (hooks disabled after
+        /// repeated failures run again); the HTTP breaker is left as it is.
+        #[arg(long)]
+        hooks: bool,
         #[command(flatten)]
         database: Database,
     },
@@ -175,27 +181,44 @@ enum EventsCommand {
     },
 }
 
-/// Which routes of which install `approve` or `revoke` is about.
+/// Which routes and hooks of which install `approve` or `revoke` is about.
 #[derive(Debug, Args)]
-struct RouteChoice {
+struct ApprovalChoice {
     /// The module's name.
     module: String,
     /// The tenant.
     #[arg(long)]
     tenant: String,
     /// A route as declared, e.g. "GET /items/{product_id}" (repeatable).
-    #[arg(long = "route", value_name = "METHOD PATH", required_unless_present = "all")]
+    #[arg(long = "route", value_name = "METHOD PATH", required_unless_present_any = ["all", "hooks"])]
     routes: Vec<String>,
-    /// Every declared route.
-    #[arg(long, conflicts_with = "routes")]
+    /// A hook as `modgate show` lists it, e.g. "before-create review" (repeatable).
+    #[arg(long = "hook", value_name = "MOMENT ENTITY")]
+    hooks: Vec<String>,
+    /// Every declared route and hook.
+    #[arg(long, conflicts_with_all = ["routes", "hooks"])]
     all: bool,
     #[command(flatten)]
     database: Database,
 }
 
-impl RouteChoice {
-    fn selection(&self) -> RouteSelection {
-        if self.all { RouteSelection::All } else { RouteSelection::Only(self.routes.clone()) }
+impl ApprovalChoice {
+    /// The routes asked for; `None` when none are.
+    fn routes(&self) -> Option<RouteSelection> {
+        if self.all {
+            Some(RouteSelection::All)
+        } else {
+            (!self.routes.is_empty()).then(|| RouteSelection::Only(self.routes.clone()))
+        }
+    }
+
+    /// The hooks asked for; `None` when none are.
+    fn hooks(&self) -> Option<HookSelection> {
+        if self.all {
+            Some(HookSelection::All)
+        } else {
+            (!self.hooks.is_empty()).then(|| HookSelection::Only(self.hooks.clone()))
+        }
     }
 }
 
@@ -312,27 +335,45 @@ fn main() -> ExitCode {
         }
         Command::Approve(choice) => {
             let Some(tenant) = parse_tenant(&choice.tenant) else { return ExitCode::from(2) };
-            let (module, selection) = (choice.module.clone(), choice.selection());
+            let (module, routes, hooks) = (choice.module.clone(), choice.routes(), choice.hooks());
             host::run(&choice.database, async move |lifecycle| {
-                let approved = lifecycle.approve_routes(&tenant, &module, &selection, "operator (cli)").await?;
-                print::routes_changed("approve", &module, tenant.as_str(), &approved);
+                let by = "operator (cli)";
+                let mut approved = Vec::new();
+                if let Some(routes) = routes {
+                    approved.extend(lifecycle.approve_routes(&tenant, &module, &routes, by).await?);
+                }
+                if let Some(hooks) = hooks {
+                    approved.extend(lifecycle.approve_hooks(&tenant, &module, &hooks, by).await?);
+                }
+                print::approvals_changed("approve", &module, tenant.as_str(), &approved);
                 Ok(ExitCode::SUCCESS)
             })
         }
         Command::Revoke(choice) => {
             let Some(tenant) = parse_tenant(&choice.tenant) else { return ExitCode::from(2) };
-            let (module, selection) = (choice.module.clone(), choice.selection());
+            let (module, routes, hooks) = (choice.module.clone(), choice.routes(), choice.hooks());
             host::run(&choice.database, async move |lifecycle| {
-                let revoked = lifecycle.revoke_routes(&tenant, &module, &selection).await?;
-                print::routes_changed("revoke", &module, tenant.as_str(), &revoked);
+                let mut revoked = Vec::new();
+                if let Some(routes) = routes {
+                    revoked.extend(lifecycle.revoke_routes(&tenant, &module, &routes).await?);
+                }
+                if let Some(hooks) = hooks {
+                    revoked.extend(lifecycle.revoke_hooks(&tenant, &module, &hooks).await?);
+                }
+                print::approvals_changed("revoke", &module, tenant.as_str(), &revoked);
                 Ok(ExitCode::SUCCESS)
             })
         }
-        Command::BreakerReset { module, tenant, database } => {
+        Command::BreakerReset { module, tenant, hooks, database } => {
             let Some(tenant) = parse_tenant(&tenant) else { return ExitCode::from(2) };
             host::run(&database, async move |lifecycle| {
-                lifecycle.reset_breaker(&tenant, &module).await?;
-                println!("breaker of {module} for {tenant} reset; serving processes close it on their next refresh");
+                if hooks {
+                    lifecycle.reset_hook_breakers(&tenant, &module).await?;
+                    println!("hook breakers of {module} for {tenant} re-armed; serving processes run its hooks again on their next refresh");
+                } else {
+                    lifecycle.reset_breaker(&tenant, &module).await?;
+                    println!("breaker of {module} for {tenant} reset; serving processes close it on their next refresh");
+                }
                 Ok(ExitCode::SUCCESS)
             })
         }

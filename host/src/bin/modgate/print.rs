@@ -106,6 +106,12 @@ pub fn status(status: &ModuleStatus, json: bool) {
             println!("    {:<40} {}", route.route, if route.approved { "approved" } else { "NOT APPROVED (answers 404)" });
         }
     }
+    if !status.hooks.is_empty() {
+        println!("  hooks:");
+        for hook in &status.hooks {
+            println!("    {:<40} {}", hook.hook, if hook.approved { "approved" } else { "NOT APPROVED (skipped)" });
+        }
+    }
     if !status.subscriptions.is_empty() || status.deliveries != Default::default() {
         println!("  events:     receives {}", if status.subscriptions.is_empty() { "(none)".to_owned() } else { status.subscriptions.join(", ") });
         let d = status.deliveries;
@@ -119,6 +125,9 @@ pub fn status(status: &ModuleStatus, json: bool) {
     }
     if let Some(reset) = &status.breaker_reset_at {
         println!("  breaker:    last reset by an operator at {reset}");
+    }
+    if let Some(reset) = &status.hooks_reset_at {
+        println!("  hook breakers: last re-armed by an operator at {reset}");
     }
     if status.tables.is_empty() {
         println!("  tables:     (none)");
@@ -141,14 +150,14 @@ pub fn status(status: &ModuleStatus, json: bool) {
     }
 }
 
-/// What `approve` or `revoke` changed.
-pub fn routes_changed(verb: &str, module: &str, tenant: &str, routes: &[String]) {
-    if routes.is_empty() {
+/// What `approve` or `revoke` changed (routes and hooks).
+pub fn approvals_changed(verb: &str, module: &str, tenant: &str, subjects: &[String]) {
+    if subjects.is_empty() {
         println!("nothing to {verb}: {module} for {tenant} is already as asked");
         return;
     }
-    for route in routes {
-        println!("{verb}d {route} of {module} for {tenant}");
+    for subject in subjects {
+        println!("{verb}d {subject} of {module} for {tenant}");
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Model {
     pub updated_at: String,
     /// When an operator last reset the circuit breaker (RFC 3339 UTC).
     pub breaker_reset_at: Option<String>,
+    /// When an operator last re-armed the install's hook breakers (RFC 3339 UTC).
+    pub hooks_reset_at: Option<String>,
 }
 
 /// No relations are navigated from code.

@@ -5,6 +5,7 @@ mod m0001_core;
 mod m0002_breaker_reset;
 mod m0003_events;
 mod m0004_mail;
+mod m0005_hooks;
 
 use sea_orm_migration::prelude::*;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_breaker_reset::Migration),
             Box::new(m0003_events::Migration),
             Box::new(m0004_mail::Migration),
+            Box::new(m0005_hooks::Migration),
         ]
     }
 

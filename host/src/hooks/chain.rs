@@ -1,0 +1,122 @@
+//! Which modules' hooks run for a tenant: the enabled installs whose
+//! component handles hooks, in module-name order, each with the hooks the
+//! operator approved for its installed version. Re-read once older than the
+//! refresh interval, so approvals, revocations, upgrades and resets made by
+//! any process take effect within it.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use modgate_manifest::HookWhen;
+
+use crate::engine::{Extensions, InstallSettings, LoadedModule};
+use crate::lifecycle::{InstallError, Lifecycle};
+use crate::sync::lock;
+use crate::tenant::TenantId;
+
+/// One install whose hooks may run.
+pub(crate) struct HookInstall {
+    pub module: LoadedModule,
+    pub settings: InstallSettings,
+    pub version_id: String,
+    /// Approved hook subjects of the installed version.
+    pub approved: BTreeSet<String>,
+    /// The operator's last hook-breaker reset.
+    pub hooks_reset_at: Option<String>,
+}
+
+impl HookInstall {
+    /// The module's name.
+    pub fn name(&self) -> &str {
+        self.module.name()
+    }
+
+    /// What its invocations are handed: its settings.
+    pub fn extensions(&self) -> Extensions {
+        Extensions::new().with(self.settings.clone())
+    }
+
+    /// The subject of its approved hook on `entity` at `when` (`action` for
+    /// `on-action`), if it declares one.
+    pub fn approved_hook(&self, entity: &str, when: HookWhen, action: Option<&str>) -> Option<String> {
+        self.module
+            .manifest()
+            .hooks
+            .iter()
+            .find(|hook| hook.entity == entity && hook.when == when && hook.action.as_deref() == action)
+            .map(|hook| hook.subject())
+            .filter(|subject| self.approved.contains(subject))
+    }
+}
+
+/// A tenant's installs with hooks, as read at `checked_at`.
+pub(crate) struct TenantHooks {
+    /// In module-name order: the order hooks run in.
+    pub installs: Vec<Arc<HookInstall>>,
+    checked_at: Instant,
+}
+
+/// The hook installs of every tenant seen.
+pub(crate) struct HookChains {
+    tenants: Mutex<HashMap<TenantId, Arc<TenantHooks>>>,
+    refresh: Duration,
+}
+
+impl HookChains {
+    pub fn new(refresh: Duration) -> Self {
+        HookChains {
+            tenants: Mutex::new(HashMap::new()),
+            refresh,
+        }
+    }
+
+    /// The tenant's hook installs, re-read when older than the interval.
+    pub async fn of(&self, lifecycle: &Lifecycle, tenant: &TenantId) -> Result<Arc<TenantHooks>, InstallError> {
+        let cached = lock(&self.tenants).get(tenant).cloned();
+        if let Some(hooks) = &cached
+            && hooks.checked_at.elapsed() < self.refresh
+        {
+            return Ok(hooks.clone());
+        }
+        let mut installs = Vec::new();
+        // `enabled_modules` is sorted by name: the documented running order.
+        for name in lifecycle.enabled_modules(tenant).await? {
+            let Some(record) = lifecycle.serving_record(tenant, &name).await? else {
+                continue;
+            };
+            if !record.enabled || record.approved_hooks.is_empty() {
+                continue;
+            }
+            let previous = cached
+                .as_ref()
+                .and_then(|hooks| hooks.installs.iter().find(|install| install.name() == name));
+            let loaded = previous.map(|install| (install.version_id.as_str(), &install.module));
+            let Some(module) = lifecycle.module_for(tenant, &name, &record, loaded).await? else {
+                continue;
+            };
+            if !module.handles_hooks() {
+                continue;
+            }
+            installs.push(Arc::new(HookInstall {
+                module,
+                settings: record.settings,
+                version_id: record.version_id,
+                approved: record.approved_hooks,
+                hooks_reset_at: record.hooks_reset_at,
+            }));
+        }
+        let hooks = Arc::new(TenantHooks {
+            installs,
+            checked_at: Instant::now(),
+        });
+        lock(&self.tenants).insert(tenant.clone(), hooks.clone());
+        Ok(hooks)
+    }
+
+    /// Forgets what was read for `tenant` (after an approval in this
+    /// process), so the next call reads again.
+    pub fn invalidate(&self, tenant: &TenantId) {
+        lock(&self.tenants).remove(tenant);
+    }
+}

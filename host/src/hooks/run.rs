@@ -1,0 +1,158 @@
+//! Running one module's hook once, under its breaker, and reading its
+//! outcome as the moment allows: the one place where what a hook answered
+//! becomes a [`HookRun`] and the changes to apply.
+
+use serde_json::Value;
+
+use super::chain::HookInstall;
+use super::config::HookConfig;
+use super::records::{self, CheckedChanges};
+use super::report::{HookRun, RunResult};
+use crate::bindings::exports::modgate::host::hook_handler::{HookCall, Outcome};
+use crate::breaker::CircuitBreaker;
+use crate::engine::error_code_name;
+use crate::hookable::HookableEntity;
+use crate::tenant::TenantId;
+
+/// What a hook's run means for the caller.
+pub(crate) enum Verdict {
+    /// Go on (with these changes to apply, possibly none).
+    GoOn(CheckedChanges),
+    /// The hook refused.
+    Reject(Vec<String>),
+    /// The hook failed or was not called (breaker open).
+    Failed,
+}
+
+/// One hook's call.
+pub(crate) struct HookInvocation<'a> {
+    pub tenant: &'a TenantId,
+    pub install: &'a HookInstall,
+    pub entity: &'a HookableEntity,
+    pub breaker: &'a CircuitBreaker,
+    pub config: &'a HookConfig,
+    pub call: HookCall,
+}
+
+impl HookInvocation<'_> {
+    /// Calls the hook and reads its outcome; the run is logged when it
+    /// failed or had changes dropped.
+    pub async fn run(self) -> (Verdict, HookRun) {
+        let module = self.install.name().to_owned();
+        let mut run = HookRun {
+            module: module.clone(),
+            result: RunResult::Allowed,
+            dropped: Vec::new(),
+        };
+        let Ok(permit) = self.breaker.admit() else {
+            run.result = RunResult::BreakerOpen;
+            return (Verdict::Failed, run);
+        };
+        let answer = self
+            .install
+            .module
+            .handle_hook(self.tenant, &self.call, &self.install.extensions())
+            .await;
+        let outcome = match answer {
+            Ok(invoked) => invoked.value,
+            Err(error) => {
+                let counted = error.is_module_fault();
+                if counted {
+                    permit.failed();
+                }
+                run.result = RunResult::Failed {
+                    code: error_code_name(error.code()),
+                    message: error.to_string(),
+                    counted,
+                };
+                self.log(&run);
+                return (Verdict::Failed, run);
+            }
+        };
+        let verdict = match self.read(outcome) {
+            Ok((verdict, result, dropped)) => {
+                permit.succeeded();
+                run.result = result;
+                run.dropped = dropped;
+                verdict
+            }
+            Err(message) => {
+                permit.failed();
+                run.result = RunResult::Failed {
+                    code: "invalid",
+                    message: format!("module {module}: {message}"),
+                    counted: true,
+                };
+                Verdict::Failed
+            }
+        };
+        self.log(&run);
+        (verdict, run)
+    }
+
+    /// What the outcome means at this moment; `Err` when it is invalid.
+    #[allow(clippy::type_complexity)]
+    fn read(&self, outcome: Outcome) -> Result<(Verdict, RunResult, Vec<super::DroppedChange>), String> {
+        let when = self.call.when;
+        let deciding = super::moment::decides(when);
+        Ok(match outcome {
+            Outcome::Allow => (Verdict::GoOn(CheckedChanges::default()), RunResult::Allowed, Vec::new()),
+            Outcome::Reject(messages) => {
+                check_messages(&messages, self.config)?;
+                if deciding {
+                    (Verdict::Reject(messages.clone()), RunResult::Rejected(messages), Vec::new())
+                } else {
+                    // Too late to refuse: the write is committed or the rows read.
+                    tracing::warn!(module = self.install.name(), hook = ?when, "a rejection after the fact is ignored");
+                    (Verdict::GoOn(CheckedChanges::default()), RunResult::Rejected(messages), Vec::new())
+                }
+            }
+            Outcome::Adjust(changes) => {
+                let adjusting = super::moment::adjusting(when);
+                let mut checked = records::check_changes(self.entity, changes, self.call.records.len(), adjusting)?;
+                let dropped = std::mem::take(&mut checked.dropped);
+                let result = if checked.apply.is_empty() {
+                    RunResult::Allowed
+                } else {
+                    RunResult::Adjusted(checked.fields())
+                };
+                (Verdict::GoOn(checked), result, dropped)
+            }
+        })
+    }
+
+    fn log(&self, run: &HookRun) {
+        let entity = self.entity.name();
+        if let RunResult::Failed { code, message, .. } = &run.result {
+            tracing::warn!(module = %run.module, tenant = %self.tenant, entity, hook = ?self.call.when, code, "hook failed: {message}");
+        }
+        for dropped in &run.dropped {
+            tracing::warn!(
+                module = %run.module, tenant = %self.tenant, entity, field = %dropped.field,
+                "hook change dropped: {}", dropped.reason
+            );
+        }
+    }
+}
+
+/// A rejection's messages reach a person: bounded, plain text.
+fn check_messages(messages: &[String], config: &HookConfig) -> Result<(), String> {
+    if messages.len() > config.max_messages {
+        return Err(format!("rejected with {} messages, more than {}", messages.len(), config.max_messages));
+    }
+    for message in messages {
+        let chars = message.chars().count();
+        if chars > config.max_message_chars {
+            return Err(format!("a rejection message is {chars} characters, more than {}", config.max_message_chars));
+        }
+        if message.chars().any(char::is_control) {
+            return Err("a rejection message holds a control character".into());
+        }
+    }
+    Ok(())
+}
+
+/// The record as its hook view, for building calls.
+pub(crate) fn views(entity: &HookableEntity, records: &[Value]) -> Vec<String> {
+    records.iter().map(|record| records::hook_view(entity, record)).collect()
+}
