@@ -14,6 +14,8 @@ mod uses {
     pub use crate::budgets::infinite_loop_is_stopped_by_fuel_while_another_module_answers as minimal;
     pub use crate::conformance::base::conformance_base;
     pub use crate::conformance::emit_events::conformance_emit_events;
+    pub use crate::conformance::hooks::conformance_hooks::on_sqlite as conformance_hooks;
+    pub use crate::conformance::hooks::failures::a_before_hook_that_fails_refuses_the_write_and_changes_nothing::on_sqlite as hook_probe;
     pub use crate::conformance::email_send::conformance_email_send;
     pub use crate::email::injection::the_injection_corpus_is_refused_and_nothing_reaches_the_server::on_sqlite as email_probe;
     pub use crate::email::once_per_event::an_event_delivered_again_mails_once::on_sqlite as email_on_event;

@@ -287,3 +287,83 @@ fn mail_is_listed_shown_and_redriven() {
     let (_, stdout, _) = run(&["mail", "list", "--state", "pending"], data.path());
     assert!(stdout.contains("01JDEADMESSAGE000000000000"), "{stdout}");
 }
+
+/// Publishes the storefront's `review` and `product` entities into the
+/// database at `data_dir`, as the storefront does when it starts.
+fn publish_shop_entities(data_dir: &Path) {
+    let url = format!("sqlite://{}", data_dir.join("modgate.db").display());
+    let field = |kind: &str, nullable: bool, access: &str| {
+        serde_json::json!({ "type": { "kind": kind, "nullable": nullable }, "access": access })
+    };
+    let review = serde_json::json!({
+        "name": "review",
+        "fields": { "id": field("string", false, "read"), "product_id": field("string", false, "read"),
+                    "rating": field("integer", false, "read"), "author": field("string", false, "read"),
+                    "body": field("string", false, "adjust") },
+        "moments": ["before-create", "after-create"],
+        "actions": [],
+    });
+    let product = serde_json::json!({
+        "name": "product",
+        "fields": { "id": field("string", false, "read"), "name": field("string", false, "read"),
+                    "price_minor": field("integer", false, "read"),
+                    "average_rating": field("number", true, "adjust"), "review_count": field("integer", false, "adjust") },
+        "moments": ["after-read"],
+        "actions": [],
+    });
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        use sea_orm::ConnectionTrait;
+        let db = sea_orm::Database::connect(&url).await.unwrap();
+        for entity in [review, product] {
+            let insert = sea_orm::Statement::from_sql_and_values(
+                db.get_database_backend(),
+                "INSERT INTO modgate_hookable_entities (name, definition, published_at) VALUES (?, ?, '2026-12-01T00:00:00Z')",
+                [entity["name"].as_str().unwrap().into(), entity.to_string().into()],
+            );
+            db.execute_raw(insert).await.unwrap();
+        }
+    });
+}
+
+#[test]
+fn hooks_are_refused_unless_hookable_then_approved_revoked_shown_and_re_armed() {
+    let data = tempfile::tempdir().unwrap();
+    let reviews = repo().join("guests/modules/reviews");
+    let install = || run(&["install", reviews.to_str().unwrap(), "--tenant", "acme"], data.path());
+    let (code, _, stderr) = install();
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("[not-hookable]") && stderr.contains("this host makes no entity hookable"), "{stderr}");
+
+    publish_shop_entities(data.path());
+    let (code, stdout, stderr) = install();
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let (_, stdout, _) = run(&["show", "reviews", "--tenant", "acme"], data.path());
+    let line = stdout.lines().find(|l| l.trim_start().starts_with("before-create review")).expect(&stdout);
+    assert!(line.ends_with("NOT APPROVED (skipped)"), "{line}");
+
+    let (code, stdout, stderr) = run(&["approve", "reviews", "--tenant", "acme", "--hook", "before-create review"], data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("approved before-create review of reviews for acme"), "{stdout}");
+    let (_, stdout, _) = run(&["show", "reviews", "--tenant", "acme"], data.path());
+    let line = stdout.lines().find(|l| l.trim_start().starts_with("before-create review")).unwrap();
+    assert!(line.ends_with("approved"), "{line}");
+
+    // One approval is all or nothing: the route is not approved either.
+    let args = ["approve", "reviews", "--tenant", "acme", "--route", "GET /products/{product_id}", "--hook", "before-delete review"];
+    let (code, _, stderr) = run(&args, data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("[unknown-hook]") && stderr.contains("after-read product"), "{stderr}");
+    let (_, stdout, _) = run(&["show", "reviews", "--tenant", "acme"], data.path());
+    let line = stdout.lines().find(|l| l.trim_start().starts_with("GET /products/{product_id}")).expect(&stdout);
+    assert!(line.ends_with("NOT APPROVED (answers 404)"), "{line}");
+    let (code, stdout, _) = run(&["revoke", "reviews", "--tenant", "acme", "--hook", "before-create review"], data.path());
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("revoked before-create review of reviews for acme"), "{stdout}");
+
+    let (code, stdout, stderr) = run(&["breaker-reset", "reviews", "--tenant", "acme", "--hooks"], data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("hook breakers of reviews for acme re-armed"), "{stdout}");
+    let (_, stdout, _) = run(&["show", "reviews", "--tenant", "acme"], data.path());
+    assert!(stdout.contains("hook breakers: last re-armed by an operator"), "{stdout}");
+    assert!(!stdout.contains("breaker:    last reset"), "the HTTP breaker was left alone: {stdout}");
+}

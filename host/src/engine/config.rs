@@ -110,6 +110,15 @@ impl EngineConfig {
         if self.max_handles == 0 || self.max_host_call_bytes == 0 {
             return Err("max_handles and max_host_call_bytes must be positive".to_owned());
         }
+        if self.budgets.hook_before.ops != 0 {
+            // Before-hooks run inside the integrator's open transaction: a
+            // data call there could deadlock on SQLite's single writer or
+            // hold locks on PostgreSQL (SPEC §5).
+            return Err(format!(
+                "budgets.hook_before.ops ({}) must be 0: before-hooks run inside the integrator's transaction",
+                self.budgets.hook_before.ops
+            ));
+        }
         Ok(())
     }
 
@@ -194,5 +203,12 @@ mod tests {
         assert!(no_memories.check().is_err());
         let no_share = EngineConfig { max_in_flight_per_install: 0, ..EngineConfig::default() };
         assert!(no_share.check().is_err());
+    }
+
+    #[test]
+    fn before_hooks_never_get_data_operations() {
+        let mut config = EngineConfig::default();
+        config.budgets.hook_before.ops = 5;
+        assert!(config.check().unwrap_err().contains("must be 0: before-hooks run inside the integrator's transaction"));
     }
 }

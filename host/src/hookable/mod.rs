@@ -14,7 +14,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-use modgate_manifest::{HookDecl, Manifest, check_slug};
+use modgate_manifest::{HookDecl, HookWhen, Manifest, check_slug};
 use serde::{Deserialize, Serialize};
 
 pub use entity::{FieldAccess, HookField, HookableEntity};
@@ -68,6 +68,12 @@ impl HookableEntities {
         if self.entities.contains_key(&entity.name) {
             return Err(invalid("is registered twice".into(), "register each entity once"));
         }
+        if entity.moments.contains(&HookWhen::OnAction) && entity.actions.is_empty() {
+            return Err(invalid(
+                "is hookable on-action but names no action".into(),
+                "declare its actions with action(…) instead of hookable_at([OnAction])",
+            ));
+        }
         if entity.moments.is_empty() {
             return Err(invalid(
                 "has no hookable moment".into(),
@@ -117,7 +123,7 @@ impl HookableEntities {
             } else {
                 format!("hook one of the entities this host makes hookable: {}", known.join(", "))
             };
-            return Some(format!("{subject}: the host has no hookable entity {:?} ({fix})", hook.entity));
+            return Some(format!("{subject}: the host has no hookable entity {:?} (fix: {fix})", hook.entity));
         };
         if entity.is_hookable(hook.when, hook.action.as_deref()) {
             return None;

@@ -33,7 +33,7 @@ fn an_unknown_entity_names_the_hookable_ones() {
     let m = manifest("[[hooks]]\nentity = \"cart\"\nwhen = \"before-create\"");
     assert_eq!(
         shop().unhookable(&m),
-        ["before-create cart: the host has no hookable entity \"cart\" (hook one of the entities this host makes hookable: order, product)"]
+        ["before-create cart: the host has no hookable entity \"cart\" (fix: hook one of the entities this host makes hookable: order, product)"]
     );
 }
 
@@ -66,6 +66,8 @@ fn malformed_registrations_are_refused() {
     assert!(bad_field.problem.contains("field \"price-cents\""), "{bad_field}");
     let bad_action = refused(HookableEntity::new("order").action("Gift Wrap"));
     assert!(bad_action.problem.contains("action \"Gift Wrap\""), "{bad_action}");
+    let no_action = refused(HookableEntity::new("order").hookable_at([HookWhen::OnAction]));
+    assert!(no_action.problem.contains("names no action"), "{no_action}");
     let twice = shop().register(HookableEntity::new("product").action("x")).unwrap_err();
     assert!(twice.problem.contains("registered twice"));
 }

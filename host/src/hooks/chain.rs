@@ -60,6 +60,9 @@ pub(crate) struct TenantHooks {
 /// The hook installs of every tenant seen.
 pub(crate) struct HookChains {
     tenants: Mutex<HashMap<TenantId, Arc<TenantHooks>>>,
+    /// One refresh at a time per tenant: calls arriving meanwhile wait for
+    /// it instead of reading the same rows again.
+    refreshing: Mutex<HashMap<TenantId, Arc<tokio::sync::Mutex<()>>>>,
     refresh: Duration,
 }
 
@@ -67,18 +70,23 @@ impl HookChains {
     pub fn new(refresh: Duration) -> Self {
         HookChains {
             tenants: Mutex::new(HashMap::new()),
+            refreshing: Mutex::new(HashMap::new()),
             refresh,
         }
     }
 
     /// The tenant's hook installs, re-read when older than the interval.
     pub async fn of(&self, lifecycle: &Lifecycle, tenant: &TenantId) -> Result<Arc<TenantHooks>, InstallError> {
-        let cached = lock(&self.tenants).get(tenant).cloned();
-        if let Some(hooks) = &cached
-            && hooks.checked_at.elapsed() < self.refresh
-        {
-            return Ok(hooks.clone());
+        if let Some(hooks) = self.fresh(tenant, None) {
+            return Ok(hooks);
         }
+        let gate = lock(&self.refreshing).entry(tenant.clone()).or_default().clone();
+        let waited_from = Instant::now();
+        let _refreshing = gate.lock().await;
+        if let Some(hooks) = self.fresh(tenant, Some(waited_from)) {
+            return Ok(hooks);
+        }
+        let cached = lock(&self.tenants).get(tenant).cloned();
         let mut installs = Vec::new();
         // `enabled_modules` is sorted by name: the documented running order.
         for name in lifecycle.enabled_modules(tenant).await? {
@@ -92,8 +100,19 @@ impl HookChains {
                 .as_ref()
                 .and_then(|hooks| hooks.installs.iter().find(|install| install.name() == name));
             let loaded = previous.map(|install| (install.version_id.as_str(), &install.module));
-            let Some(module) = lifecycle.module_for(tenant, &name, &record, loaded).await? else {
-                continue;
+            let module = match lifecycle.module_for(tenant, &name, &record, loaded).await {
+                Ok(Some(module)) => module,
+                Ok(None) => continue,
+                // One install that cannot be loaded must not stop every
+                // other module's hooks: it keeps its last good version, or
+                // has no hooks until it loads.
+                Err(error) => {
+                    tracing::warn!(module = %name, %tenant, code = error.code(), "hooks not refreshed: {error}");
+                    if let Some(previous) = previous {
+                        installs.push(previous.clone());
+                    }
+                    continue;
+                }
             };
             if !module.handles_hooks() {
                 continue;
@@ -112,6 +131,14 @@ impl HookChains {
         });
         lock(&self.tenants).insert(tenant.clone(), hooks.clone());
         Ok(hooks)
+    }
+
+    /// The cached hooks if recent enough: younger than the interval, or
+    /// (after waiting for another refresh) read since `since`.
+    fn fresh(&self, tenant: &TenantId, since: Option<Instant>) -> Option<Arc<TenantHooks>> {
+        let hooks = lock(&self.tenants).get(tenant).cloned()?;
+        let recent = hooks.checked_at.elapsed() < self.refresh || since.is_some_and(|since| hooks.checked_at >= since);
+        recent.then_some(hooks)
     }
 
     /// Forgets what was read for `tenant` (after an approval in this

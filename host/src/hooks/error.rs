@@ -9,7 +9,9 @@ use crate::lifecycle::InstallError;
 /// Why the hooks could not be run.
 #[derive(Debug, thiserror::Error)]
 pub enum HookError {
-    /// The integrator called a moment of an entity it did not make hookable.
+    /// The integrator called a moment of an entity it did not register
+    /// (code `not-registered`: its own mistake, unlike a module's
+    /// `not-hookable` refusal at install).
     #[error("{entity} is not hookable {when} (fix: register it with that moment, or do not call it)")]
     NotHookable {
         /// The entity named.
@@ -38,7 +40,7 @@ impl HookError {
     /// Stable code.
     pub fn code(&self) -> &'static str {
         match self {
-            HookError::NotHookable { .. } => "not-hookable",
+            HookError::NotHookable { .. } => "not-registered",
             HookError::InvalidRecord { .. } => "invalid-record",
             HookError::InvalidEntity(e) => e.code(),
             HookError::Lifecycle(e) => e.code(),

@@ -10,8 +10,8 @@ pub struct DroppedChange {
     pub index: usize,
     /// The field named.
     pub field: String,
-    /// Why: `unknown field`, `read-only field`, `adjusting is not possible
-    /// after-create`…
+    /// Why, e.g. `the field is read-only for hooks` or `a committed write
+    /// cannot be adjusted`.
     pub reason: String,
 }
 
@@ -24,8 +24,9 @@ pub enum RunResult {
     Adjusted(Vec<String>),
     /// It refused, with its messages.
     Rejected(Vec<String>),
-    /// It failed; `code` is the stable error code (`timeout`, `trapped`,
-    /// `invalid`, `busy`…). `counted`: whether it counts towards the hook's
+    /// It failed; `code` is the stable error code (`timeout`,
+    /// `budget-exhausted`, `handler-error` for a trap, `invalid` for an
+    /// outcome the moment does not allow, `busy`…). `counted`: whether it counts towards the hook's
     /// breaker (a busy host is not the module's fault).
     Failed {
         /// Stable error code.

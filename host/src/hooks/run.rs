@@ -11,8 +11,12 @@ use super::report::{HookRun, RunResult};
 use crate::bindings::exports::modgate::host::hook_handler::{HookCall, Outcome};
 use crate::breaker::CircuitBreaker;
 use crate::engine::error_code_name;
+use crate::engine::module_log::LogLevel;
 use crate::hookable::HookableEntity;
 use crate::tenant::TenantId;
+
+/// What a rejection without messages tells the person who asked.
+const NO_REASON: &str = "This change was refused.";
 
 /// What a hook's run means for the caller.
 pub(crate) enum Verdict {
@@ -20,7 +24,7 @@ pub(crate) enum Verdict {
     GoOn(CheckedChanges),
     /// The hook refused.
     Reject(Vec<String>),
-    /// The hook failed or was not called (breaker open).
+    /// The hook failed.
     Failed,
 }
 
@@ -45,8 +49,10 @@ impl HookInvocation<'_> {
             dropped: Vec::new(),
         };
         let Ok(permit) = self.breaker.admit() else {
+            // Disabled after repeated failures: skipped, like an unapproved
+            // hook, until a new version or the operator re-arms it.
             run.result = RunResult::BreakerOpen;
-            return (Verdict::Failed, run);
+            return (Verdict::GoOn(CheckedChanges::default()), run);
         };
         let answer = self
             .install
@@ -59,6 +65,7 @@ impl HookInvocation<'_> {
                 let counted = error.is_module_fault();
                 if counted {
                     permit.failed();
+                    self.note_if_disabled();
                 }
                 run.result = RunResult::Failed {
                     code: error_code_name(error.code()),
@@ -78,6 +85,7 @@ impl HookInvocation<'_> {
             }
             Err(message) => {
                 permit.failed();
+                self.note_if_disabled();
                 run.result = RunResult::Failed {
                     code: "invalid",
                     message: format!("module {module}: {message}"),
@@ -99,6 +107,7 @@ impl HookInvocation<'_> {
             Outcome::Allow => (Verdict::GoOn(CheckedChanges::default()), RunResult::Allowed, Vec::new()),
             Outcome::Reject(messages) => {
                 check_messages(&messages, self.config)?;
+                let messages = if messages.is_empty() { vec![NO_REASON.to_owned()] } else { messages };
                 if deciding {
                     (Verdict::Reject(messages.clone()), RunResult::Rejected(messages), Vec::new())
                 } else {
@@ -121,16 +130,37 @@ impl HookInvocation<'_> {
         })
     }
 
+    /// Says so, once, when the failure just reported opened the breaker.
+    fn note_if_disabled(&self) {
+        if !matches!(self.breaker.status(), crate::breaker::BreakerStatus::Open { .. }) {
+            return;
+        }
+        let entity = self.entity.name();
+        let line = format!(
+            "hook on {entity} ({:?}) disabled after {} consecutive failures: it is skipped until a new version or `modgate breaker-reset {} --tenant {} --hooks`",
+            self.call.when,
+            self.config.breaker_failures,
+            self.install.name(),
+            self.tenant
+        );
+        tracing::warn!(module = self.install.name(), tenant = %self.tenant, entity, "{line}");
+        self.install.module.log().append(self.tenant.as_str(), LogLevel::Warn, &line);
+    }
+
+    /// Failures and dropped changes go to the host's log and to the
+    /// module's own, where its author looks.
     fn log(&self, run: &HookRun) {
         let entity = self.entity.name();
+        let log = self.install.module.log();
+        let tenant = self.tenant.as_str();
         if let RunResult::Failed { code, message, .. } = &run.result {
-            tracing::warn!(module = %run.module, tenant = %self.tenant, entity, hook = ?self.call.when, code, "hook failed: {message}");
+            tracing::warn!(module = %run.module, tenant, entity, hook = ?self.call.when, code, "hook failed: {message}");
+            log.append(tenant, LogLevel::Warn, &format!("hook on {entity} failed ({code}): {message}"));
         }
         for dropped in &run.dropped {
-            tracing::warn!(
-                module = %run.module, tenant = %self.tenant, entity, field = %dropped.field,
-                "hook change dropped: {}", dropped.reason
-            );
+            tracing::warn!(module = %run.module, tenant, entity, field = %dropped.field, "hook change dropped: {}", dropped.reason);
+            let line = format!("hook on {entity}: change of {} dropped: {}", dropped.field, dropped.reason);
+            log.append(tenant, LogLevel::Warn, &line);
         }
     }
 }
@@ -145,11 +175,17 @@ fn check_messages(messages: &[String], config: &HookConfig) -> Result<(), String
         if chars > config.max_message_chars {
             return Err(format!("a rejection message is {chars} characters, more than {}", config.max_message_chars));
         }
-        if message.chars().any(char::is_control) {
-            return Err("a rejection message holds a control character".into());
+        if let Some(bad) = message.chars().find(|&c| is_unprintable(c)) {
+            return Err(format!("a rejection message holds the unprintable character U+{:04X}", bad as u32));
         }
     }
     Ok(())
+}
+
+/// Control characters, line and paragraph separators, and the bidirectional
+/// controls that can make a message read differently from what it says.
+fn is_unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The record as its hook view, for building calls.

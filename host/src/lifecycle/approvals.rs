@@ -1,63 +1,17 @@
-//! Route approvals (and the approval storage hooks share), the breaker-reset
-//! marker, and reading back what a serving process needs to know about an
-//! install.
-//!
-//! Routes and hooks start unapproved; the operator approves each one (or
-//! all) for the installed version. A new version starts with none: an
-//! approval names the version it was given for.
+//! The breaker-reset marker, and reading back what a serving process needs
+//! to know about an install (its approvals come from `approving`).
 
 use std::collections::BTreeSet;
 
-use modgate_manifest::{Manifest, RouteDecl};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+use super::approving::{ApprovalKind, approved_subjects};
 
 use super::{InstallError, Lifecycle, records};
 use crate::engine::{InstallSettings, LoadedModule};
 use crate::tenant::TenantId;
-use crate::storage::entities::{approval, install};
-use crate::storage::{StorageError, new_id, now_rfc3339};
-
-/// What an approval in `modgate_approvals` is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ApprovalKind {
-    /// A route, subject `METHOD /path`.
-    Route,
-    /// A hook, subject [`modgate_manifest::HookDecl::subject`].
-    Hook,
-}
-
-impl ApprovalKind {
-    /// The stored `kind`.
-    fn as_str(self) -> &'static str {
-        match self {
-            ApprovalKind::Route => "route",
-            ApprovalKind::Hook => "hook",
-        }
-    }
-
-    /// As the audit log names a batch of them.
-    fn plural(self) -> &'static str {
-        match self {
-            ApprovalKind::Route => "routes",
-            ApprovalKind::Hook => "hooks",
-        }
-    }
-}
-
-/// Which declared routes an approval or revocation is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RouteSelection {
-    /// Every route the manifest declares.
-    All,
-    /// These routes, each written `METHOD /path` exactly as declared, e.g.
-    /// `GET /items/{product_id}`.
-    Only(Vec<String>),
-}
-
-/// The subject an approval of `route` is stored under: `METHOD /path`.
-pub fn route_subject(route: &RouteDecl) -> String {
-    format!("{} {}", route.method, route.path)
-}
+use crate::storage::entities::install;
+use crate::storage::{StorageError, now_rfc3339};
 
 /// What a serving process needs to know about one install, read in one go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,99 +34,6 @@ pub struct ServingRecord {
 }
 
 impl Lifecycle {
-    /// Approves routes of the installed version; returns the subjects that
-    /// were newly approved. A subject the manifest does not declare is
-    /// refused with `unknown-route`, naming the declared ones.
-    pub async fn approve_routes(
-        &self,
-        tenant: &TenantId,
-        module: &str,
-        selection: &RouteSelection,
-        approved_by: &str,
-    ) -> Result<Vec<String>, InstallError> {
-        self.approve(tenant, module, ApprovalKind::Route, approved_by, |manifest| {
-            selected_subjects(manifest, selection)
-        })
-        .await
-    }
-
-    /// Withdraws approvals; returns the subjects that were approved before.
-    pub async fn revoke_routes(
-        &self,
-        tenant: &TenantId,
-        module: &str,
-        selection: &RouteSelection,
-    ) -> Result<Vec<String>, InstallError> {
-        self.revoke(tenant, module, ApprovalKind::Route, |manifest| selected_subjects(manifest, selection))
-            .await
-    }
-
-    /// Approves the subjects `select` picks from the installed version's
-    /// manifest; returns those newly approved.
-    pub(super) async fn approve(
-        &self,
-        tenant: &TenantId,
-        module: &str,
-        kind: ApprovalKind,
-        approved_by: &str,
-        select: impl FnOnce(&Manifest) -> Result<Vec<String>, InstallError>,
-    ) -> Result<Vec<String>, InstallError> {
-        let (tx, stored) = self.begin_on_install(tenant, module, "approval").await?;
-        let subjects = select(&stored.manifest()?)?;
-        let already = approved_subjects(&tx, &stored.install.id, &stored.install.version_id, kind).await?;
-        let now = now_rfc3339();
-        let mut added = Vec::new();
-        for subject in subjects.into_iter().filter(|s| !already.contains(s)) {
-            approval::ActiveModel {
-                id: Set(new_id()),
-                install_id: Set(stored.install.id.clone()),
-                version_id: Set(stored.install.version_id.clone()),
-                kind: Set(kind.as_str().to_owned()),
-                subject: Set(subject.clone()),
-                approved_by: Set(approved_by.to_owned()),
-                approved_at: Set(now.clone()),
-            }
-            .insert(&tx)
-            .await
-            .map_err(StorageError::db(format!("approving {subject} of {module}")))?;
-            added.push(subject);
-        }
-        if !added.is_empty() {
-            let detail = serde_json::json!({ kind.plural(): added, "version": stored.version.version, "by": approved_by });
-            records::audit(&tx, tenant, module, &format!("approve-{}", kind.plural()), detail).await?;
-        }
-        tx.commit().await.map_err(StorageError::db("committing the approval"))?;
-        Ok(added)
-    }
-
-    /// Withdraws the approvals of the subjects `select` picks; returns
-    /// those that were approved.
-    pub(super) async fn revoke(
-        &self,
-        tenant: &TenantId,
-        module: &str,
-        kind: ApprovalKind,
-        select: impl FnOnce(&Manifest) -> Result<Vec<String>, InstallError>,
-    ) -> Result<Vec<String>, InstallError> {
-        let (tx, stored) = self.begin_on_install(tenant, module, "revocation").await?;
-        let subjects = select(&stored.manifest()?)?;
-        let already = approved_subjects(&tx, &stored.install.id, &stored.install.version_id, kind).await?;
-        let removed: Vec<String> = subjects.into_iter().filter(|s| already.contains(s)).collect();
-        if !removed.is_empty() {
-            approval::Entity::delete_many()
-                .filter(approval::Column::InstallId.eq(stored.install.id.clone()))
-                .filter(approval::Column::Kind.eq(kind.as_str()))
-                .filter(approval::Column::Subject.is_in(removed.clone()))
-                .exec(&tx)
-                .await
-                .map_err(StorageError::db(format!("revoking {} of {module}", kind.plural())))?;
-            let detail = serde_json::json!({ kind.plural(): removed });
-            records::audit(&tx, tenant, module, &format!("revoke-{}", kind.plural()), detail).await?;
-        }
-        tx.commit().await.map_err(StorageError::db("committing the revocation"))?;
-        Ok(removed)
-    }
-
     /// Marks the install's circuit breaker for reset; every serving process
     /// closes its breaker on its next refresh.
     pub async fn reset_breaker(&self, tenant: &TenantId, module: &str) -> Result<(), InstallError> {
@@ -324,52 +185,4 @@ fn not_installed(tenant: &TenantId, module: &str) -> InstallError {
         module: module.to_owned(),
         tenant: tenant.to_string(),
     }
-}
-
-fn selected_subjects(manifest: &Manifest, selection: &RouteSelection) -> Result<Vec<String>, InstallError> {
-    let declared: Vec<String> = manifest.routes.iter().map(route_subject).collect();
-    match selection {
-        RouteSelection::All => Ok(declared),
-        RouteSelection::Only(asked) => {
-            let mut subjects = Vec::new();
-            for subject in asked {
-                let normalised = normalise_subject(subject);
-                if !declared.contains(&normalised) {
-                    return Err(InstallError::UnknownRoute {
-                        module: manifest.name.as_str().to_owned(),
-                        route: subject.clone(),
-                        declared,
-                    });
-                }
-                if !subjects.contains(&normalised) {
-                    subjects.push(normalised);
-                }
-            }
-            Ok(subjects)
-        }
-    }
-}
-
-/// `get   /items` → `GET /items`.
-fn normalise_subject(subject: &str) -> String {
-    let mut parts = subject.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_ascii_uppercase();
-    let path: Vec<&str> = parts.collect();
-    format!("{method} {}", path.join(" "))
-}
-
-pub(super) async fn approved_subjects(
-    conn: &impl sea_orm::ConnectionTrait,
-    install_id: &str,
-    version_id: &str,
-    kind: ApprovalKind,
-) -> Result<BTreeSet<String>, InstallError> {
-    let rows = approval::Entity::find()
-        .filter(approval::Column::InstallId.eq(install_id))
-        .filter(approval::Column::VersionId.eq(version_id))
-        .filter(approval::Column::Kind.eq(kind.as_str()))
-        .all(conn)
-        .await
-        .map_err(StorageError::db("reading approvals"))?;
-    Ok(rows.into_iter().map(|row| row.subject).collect())
 }

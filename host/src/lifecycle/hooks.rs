@@ -1,26 +1,15 @@
 //! Hooks in the lifecycle: the integrator's hookable entities as published
 //! to the database, the check that refuses an install hooking anything else,
-//! hook approvals, and re-arming the hook breakers.
+//! and re-arming the hook breakers (approvals are in `approving`).
 
 use modgate_manifest::Manifest;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, Statement, TransactionTrait};
 
-use super::approvals::ApprovalKind;
 use super::{InstallError, Lifecycle, records};
 use crate::hookable::HookableEntities;
 use crate::storage::entities::install;
 use crate::storage::{StorageError, now_rfc3339, statement};
 use crate::tenant::TenantId;
-
-/// Which declared hooks an approval or revocation is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HookSelection {
-    /// Every hook the manifest declares.
-    All,
-    /// These hooks, each written as `modgate show` lists it:
-    /// `before-create review`, `on-action order gift-wrap`.
-    Only(Vec<String>),
-}
 
 impl Lifecycle {
     /// Replaces the hookable entities every install is checked against
@@ -55,33 +44,6 @@ impl Lifecycle {
     /// The hookable entities as last published.
     pub async fn hookable_entities(&self) -> Result<HookableEntities, InstallError> {
         read_hookable(self.storage.connection()).await
-    }
-
-    /// Approves hooks of the installed version (unapproved hooks are
-    /// skipped); returns those newly approved. A hook the manifest does not
-    /// declare is refused with `unknown-hook`, naming the declared ones.
-    pub async fn approve_hooks(
-        &self,
-        tenant: &TenantId,
-        module: &str,
-        selection: &HookSelection,
-        approved_by: &str,
-    ) -> Result<Vec<String>, InstallError> {
-        self.approve(tenant, module, ApprovalKind::Hook, approved_by, |manifest| {
-            selected_hooks(manifest, selection)
-        })
-        .await
-    }
-
-    /// Withdraws hook approvals; returns the hooks that were approved before.
-    pub async fn revoke_hooks(
-        &self,
-        tenant: &TenantId,
-        module: &str,
-        selection: &HookSelection,
-    ) -> Result<Vec<String>, InstallError> {
-        self.revoke(tenant, module, ApprovalKind::Hook, |manifest| selected_hooks(manifest, selection))
-            .await
     }
 
     /// Re-arms every hook breaker of the install in every serving process
@@ -139,28 +101,4 @@ async fn read_hookable(conn: &impl ConnectionTrait) -> Result<HookableEntities, 
         entities = entities.register(entity).map_err(|e| corrupt(e.to_string()))?;
     }
     Ok(entities)
-}
-
-fn selected_hooks(manifest: &Manifest, selection: &HookSelection) -> Result<Vec<String>, InstallError> {
-    let declared: Vec<String> = manifest.hooks.iter().map(|hook| hook.subject()).collect();
-    match selection {
-        HookSelection::All => Ok(declared),
-        HookSelection::Only(asked) => {
-            let mut subjects = Vec::new();
-            for subject in asked {
-                let normalised = subject.split_whitespace().collect::<Vec<_>>().join(" ");
-                if !declared.contains(&normalised) {
-                    return Err(InstallError::UnknownHook {
-                        module: manifest.name.as_str().to_owned(),
-                        hook: subject.clone(),
-                        declared,
-                    });
-                }
-                if !subjects.contains(&normalised) {
-                    subjects.push(normalised);
-                }
-            }
-            Ok(subjects)
-        }
-    }
 }

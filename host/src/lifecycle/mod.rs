@@ -10,6 +10,7 @@
 //! install changes nothing.
 
 mod approvals;
+mod approving;
 mod error;
 mod hooks;
 mod install;
@@ -23,9 +24,9 @@ mod uninstall;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-pub use approvals::{RouteSelection, ServingRecord, route_subject};
+pub use approvals::ServingRecord;
+pub use approving::{Approvals, HookSelection, RouteSelection, route_subject};
 pub use error::InstallError;
-pub use hooks::HookSelection;
 pub use install::{InstallOutcome, InstallRequest};
 pub use settings::{SettingsProblem, validate_settings};
 pub use source::ModuleSource;

@@ -55,7 +55,7 @@ pub struct Manifest {
     pub slots: Vec<Slot>,
     /// HTTP routes the module serves, in manifest order.
     pub routes: Vec<RouteDecl>,
-    /// Hooks on core entities, in manifest order.
+    /// Hooks on the host integrator's entities, in manifest order.
     pub hooks: Vec<HookDecl>,
     /// Events the module receives, in manifest order.
     pub subscriptions: Vec<Subscription>,

@@ -54,7 +54,7 @@ pub(crate) fn check(report: &mut Report, root: &Table) -> Vec<HookDecl> {
     seen.into_iter().map(|(hook, _)| hook).collect()
 }
 
-/// Checks a key whose value comes from a closed list (`entity`, `when`).
+/// Checks a key whose value comes from a closed list (`when`).
 fn check_choice<T>(
     report: &mut Report,
     entry: &Table,

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use modgate_host::capabilities::{BuiltinServices, builtin};
 use modgate_host::engine::{Engine, EngineConfig, TenantId};
 use modgate_host::events::dead_letters;
-use modgate_host::lifecycle::{HookSelection, InstallRequest, ModuleSource, RouteSelection};
+use modgate_host::lifecycle::{Approvals, HookSelection, InstallRequest, ModuleSource, RouteSelection};
 use modgate_host::manifest::Permission;
 use modgate_host::verify::verify_module_dir;
 
@@ -193,7 +193,7 @@ struct ApprovalChoice {
     #[arg(long = "route", value_name = "METHOD PATH", required_unless_present_any = ["all", "hooks"])]
     routes: Vec<String>,
     /// A hook as `modgate show` lists it, e.g. "before-create review" (repeatable).
-    #[arg(long = "hook", value_name = "MOMENT ENTITY")]
+    #[arg(long = "hook", value_name = "MOMENT ENTITY [ACTION]")]
     hooks: Vec<String>,
     /// Every declared route and hook.
     #[arg(long, conflicts_with_all = ["routes", "hooks"])]
@@ -203,21 +203,14 @@ struct ApprovalChoice {
 }
 
 impl ApprovalChoice {
-    /// The routes asked for; `None` when none are.
-    fn routes(&self) -> Option<RouteSelection> {
+    /// The routes and hooks asked for.
+    fn approvals(&self) -> Approvals {
         if self.all {
-            Some(RouteSelection::All)
-        } else {
-            (!self.routes.is_empty()).then(|| RouteSelection::Only(self.routes.clone()))
+            return Approvals { routes: Some(RouteSelection::All), hooks: Some(HookSelection::All) };
         }
-    }
-
-    /// The hooks asked for; `None` when none are.
-    fn hooks(&self) -> Option<HookSelection> {
-        if self.all {
-            Some(HookSelection::All)
-        } else {
-            (!self.hooks.is_empty()).then(|| HookSelection::Only(self.hooks.clone()))
+        Approvals {
+            routes: (!self.routes.is_empty()).then(|| RouteSelection::Only(self.routes.clone())),
+            hooks: (!self.hooks.is_empty()).then(|| HookSelection::Only(self.hooks.clone())),
         }
     }
 }
@@ -335,31 +328,18 @@ fn main() -> ExitCode {
         }
         Command::Approve(choice) => {
             let Some(tenant) = parse_tenant(&choice.tenant) else { return ExitCode::from(2) };
-            let (module, routes, hooks) = (choice.module.clone(), choice.routes(), choice.hooks());
+            let (module, asked) = (choice.module.clone(), choice.approvals());
             host::run(&choice.database, async move |lifecycle| {
-                let by = "operator (cli)";
-                let mut approved = Vec::new();
-                if let Some(routes) = routes {
-                    approved.extend(lifecycle.approve_routes(&tenant, &module, &routes, by).await?);
-                }
-                if let Some(hooks) = hooks {
-                    approved.extend(lifecycle.approve_hooks(&tenant, &module, &hooks, by).await?);
-                }
+                let approved = lifecycle.approve(&tenant, &module, &asked, "operator (cli)").await?;
                 print::approvals_changed("approve", &module, tenant.as_str(), &approved);
                 Ok(ExitCode::SUCCESS)
             })
         }
         Command::Revoke(choice) => {
             let Some(tenant) = parse_tenant(&choice.tenant) else { return ExitCode::from(2) };
-            let (module, routes, hooks) = (choice.module.clone(), choice.routes(), choice.hooks());
+            let (module, asked) = (choice.module.clone(), choice.approvals());
             host::run(&choice.database, async move |lifecycle| {
-                let mut revoked = Vec::new();
-                if let Some(routes) = routes {
-                    revoked.extend(lifecycle.revoke_routes(&tenant, &module, &routes).await?);
-                }
-                if let Some(hooks) = hooks {
-                    revoked.extend(lifecycle.revoke_hooks(&tenant, &module, &hooks).await?);
-                }
+                let revoked = lifecycle.revoke(&tenant, &module, &asked).await?;
                 print::approvals_changed("revoke", &module, tenant.as_str(), &revoked);
                 Ok(ExitCode::SUCCESS)
             })

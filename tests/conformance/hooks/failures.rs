@@ -1,0 +1,75 @@
+//! A hook that fails never corrupts the integrator's write: a failing
+//! before-hook refuses it (fail closed, the default) or is skipped (the
+//! operator's other policy); a failing after-hook is reported and the
+//! committed write stands. The host keeps serving throughout.
+
+use modgate_artifacts::HOOK_PROBE;
+use modgate_host::hooks::{Decision, FailurePolicy, HookConfig, HookTarget, RunResult};
+use modgate_tests::{TestHost, acme, on_both_backends};
+
+use super::support::{create_item, create_shop_items, install_approved, item, probe_manifest, shop_items, start_hooks};
+
+/// The failure code of the probe's single run.
+fn failure_code(decision: &Decision) -> &'static str {
+    match &decision.report().runs[0].result {
+        RunResult::Failed { code, .. } => code,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+async fn probe_host(host: &TestHost, policy: FailurePolicy) -> modgate_host::hooks::DataHooks {
+    create_shop_items(host).await;
+    let hooks = start_hooks(host, HookConfig { failure_policy: policy, ..HookConfig::default() }).await;
+    install_approved(host, &acme(), &probe_manifest("probe", "1.0.0"), HOOK_PROBE).await;
+    hooks
+}
+
+on_both_backends! {
+    async fn a_before_hook_that_fails_refuses_the_write_and_changes_nothing(host) {
+        let hooks = probe_host(&host, FailurePolicy::Reject).await;
+        let cases: [(&str, &[&str]); 7] = [
+            ("loop", &["budget-exhausted", "timeout"]),
+            ("trap", &["handler-error"]),
+            ("error", &["handler-error"]),
+            ("adjust-wrong-type", &["invalid"]),
+            ("adjust-bad-index", &["invalid"]),
+            ("many-messages", &["invalid"]),
+            ("control-chars", &["invalid"]),
+        ];
+        for (i, (probe, codes)) in cases.into_iter().enumerate() {
+            let decision = create_item(&hooks, &host, &acme(), item(&format!("i-{i}"), "t", probe)).await;
+            assert!(codes.contains(&failure_code(&decision)), "{probe}: {decision:?}");
+            let Decision::Reject { rejection, .. } = decision else { panic!("{probe}: the write went ahead") };
+            assert_eq!(rejection.code(), "hook-failed", "{probe}");
+            assert_eq!(rejection.messages, ["This change could not be checked right now. Please try again later."]);
+        }
+        assert!(shop_items(&host, &acme()).await.is_empty(), "no refused write reached the table");
+        // The host is fine: the next write goes through.
+        let fine = create_item(&hooks, &host, &acme(), item("ok", "t", "allow")).await;
+        assert!(matches!(fine, Decision::Proceed { .. }), "{fine:?}");
+        assert_eq!(shop_items(&host, &acme()).await, [("ok".to_owned(), "t".to_owned())]);
+    }
+}
+
+on_both_backends! {
+    async fn under_the_skip_policy_a_failing_before_hook_is_skipped(host) {
+        let hooks = probe_host(&host, FailurePolicy::Skip).await;
+        let decision = create_item(&hooks, &host, &acme(), item("i-1", "t", "trap")).await;
+        assert_eq!(failure_code(&decision), "handler-error");
+        assert!(matches!(decision, Decision::Proceed { .. }), "{decision:?}");
+        assert_eq!(shop_items(&host, &acme()).await.len(), 1);
+    }
+}
+
+on_both_backends! {
+    async fn an_after_hook_failure_is_reported_and_the_write_stands(host) {
+        let hooks = probe_host(&host, FailurePolicy::Reject).await;
+        let target = HookTarget::new(&acme(), "item");
+        let record = item("i-1", "t", "trap");
+        let report = hooks.after_create(&target, &record).await.expect("after-hooks never fail the caller");
+        assert!(matches!(report.runs[0].result, RunResult::Failed { code: "handler-error", counted: true, .. }), "{report:?}");
+        let read = hooks.after_read(&target, vec![item("i-1", "t", "loop")]).await.unwrap();
+        assert_eq!(read.rows, [item("i-1", "t", "loop")], "a failed after-read changes no row");
+        assert_eq!(read.report.failures().count(), 1);
+    }
+}
