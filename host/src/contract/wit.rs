@@ -52,6 +52,7 @@ world reference {
     export modgate:host/slot-provider@1.0.0;
     export modgate:host/event-handler@1.0.0;
     export modgate:commerce/core-event-handler@1.0.0;
+    export modgate:host/hook-handler@1.0.0;
     export wasi:http/incoming-handler@0.2.12;
 }
 ";
