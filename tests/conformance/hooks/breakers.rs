@@ -8,20 +8,20 @@ use modgate_artifacts::HOOK_PROBE;
 use modgate_host::breaker::BreakerStatus;
 use modgate_host::hooks::{Decision, HookConfig, HookTarget, RunResult};
 use modgate_tests::http::{http_harness, test_http_config};
-use modgate_tests::{acme, on_both_backends};
+use modgate_tests::on_both_backends;
 
-use super::support::{install_approved, item, probe_manifest, start_hooks};
+use super::support::{ACME, install_approved, item, probe_manifest, start_hooks};
 
 on_both_backends! {
     async fn ten_failures_disable_one_hook_until_it_is_re_armed_or_upgraded(host) {
         let hooks = start_hooks(&host, HookConfig::default()).await;
-        install_approved(&host, &acme(), &probe_manifest("probe", "1.0.0"), HOOK_PROBE).await;
-        let target = HookTarget::new(&acme(), "item");
+        install_approved(&host, &ACME, &probe_manifest("probe", "1.0.0"), HOOK_PROBE).await;
+        let target = HookTarget::new(&ACME, "item");
         for _ in 0..10 {
             let decision = hooks.before_create(&target, item("i", "t", "trap")).await.unwrap();
             assert_eq!(decision.into_result().unwrap_err().code(), "hook-failed");
         }
-        let open = hooks.breaker_status(&acme(), "probe", "before-create item");
+        let open = hooks.breaker_status(&ACME, "probe", "before-create item");
         assert!(matches!(open, Some(BreakerStatus::Open { .. })), "{open:?}");
         // Disabled: not called, so the write goes ahead.
         let decision = hooks.before_create(&target, item("i", "t", "reject")).await.unwrap();
@@ -32,7 +32,7 @@ on_both_backends! {
         assert_eq!(deleting.into_result().unwrap_err().messages, ["probe says no"]);
 
         // Re-armed by the operator (read on the next refresh: at once here).
-        host.lifecycle.reset_hook_breakers(&acme(), "probe").await.unwrap();
+        host.lifecycle.reset_hook_breakers(&ACME, "probe").await.unwrap();
         let decision = hooks.before_create(&target, item("i", "t", "reject")).await.unwrap();
         assert_eq!(decision.into_result().unwrap_err().messages, ["probe says no"]);
 
@@ -41,7 +41,7 @@ on_both_backends! {
             let _ = hooks.before_create(&target, item("i", "t", "trap")).await.unwrap();
         }
         assert_eq!(hooks.before_create(&target, item("i", "t", "reject")).await.unwrap().report().runs[0].result, RunResult::BreakerOpen);
-        install_approved(&host, &acme(), &probe_manifest("probe", "1.0.1"), HOOK_PROBE).await;
+        install_approved(&host, &ACME, &probe_manifest("probe", "1.0.1"), HOOK_PROBE).await;
         let decision = hooks.before_create(&target, item("i", "t", "reject")).await.unwrap();
         assert_eq!(decision.into_result().unwrap_err().messages, ["probe says no"]);
     }
@@ -63,19 +63,19 @@ fn the_hook_breakers_and_the_http_breaker_are_independent() {
         )
         .await
         .unwrap();
-        h.install(&acme(), &serving_probe_manifest(), HOOK_PROBE).await;
-        h.approve_all(&acme(), "probe").await;
-        h.lifecycle.approve_hooks(&acme(), "probe", &modgate_host::lifecycle::HookSelection::All, "test").await.unwrap();
-        let target = HookTarget::new(&acme(), "item");
+        h.install(&ACME, &serving_probe_manifest(), HOOK_PROBE).await;
+        h.approve_all(&ACME, "probe").await;
+        h.lifecycle.approve_hooks(&ACME, "probe", &modgate_host::lifecycle::HookSelection::All, "test").await.unwrap();
+        let target = HookTarget::new(&ACME, "item");
         let get = async |path: &str| h.client.get(h.url(&format!("/modules/probe{path}"))).send().await.unwrap().status().as_u16();
 
         // Hooks fail until their breaker opens: HTTP keeps answering.
         for _ in 0..10 {
             let _ = hooks.before_create(&target, item("i", "t", "trap")).await.unwrap();
         }
-        assert!(matches!(hooks.breaker_status(&acme(), "probe", "before-create item"), Some(BreakerStatus::Open { .. })));
+        assert!(matches!(hooks.breaker_status(&ACME, "probe", "before-create item"), Some(BreakerStatus::Open { .. })));
         assert_eq!(get("/ok").await, 200, "the HTTP breaker did not see the hook failures");
-        let http = h.bridge.breaker_status(&acme(), "probe");
+        let http = h.bridge.breaker_status(&ACME, "probe");
         assert!(matches!(http, Some(BreakerStatus::Closed { consecutive_failures: 0 })), "{http:?}");
 
         // HTTP fails until its breaker opens: the other hooks keep running.
@@ -87,6 +87,6 @@ fn the_hook_breakers_and_the_http_breaker_are_independent() {
         assert_eq!(get("/ok").await, 503, "the HTTP breaker is open");
         let deleting = hooks.before_delete(&target, item("i", "t", "reject")).await.unwrap();
         assert_eq!(deleting.into_result().unwrap_err().messages, ["probe says no"], "hooks did not see the HTTP failures");
-        assert!(hooks.breaker_status(&acme(), "probe", "before-delete item").is_some_and(|s| s == BreakerStatus::Closed { consecutive_failures: 0 }));
+        assert!(hooks.breaker_status(&ACME, "probe", "before-delete item").is_some_and(|s| s == BreakerStatus::Closed { consecutive_failures: 0 }));
     });
 }

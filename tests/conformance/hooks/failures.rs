@@ -5,9 +5,9 @@
 
 use modgate_artifacts::HOOK_PROBE;
 use modgate_host::hooks::{Decision, FailurePolicy, HookConfig, HookTarget, RunResult};
-use modgate_tests::{TestHost, acme, on_both_backends};
+use modgate_tests::{TestHost, on_both_backends};
 
-use super::support::{create_item, create_shop_items, install_approved, item, probe_manifest, shop_items, start_hooks};
+use super::support::{ACME, create_item, create_shop_items, install_approved, item, probe_manifest, shop_items, start_hooks};
 
 /// The failure code of the probe's single run.
 fn failure_code(decision: &Decision) -> &'static str {
@@ -20,7 +20,7 @@ fn failure_code(decision: &Decision) -> &'static str {
 async fn probe_host(host: &TestHost, policy: FailurePolicy) -> modgate_host::hooks::DataHooks {
     create_shop_items(host).await;
     let hooks = start_hooks(host, HookConfig { failure_policy: policy, ..HookConfig::default() }).await;
-    install_approved(host, &acme(), &probe_manifest("probe", "1.0.0"), HOOK_PROBE).await;
+    install_approved(host, &ACME, &probe_manifest("probe", "1.0.0"), HOOK_PROBE).await;
     hooks
 }
 
@@ -37,34 +37,34 @@ on_both_backends! {
             ("control-chars", &["invalid"]),
         ];
         for (i, (probe, codes)) in cases.into_iter().enumerate() {
-            let decision = create_item(&hooks, &host, &acme(), item(&format!("i-{i}"), "t", probe)).await;
+            let decision = create_item(&hooks, &host, &ACME, item(&format!("i-{i}"), "t", probe)).await;
             assert!(codes.contains(&failure_code(&decision)), "{probe}: {decision:?}");
             let Decision::Reject { rejection, .. } = decision else { panic!("{probe}: the write went ahead") };
             assert_eq!(rejection.code(), "hook-failed", "{probe}");
             assert_eq!(rejection.messages, ["This change could not be checked right now. Please try again later."]);
         }
-        assert!(shop_items(&host, &acme()).await.is_empty(), "no refused write reached the table");
+        assert!(shop_items(&host, &ACME).await.is_empty(), "no refused write reached the table");
         // The host is fine: the next write goes through.
-        let fine = create_item(&hooks, &host, &acme(), item("ok", "t", "allow")).await;
+        let fine = create_item(&hooks, &host, &ACME, item("ok", "t", "allow")).await;
         assert!(matches!(fine, Decision::Proceed { .. }), "{fine:?}");
-        assert_eq!(shop_items(&host, &acme()).await, [("ok".to_owned(), "t".to_owned())]);
+        assert_eq!(shop_items(&host, &ACME).await, [("ok".to_owned(), "t".to_owned())]);
     }
 }
 
 on_both_backends! {
     async fn under_the_skip_policy_a_failing_before_hook_is_skipped(host) {
         let hooks = probe_host(&host, FailurePolicy::Skip).await;
-        let decision = create_item(&hooks, &host, &acme(), item("i-1", "t", "trap")).await;
+        let decision = create_item(&hooks, &host, &ACME, item("i-1", "t", "trap")).await;
         assert_eq!(failure_code(&decision), "handler-error");
         assert!(matches!(decision, Decision::Proceed { .. }), "{decision:?}");
-        assert_eq!(shop_items(&host, &acme()).await.len(), 1);
+        assert_eq!(shop_items(&host, &ACME).await.len(), 1);
     }
 }
 
 on_both_backends! {
     async fn an_after_hook_failure_is_reported_and_the_write_stands(host) {
         let hooks = probe_host(&host, FailurePolicy::Reject).await;
-        let target = HookTarget::new(&acme(), "item");
+        let target = HookTarget::new(&ACME, "item");
         let record = item("i-1", "t", "trap");
         let report = hooks.after_create(&target, &record).await.expect("after-hooks never fail the caller");
         assert!(matches!(report.runs[0].result, RunResult::Failed { code: "handler-error", counted: true, .. }), "{report:?}");

@@ -4,9 +4,9 @@
 
 use modgate_artifacts::{CONFORMANCE_HOOKS, HOOK_PROBE};
 use modgate_host::hooks::{Decision, HookConfig, HookTarget, RunResult};
-use modgate_tests::{acme, on_both_backends};
+use modgate_tests::on_both_backends;
 
-use super::support::{conformance_manifest, install_approved, item, probe_manifest, start_hooks};
+use super::support::{ACME, conformance_manifest, install_approved, item, probe_manifest, start_hooks};
 
 fn modules_run(decision: &Decision) -> Vec<(&str, &RunResult)> {
     decision.report().runs.iter().map(|run| (run.module.as_str(), &run.result)).collect()
@@ -15,10 +15,10 @@ fn modules_run(decision: &Decision) -> Vec<(&str, &RunResult)> {
 on_both_backends! {
     async fn hooks_run_in_module_name_order_and_the_first_refusal_stops_them(host) {
         let hooks = start_hooks(&host, HookConfig::default()).await;
-        install_approved(&host, &acme(), &conformance_manifest("alpha"), CONFORMANCE_HOOKS).await;
-        install_approved(&host, &acme(), &probe_manifest("probe", "1.0.0"), HOOK_PROBE).await;
-        install_approved(&host, &acme(), &conformance_manifest("zeta"), CONFORMANCE_HOOKS).await;
-        let target = HookTarget::new(&acme(), "item");
+        install_approved(&host, &ACME, &conformance_manifest("alpha"), CONFORMANCE_HOOKS).await;
+        install_approved(&host, &ACME, &probe_manifest("probe", "1.0.0"), HOOK_PROBE).await;
+        install_approved(&host, &ACME, &conformance_manifest("zeta"), CONFORMANCE_HOOKS).await;
+        let target = HookTarget::new(&ACME, "item");
 
         // alpha uppercases, probe echoes what it saw (the adjusted title)
         // into the note, zeta uppercases again.

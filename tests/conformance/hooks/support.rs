@@ -9,9 +9,14 @@ use modgate_host::hookable::{FieldType, HookableEntities, HookableEntity};
 use modgate_host::hooks::{DataHooks, Decision, HookConfig, HookTarget};
 use modgate_host::lifecycle::{HookSelection, InstallRequest};
 use modgate_host::manifest::HookWhen;
-use modgate_tests::{TestHost, source};
+use modgate_tests::{TestHost, acme, globex, source};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 use serde_json::{Value, json};
+
+/// The sample tenants, for targets that borrow them.
+pub static ACME: std::sync::LazyLock<TenantId> = std::sync::LazyLock::new(acme);
+/// See [`ACME`].
+pub static GLOBEX: std::sync::LazyLock<TenantId> = std::sync::LazyLock::new(globex);
 
 /// Every moment, for an entity hookable at all of them.
 pub const ALL_MOMENTS: [HookWhen; 7] = [

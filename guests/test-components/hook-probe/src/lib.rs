@@ -16,6 +16,10 @@
 //! | `error` | returns the error `handler-error` "probe failed" |
 //! | `many-messages` | rejects with 11 messages (one more than the host accepts) |
 //! | `control-chars` | rejects with `["bad\u{7}bell"]` (a control character) |
+//! | `echo-title` | adjusts record 0's `note` to `"saw <title>"`: what the hooks before it left |
+//!
+//! It also serves `GET /ok` (200) and `GET /fail` (500), so that tests can
+//! fail its HTTP side and its hooks independently.
 //!
 //! A record without a `probe`, or with another value, fails the hook with
 //! `invalid`. The invalid outcomes are built by hand: the SDK's
@@ -49,7 +53,7 @@
 //! ```
 
 use modgate_sdk::tables::{self, Value};
-use modgate_sdk::{Error, FieldChange, HookCall, Hooks, Module, Outcome, RecordChange};
+use modgate_sdk::{Error, FieldChange, HookCall, Hooks, Module, Outcome, RecordChange, Request, Response, Serve};
 
 struct Probe;
 
@@ -79,6 +83,10 @@ impl Hooks for Probe {
             "error" => return Err(Error::handler("probe failed")),
             "many-messages" => Outcome::Reject((1..=11).map(|n| format!("message {n}")).collect()),
             "control-chars" => Outcome::Reject(vec!["bad\u{7}bell".to_owned()]),
+            "echo-title" => {
+                let title = record.get_str("title").unwrap_or_default();
+                Outcome::adjust_one("note", json_string(&format!("saw {title}")))
+            }
             other => {
                 return Err(Error::invalid(format!(
                     "hook-probe: unknown probe {other:?}"
@@ -86,6 +94,21 @@ impl Hooks for Probe {
             }
         })
     }
+}
+
+impl Serve for Probe {
+    fn handle(request: Request) -> Response {
+        match request.path.as_str() {
+            "/ok" => Response::text(200, "ok"),
+            _ => Response::text(500, "failing on purpose"),
+        }
+    }
+}
+
+/// `text` as a JSON string (the titles the tests use need no escaping
+/// beyond quotes and backslashes).
+fn json_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// One write into the module's own table: the stable code of the error it
