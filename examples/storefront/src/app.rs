@@ -1,5 +1,5 @@
-//! Putting the storefront together: database, catalogue, engine, modules,
-//! the module bridge and the page, on one axum router.
+//! Putting the storefront together: database, catalogue, engine, data
+//! hooks, modules, the module bridge and the page, on one axum router.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -7,26 +7,24 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
-use axum::extract::{Path as UrlPath, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
 use modgate_host::engine::{EngineConfig, TenantId};
-use modgate_host::http::{HttpConfig, ModuleBridge, SessionResolver};
-use modgate_host::lifecycle::{InstallRequest, Lifecycle, ModuleSource, RouteSelection};
+use modgate_host::hooks::{DataHooks, HookConfig};
+use modgate_host::http::{HttpConfig, ModuleBridge};
+use modgate_host::lifecycle::{HookSelection, InstallRequest, Lifecycle, ModuleSource, RouteSelection};
 use modgate_host::default_host::{HostOptions, default_host};
 use modgate_host::events::{EventConfig, EventWorker, Outbox};
 use modgate_host::mail::{MailConfig, MailOutbox, MailTransport, MailWorker, Senders};
 use modgate_host::storage::Storage;
-use modgate_manifest::Slot;
 
 use crate::admin::{self, AdminState};
 use crate::auth::{self, CookieSessions};
 use crate::changes::ShopChanges;
 use crate::contacts::ShopContacts;
+use crate::front::{self, FrontState};
+use crate::hookable;
 use crate::mailbox;
-use crate::catalog::{CUSTOMERS, Catalog};
-use crate::page::{self, Card, PageModel};
+use crate::catalog::Catalog;
+use crate::reviews::ShopReviews;
 
 /// The tenants of the demo: `acme` is the default, `globex` answers on
 /// `globex.localhost`.
@@ -45,6 +43,9 @@ pub struct Options {
     /// Mail delivery (the relay comes from `MODGATE_SMTP_URL`; unset: the
     /// local mailbox).
     pub mail: MailConfig,
+    /// How the data hooks behave (a failing `before-create review` hook
+    /// refuses the review by default).
+    pub hooks: HookConfig,
 }
 
 /// The assembled application.
@@ -55,6 +56,8 @@ pub struct Storefront {
     pub bridge: Arc<ModuleBridge>,
     /// The lifecycle.
     pub lifecycle: Arc<Lifecycle>,
+    /// The modules' hooks on the shop's reviews and products.
+    pub hooks: DataHooks,
     /// The event worker delivering core and module events to the modules.
     pub events: EventWorker,
     /// The mail worker sending what modules queued.
@@ -65,13 +68,6 @@ pub struct Storefront {
     pub operator_token: String,
     /// What happened to each module at start, for the console.
     pub module_report: Vec<String>,
-}
-
-struct AppState {
-    bridge: Arc<ModuleBridge>,
-    sessions: Arc<CookieSessions>,
-    catalog: Catalog,
-    secret: Vec<u8>,
 }
 
 impl Storefront {
@@ -96,6 +92,12 @@ impl Storefront {
         };
         let changes = ShopChanges::new(storage.connection().clone(), outbox.clone());
         let lifecycle = Arc::new(default_host(storage, options_of_host)?);
+        // Published before the installs: a module hooking an entity the shop
+        // does not offer is refused at install.
+        let hooks = DataHooks::start(lifecycle.clone(), hookable::entities()?, options.hooks)
+            .await
+            .map_err(|e| anyhow::anyhow!("starting the data hooks: {e}"))?;
+        let reviews = ShopReviews::open(lifecycle.storage().connection().clone(), hooks.clone()).await?;
 
         let mut module_report = Vec::new();
         for source in &options.modules {
@@ -122,17 +124,15 @@ impl Storefront {
         // through the same sessions as the page; curl uses bearer tokens.
         let sessions = Arc::new(CookieSessions::new(&secret)?);
         let bridge = ModuleBridge::with_sessions(lifecycle.clone(), http, sessions.clone())?;
-        let state = Arc::new(AppState {
+        let front = Arc::new(FrontState {
             bridge: bridge.clone(),
             sessions,
             catalog,
+            reviews,
+            hooks: hooks.clone(),
             secret: secret.clone(),
         });
-        let router = Router::new()
-            .route("/", get(storefront_page))
-            .route("/login/{customer}", get(login))
-            .route("/logout", get(logout))
-            .with_state(state)
+        let router = front::router(front)
             .merge({
                 let admin = Arc::new(AdminState {
                     changes,
@@ -147,6 +147,7 @@ impl Storefront {
             router,
             bridge,
             lifecycle,
+            hooks,
             events,
             mail,
             secret,
@@ -168,7 +169,7 @@ impl Storefront {
 }
 
 /// Installs `source` for `tenant` unless that exact component is already
-/// installed, and approves its routes when it was (re)installed.
+/// installed, and approves its routes and hooks when it was (re)installed.
 async fn install_if_changed(lifecycle: &Lifecycle, source: &ModuleSource, tenant: &TenantId) -> anyhow::Result<String> {
     let manifest = modgate_manifest::verify_manifest(&source.manifest_text, &modgate_host::CORE_VERSION)
         .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -191,13 +192,20 @@ async fn install_if_changed(lifecycle: &Lifecycle, source: &ModuleSource, tenant
         .install(request)
         .await
         .with_context(|| format!("installing {name} for {tenant}"))?;
-    let approved = lifecycle
+    let routes = lifecycle
         .approve_routes(tenant, name, &RouteSelection::All, "storefront first start")
         .await?;
+    let hooks = lifecycle
+        .approve_hooks(tenant, name, &HookSelection::All, "storefront first start")
+        .await?;
+    let hooks = match hooks.len() {
+        0 => String::new(),
+        n => format!(", {n} hook(s) approved ({})", hooks.join(", ")),
+    };
     Ok(format!(
-        "{name} {} for {tenant}: installed, {} route(s) approved",
+        "{name} {} for {tenant}: installed, {} route(s) approved{hooks}",
         outcome.version,
-        approved.len()
+        routes.len()
     ))
 }
 
@@ -213,86 +221,6 @@ fn senders() -> anyhow::Result<Senders> {
 fn sha2_digest(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).into()
-}
-
-async fn storefront_page(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    match render_page(&state, &headers).await {
-        Ok(html) => {
-            let mut response = Html(html).into_response();
-            let headers = response.headers_mut();
-            if let Ok(csp) = HeaderValue::from_str(&page::CSP) {
-                headers.insert(header::CONTENT_SECURITY_POLICY, csp);
-            }
-            headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-            response
-        }
-        Err(e) => {
-            tracing::error!("rendering the storefront: {e:#}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the storefront could not render").into_response()
-        }
-    }
-}
-
-async fn render_page(state: &AppState, headers: &HeaderMap) -> anyhow::Result<String> {
-    let tenant = state
-        .bridge
-        .tenant_for(headers)
-        .ok_or_else(|| anyhow::anyhow!("no tenant for this host"))?;
-    // The page's sign-in is the demo's HttpOnly session cookie, verified by
-    // the same resolver the bridge uses; a refused one shows signed out.
-    let customer = state.sessions.customer(&tenant, headers).ok().flatten();
-    let customer_id = customer.as_deref();
-    let mut cards = Vec::new();
-    for product in state.catalog.products_for_page(&tenant).await? {
-        let actions = state
-            .bridge
-            .slot_widgets(&tenant, Slot::ProductCardActions, Some(&product.id), customer_id)
-            .await;
-        cards.push(Card { product, actions });
-    }
-    let display = customer_id.and_then(|id| CUSTOMERS.iter().find(|c| c.0 == tenant.as_str() && c.1 == id).map(|c| c.2));
-    let model = PageModel {
-        tenant: tenant.as_str(),
-        customer: display,
-        sign_in_as: CUSTOMERS
-            .iter()
-            .filter(|c| c.0 == tenant.as_str())
-            .map(|c| (c.1, c.2))
-            .collect(),
-        cards,
-    };
-    Ok(page::render(&model))
-}
-
-async fn login(State(state): State<Arc<AppState>>, UrlPath(customer): UrlPath<String>, headers: HeaderMap) -> Response {
-    let Some(tenant) = state.bridge.tenant_for(&headers) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    if !CUSTOMERS.iter().any(|c| c.0 == tenant.as_str() && c.1 == customer) {
-        return (StatusCode::NOT_FOUND, "no such demo customer").into_response();
-    }
-    match auth::customer_token(&state.secret, &tenant, &customer) {
-        Ok(token) => {
-            let mut response = Redirect::to("/").into_response();
-            if let Ok(value) = HeaderValue::from_str(&auth::session_cookie(&token)) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            response
-        }
-        Err(e) => {
-            tracing::error!("{e:#}");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
-async fn logout() -> Response {
-    let mut response = Redirect::to("/").into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, HeaderValue::from_static(auth::CLEAR_SESSION_COOKIE));
-    response
 }
 
 /// Reads (building Rust guests first, with cargo's progress on stderr) the

@@ -108,6 +108,18 @@ impl CookieSessions {
         let verifier = IdentityVerifier::new(&identity_config(secret)).map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(CookieSessions { verifier })
     }
+
+    /// The customer of `tenant` a demo token (from the session cookie or a
+    /// bearer header) was issued for; refused when forged, expired or
+    /// issued for another tenant.
+    pub fn verify(&self, tenant: &TenantId, token: &str) -> Result<String, SessionRefused> {
+        let refused = || SessionRefused("your session is not valid here; sign in again".to_owned());
+        let customer = self.verifier.verify(token).map_err(|_| refused())?;
+        if customer.tenant.as_deref() != Some(tenant.as_str()) {
+            return Err(refused());
+        }
+        Ok(customer.customer_id)
+    }
 }
 
 impl SessionResolver for CookieSessions {
@@ -115,11 +127,7 @@ impl SessionResolver for CookieSessions {
         let Some(token) = cookie(headers, SESSION_COOKIE).filter(|token| !token.is_empty()) else {
             return Ok(None);
         };
-        let refused = || SessionRefused("your session is not valid here; sign in again".to_owned());
-        let customer = self.verifier.verify(token).map_err(|_| refused())?;
-        if customer.tenant.as_deref() != Some(tenant.as_str()) {
-            return Err(refused());
-        }
-        Ok(Some(customer.customer_id))
+        self.verify(tenant, token).map(Some)
     }
 }
+

@@ -1,8 +1,10 @@
 //! The modgate demo: a storefront application embedding `modgate-host`.
 //!
-//! It keeps its catalogue, customers and orders in its own tables, offers
-//! them to modules through the commerce providers, serves modules under
-//! `/modules/<name>/` and renders their slot widgets on its product cards.
+//! It keeps its catalogue, customers, orders and reviews in its own tables,
+//! offers them to modules through the commerce providers and the data hooks
+//! (reviews checked before they are written, ratings filled in on the
+//! products it lists), serves modules under `/modules/<name>/` and renders
+//! their slot widgets on its product cards.
 
 #![deny(missing_docs)]
 
@@ -12,7 +14,11 @@ pub mod auth;
 pub mod catalog;
 pub mod changes;
 pub mod contacts;
+pub mod front;
+pub mod hookable;
 pub mod mailbox;
 pub mod page;
+pub mod review_form;
+pub mod reviews;
 
 pub use app::{Options, Storefront, bundled_modules, read_modules};

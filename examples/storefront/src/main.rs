@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use modgate_host::events::EventConfig;
+use modgate_host::hooks::HookConfig;
 use modgate_host::http::HttpConfig;
 use modgate_host::mail::MailConfig;
 use storefront::{Options, Storefront, bundled_modules, read_modules};
@@ -40,6 +41,7 @@ async fn main() -> anyhow::Result<()> {
         http: HttpConfig::default(),
         events: EventConfig::default(),
         mail: MailConfig::default(),
+        hooks: HookConfig::default(),
     })
     .await?;
     for line in &storefront.module_report {
@@ -74,6 +76,14 @@ async fn main() -> anyhow::Result<()> {
   with the operator token above:    http://{address}/admin/mailbox
   or list it:  target/release/modgate mail list --data-dir {data}
   (With no MODGATE_SMTP_URL set, mail stays in this local mailbox.)
+
+  Reviews are the shop's own data, checked by the reviews module's hooks
+  before the shop writes them. Signed in, use the form under a product, or:
+    curl -X POST -H \"Authorization: Bearer $TOKEN\" -d rating=5 --data-urlencode 'body=This is a scam' http://{address}/products/espresso-cup/reviews
+    curl -X POST -H \"Authorization: Bearer $TOKEN\" -d rating=5 --data-urlencode 'body=Lovely cup' http://{address}/products/espresso-cup/reviews
+  The first is refused (Please remove \"scam\" from your review.); the
+  second is stored and the espresso cup's card shows its rating
+  (\"★ 5.0 (1 review)\" on a fresh start).
 
   Press Ctrl-C to stop. Data stays in {data} for the next start.
 ",

@@ -10,6 +10,10 @@
 //! The page holds no credential: the customer is signed in by an `HttpOnly`
 //! session cookie the script cannot read, and the script's requests carry it
 //! because they are same-origin.
+//!
+//! Each card shows the rating modules filled in through the `after-read
+//! product` hooks (nothing when none did) and, for a signed-in customer, a
+//! plain form posting a review to the storefront ([`crate::review_form`]).
 
 use std::fmt::Write as _;
 use std::sync::LazyLock;
@@ -20,6 +24,8 @@ use sha2::Digest as _;
 use modgate_host::http::widgets::{ModuleWidgets, WidgetDescriptor};
 
 use crate::catalog::ShopProduct;
+use crate::hookable::Rating;
+use crate::reviews::MAX_BODY_CHARS;
 
 /// A product card and what modules added to it.
 pub struct Card {
@@ -27,6 +33,32 @@ pub struct Card {
     pub product: ShopProduct,
     /// Widgets of `product-card.actions`.
     pub actions: Vec<ModuleWidgets>,
+    /// The rating the `after-read` hooks filled in, if any did.
+    pub rating: Option<Rating>,
+}
+
+/// What the page says about the review the customer just sent.
+pub struct ReviewNotice {
+    /// The product reviewed.
+    pub product_id: String,
+    /// How it went.
+    pub outcome: ReviewOutcome,
+}
+
+/// How posting a review went.
+pub enum ReviewOutcome {
+    /// It is stored.
+    Posted,
+    /// It was refused: the messages (plain text) and what the customer
+    /// wrote, given back in the product's form to correct.
+    Refused {
+        /// For the customer.
+        messages: Vec<String>,
+        /// The stars chosen.
+        rating: i64,
+        /// The text written.
+        body: String,
+    },
 }
 
 /// What the page shows.
@@ -39,6 +71,8 @@ pub struct PageModel<'a> {
     pub sign_in_as: Vec<(&'a str, &'a str)>,
     /// The cards.
     pub cards: Vec<Card>,
+    /// The outcome of a review just sent, if any.
+    pub notice: Option<ReviewNotice>,
 }
 
 /// The Content-Security-Policy of the page: its own inline script (by
@@ -76,9 +110,14 @@ pub fn render(model: &PageModel<'_>) -> String {
             }
         }
     }
-    html.push_str("</p></header><main class=\"grid\">");
+    html.push_str("</p>");
+    if let Some(notice) = &model.notice {
+        render_notice(&mut html, notice, &model.cards);
+    }
+    html.push_str("</header><main class=\"grid\">");
     for card in &model.cards {
-        render_card(&mut html, card);
+        let draft = model.notice.as_ref().filter(|n| n.product_id == card.product.id);
+        render_card(&mut html, card, model.customer.is_some(), draft);
     }
     html.push_str("</main><script>");
     html.push_str(SCRIPT);
@@ -86,11 +125,12 @@ pub fn render(model: &PageModel<'_>) -> String {
     html
 }
 
-fn render_card(html: &mut String, card: &Card) {
+fn render_card(html: &mut String, card: &Card, signed_in: bool, notice: Option<&ReviewNotice>) {
     let product = &card.product;
     let _ = write!(
         html,
-        "<article class=\"card\"><h2>{name}</h2><p>{description}</p><p class=\"price\">{price}</p><p class=\"stock\">{stock}</p><div class=\"actions\">",
+        "<article class=\"card\" id=\"product-{id}\"><h2>{name}</h2><p>{description}</p><p class=\"price\">{price}</p><p class=\"stock\">{stock}</p><div class=\"actions\">",
+        id = escape(&product.id),
         name = escape(&product.name),
         description = escape(&product.description),
         price = escape(&format!("{}.{:02} {}", product.price_minor / 100, product.price_minor % 100, product.currency)),
@@ -101,7 +141,73 @@ fn render_card(html: &mut String, card: &Card) {
             render_widget(html, &module.module, widget);
         }
     }
-    html.push_str("</div></article>");
+    html.push_str("</div>");
+    if let Some(rating) = card.rating {
+        let _ = write!(html, "<p class=\"rating\">{}</p>", escape(&rating_text(rating)));
+    }
+    if signed_in {
+        render_review_form(html, &product.id, notice);
+    }
+    html.push_str("</article>");
+}
+
+/// `★ 4.5 (2 reviews)`, or `No reviews yet`.
+pub fn rating_text(rating: Rating) -> String {
+    let count = match rating.count {
+        0 => return "No reviews yet".to_owned(),
+        1 => "1 review".to_owned(),
+        n => format!("{n} reviews"),
+    };
+    match rating.average {
+        Some(average) => format!("★ {average:.1} ({count})"),
+        None => format!("({count})"),
+    }
+}
+
+/// The card's review form: a plain POST to the storefront (no script), sent
+/// with the session cookie because it is the shop's own page.
+fn render_review_form(html: &mut String, product_id: &str, notice: Option<&ReviewNotice>) {
+    let (chosen, body) = match notice.map(|n| &n.outcome) {
+        Some(ReviewOutcome::Refused { rating, body, .. }) => (*rating, body.as_str()),
+        _ => (5, ""),
+    };
+    let _ = write!(
+        html,
+        "<form class=\"review\" method=\"post\" action=\"/products/{id}/reviews\"><label>Your rating <select name=\"rating\">",
+        id = escape(product_id)
+    );
+    for stars in (1..=5).rev() {
+        let selected = if stars == chosen { " selected" } else { "" };
+        let _ = write!(html, "<option value=\"{stars}\"{selected}>{stars} ★</option>");
+    }
+    let _ = write!(
+        html,
+        "</select></label><textarea name=\"body\" rows=\"3\" maxlength=\"{MAX_BODY_CHARS}\" required placeholder=\"What did you think?\">{}</textarea><button type=\"submit\">Post review</button></form>",
+        escape(body)
+    );
+}
+
+/// The outcome of the review just sent, at the top of the page.
+fn render_notice(html: &mut String, notice: &ReviewNotice, cards: &[Card]) {
+    let product = cards
+        .iter()
+        .find(|card| card.product.id == notice.product_id)
+        .map(|card| card.product.name.as_str());
+    match &notice.outcome {
+        // Only for a product of this shop: the link is anyone's to craft.
+        ReviewOutcome::Posted => {
+            if let Some(product) = product {
+                let _ = write!(html, "<p class=\"notice posted\" role=\"status\">Thank you: your review of {} is posted.</p>", escape(product));
+            }
+        }
+        ReviewOutcome::Refused { messages, .. } => {
+            let _ = write!(html, "<div class=\"notice refused\" role=\"alert\"><p>Your review of {} was not posted:</p><ul>", escape(product.unwrap_or("the product")));
+            for message in messages {
+                let _ = write!(html, "<li>{}</li>", escape(message));
+            }
+            html.push_str("</ul></div>");
+        }
+    }
 }
 
 fn render_widget(html: &mut String, module: &str, widget: &WidgetDescriptor) {
@@ -144,7 +250,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-const STYLE: &str = "<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}header p{color:#555}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:1rem}.card{border:1px solid #ddd;border-radius:8px;padding:1rem}.price{font-weight:bold}.stock{color:#666;font-size:.9em}.toggle{border:1px solid #c33;background:#fff;color:#c33;border-radius:4px;padding:.4rem .7rem;cursor:pointer}.toggle[aria-pressed=true]{background:#c33;color:#fff}.badge{padding:.1rem .4rem;border-radius:4px;background:#eee}</style>";
+const STYLE: &str = "<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}header p{color:#555}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:1rem}.card{border:1px solid #ddd;border-radius:8px;padding:1rem}.price{font-weight:bold}.stock{color:#666;font-size:.9em}.toggle{border:1px solid #c33;background:#fff;color:#c33;border-radius:4px;padding:.4rem .7rem;cursor:pointer}.toggle[aria-pressed=true]{background:#c33;color:#fff}.badge{padding:.1rem .4rem;border-radius:4px;background:#eee}.rating{color:#a60}.review{display:grid;gap:.4rem;margin-top:.6rem}.notice{padding:.5rem 1rem;border-radius:6px}.posted{background:#e8f5e9}.refused{background:#fdecea}</style>";
 
 /// The storefront's own script: toggles call the module's endpoint (the
 /// browser attaches the session cookie to this same-origin request and
@@ -175,12 +281,45 @@ mod tests {
 
     #[test]
     fn the_page_allows_only_its_own_inline_script() {
-        let page = render(&PageModel { tenant: "acme", customer: Some("Ada L."), sign_in_as: Vec::new(), cards: Vec::new() });
+        let page = render(&PageModel { tenant: "acme", customer: Some("Ada L."), sign_in_as: Vec::new(), cards: Vec::new(), notice: None });
         assert!(page.contains(&format!("<script>{SCRIPT}</script>")));
         assert!(page.contains("data-signed-in=\"true\""));
         assert_eq!(page.matches("<script").count(), 1);
         assert!(CSP.contains("script-src 'sha256-"));
         assert!(!CSP.contains("script-src 'self'"), "{}", *CSP);
+    }
+
+    #[test]
+    fn ratings_read_as_stars_and_counts() {
+        assert_eq!(rating_text(Rating { average: None, count: 0 }), "No reviews yet");
+        assert_eq!(rating_text(Rating { average: Some(5.0), count: 1 }), "★ 5.0 (1 review)");
+        assert_eq!(rating_text(Rating { average: Some(4.5), count: 2 }), "★ 4.5 (2 reviews)");
+    }
+
+    #[test]
+    fn a_refusal_is_escaped_and_the_draft_given_back() {
+        let product = ShopProduct {
+            id: "cup".into(),
+            name: "Cup".into(),
+            description: String::new(),
+            price_minor: 100,
+            currency: "EUR".into(),
+            stock: 1,
+        };
+        let notice = ReviewNotice {
+            product_id: "cup".into(),
+            outcome: ReviewOutcome::Refused {
+                messages: vec!["Please remove \"<b>scam</b>\" from your review.".into()],
+                rating: 2,
+                body: "</textarea><script>x</script>".into(),
+            },
+        };
+        let card = Card { product, actions: Vec::new(), rating: None };
+        let page = render(&PageModel { tenant: "acme", customer: Some("Ada L."), sign_in_as: Vec::new(), cards: vec![card], notice: Some(notice) });
+        assert!(page.contains("<li>Please remove &quot;&lt;b&gt;scam&lt;/b&gt;&quot; from your review.</li>"), "{page}");
+        assert!(page.contains("&lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;</textarea>"), "{page}");
+        assert!(page.contains(r#"<option value="2" selected>"#), "{page}");
+        assert_eq!(page.matches("<script").count(), 1);
     }
 
     #[test]

@@ -9,8 +9,13 @@
 //! changes the customer's wishlist. Nothing in the host can switch the policy
 //! off; the difference is only who serves the bytes.
 //!
+//! The storefront's own review form in the same browser: posted from the
+//! page with the browser's own cookie and origin headers, a review with a
+//! banned word comes back refused with the reviews module's message, and an
+//! accepted one lands on the page with its rating.
+//!
 //! Chromium comes from the system (`apt-get install chromium`; `.ci/run`
-//! installs it). Without it the test prints one `SKIPPED (Chromium)` line,
+//! installs it). Without it each test prints one `SKIPPED (Chromium)` line,
 //! unless `MODGATE_REQUIRE_CHROMIUM=1` (set by `.ci/run`) makes it fail.
 
 use std::net::SocketAddr;
@@ -26,9 +31,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use modgate_host::events::EventConfig;
-use modgate_host::mail::MailConfig;
+use modgate_host::hooks::HookConfig;
 use modgate_host::http::HttpConfig;
 use modgate_host::lifecycle::ModuleSource;
+use modgate_host::mail::MailConfig;
 use storefront::{Options, Storefront};
 
 /// How long one browser run may take before the test gives up.
@@ -154,8 +160,47 @@ async fn unprotected(State(witness): State<Witness>) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }
 
-/// Runs headless Chromium on `url` with a fresh profile and returns the DOM.
-fn dump_dom(browser: &Path, url: &str) -> String {
+/// Drives the storefront's own review form as a customer would: reads the
+/// page (signed in), takes the form of `?product=` from it exactly as the
+/// shop wrote it, fills in `rating` and `body` and submits it — a real form
+/// navigation with the browser's own cookie and origin headers — into a
+/// popup (headless `--dump-dom` cannot follow the top page navigating away),
+/// then copies the page it landed on into `<template id="landed">`.
+async fn review_form_driver() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        REVIEW_FORM_DRIVER,
+    )
+        .into_response()
+}
+
+const REVIEW_FORM_DRIVER: &str = r#"<!doctype html><html><head><title>driver</title></head><body><script>
+(async () => {
+  const params = new URLSearchParams(location.search);
+  const page = new DOMParser().parseFromString(await (await fetch('/')).text(), 'text/html');
+  const form = page.querySelector('#product-' + params.get('product') + ' form.review');
+  if (!form) { document.title = 'no review form on the page'; return; }
+  form.elements.rating.value = params.get('rating');
+  form.elements.body.value = params.get('body');
+  document.body.append(document.adoptNode(form));
+  const landed = window.open('about:blank', 'landed');
+  if (!landed) { document.title = 'popup blocked'; return; }
+  form.target = 'landed';
+  form.submit();
+  while (landed.location.href === 'about:blank' || landed.document.readyState !== 'complete') {
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  const copy = document.createElement('template');
+  copy.id = 'landed';
+  copy.innerHTML = landed.document.documentElement.outerHTML;
+  document.body.append(copy);
+  landed.close();
+})();
+</script></body></html>"#;
+
+/// Runs headless Chromium on `url` with a fresh profile (and `extra`
+/// flags) and returns the DOM.
+fn dump_dom(browser: &Path, url: &str, extra: &[&str]) -> String {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(browser)
         .args([
@@ -170,6 +215,7 @@ fn dump_dom(browser: &Path, url: &str) -> String {
             "--disable-extensions",
             "--no-proxy-server",
         ])
+        .args(extra)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--virtual-time-budget={VIRTUAL_TIME_MS}"))
         .arg("--dump-dom")
@@ -216,22 +262,27 @@ async fn wishlist_of_ada(base: &str, token: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_hostile_module_page_cannot_act_as_the_signed_in_customer() {
-    let Some(browser) = chromium() else { return };
+/// The storefront with `modules` and this test's own routes on one free
+/// port of 127.0.0.1, every request recorded.
+struct Served {
+    base: String,
+    /// Ada's bearer token, for reading her data outside the browser.
+    token: String,
+    witness: Witness,
+    server: tokio::task::JoinHandle<()>,
+    _storefront: Storefront,
+    _data: tempfile::TempDir,
+}
+
+async fn serve(modules: Vec<ModuleSource>) -> Served {
     let data = tempfile::tempdir().unwrap();
     let storefront = Storefront::start(Options {
         data_dir: data.path().to_path_buf(),
-        modules: vec![
-            module(modgate_artifacts::WISHLIST_DIR, modgate_artifacts::WISHLIST),
-            module(
-                modgate_artifacts::HOSTILE_PAGE_DIR,
-                modgate_artifacts::HOSTILE_PAGE,
-            ),
-        ],
+        modules,
         http: HttpConfig::default(),
         events: EventConfig::default(),
         mail: MailConfig::default(),
+        hooks: HookConfig::default(),
     })
     .await
     .expect("storefront starts");
@@ -254,6 +305,7 @@ async fn a_hostile_module_page_cannot_act_as_the_signed_in_customer() {
                 .route("/collect", post(collect))
                 .route("/test/sign-in", get(sign_in))
                 .route("/test/unprotected/hostile-page", get(unprotected))
+                .route("/test/review-form", get(review_form_driver))
                 .with_state(witness.clone()),
         )
         .layer(middleware::from_fn_with_state(witness.clone(), record));
@@ -264,6 +316,34 @@ async fn a_hostile_module_page_cannot_act_as_the_signed_in_customer() {
         )
         .await;
     });
+    Served {
+        base,
+        token,
+        witness,
+        server,
+        _storefront: storefront,
+        _data: data,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_module_page_cannot_act_as_the_signed_in_customer() {
+    let Some(browser) = chromium() else { return };
+    let Served {
+        base,
+        token,
+        witness,
+        server,
+        _storefront,
+        _data,
+    } = serve(vec![
+        module(modgate_artifacts::WISHLIST_DIR, modgate_artifacts::WISHLIST),
+        module(
+            modgate_artifacts::HOSTILE_PAGE_DIR,
+            modgate_artifacts::HOSTILE_PAGE,
+        ),
+    ])
+    .await;
 
     // The hostile module's page as the host serves it: the control route
     // below serves exactly these bytes.
@@ -294,7 +374,7 @@ async fn a_hostile_module_page_cannot_act_as_the_signed_in_customer() {
     let url = format!("{base}/test/sign-in?next=/modules/hostile-page/page");
     let dom = tokio::task::spawn_blocking({
         let browser = browser.clone();
-        move || dump_dom(&browser, &url)
+        move || dump_dom(&browser, &url, &[])
     })
     .await
     .unwrap();
@@ -335,7 +415,7 @@ async fn a_hostile_module_page_cannot_act_as_the_signed_in_customer() {
     //    the attack works, so the assertions above can fail.
     witness.clear();
     let url = format!("{base}/test/sign-in?next=/test/unprotected/hostile-page");
-    let dom = tokio::task::spawn_blocking(move || dump_dom(&browser, &url))
+    let dom = tokio::task::spawn_blocking(move || dump_dom(&browser, &url, &[]))
         .await
         .unwrap();
     assert!(
@@ -366,4 +446,86 @@ async fn a_hostile_module_page_cannot_act_as_the_signed_in_customer() {
     );
     assert_eq!(wishlist_of_ada(&base, &token).await, ["grinder"]);
     server.abort();
+}
+
+/// Signs a fresh browser in as Ada, posts a review of `product` through the
+/// page's form and returns the page it lands on (as the browser's DOM).
+async fn review_in_browser(
+    browser: &Path,
+    base: &str,
+    product: &str,
+    rating: &str,
+    body: &str,
+) -> String {
+    let form = reqwest::Url::parse_with_params(
+        &format!("{base}/test/review-form"),
+        &[("product", product), ("rating", rating), ("body", body)],
+    )
+    .unwrap();
+    let next = &form.as_str()[base.len()..];
+    let url = reqwest::Url::parse_with_params(&format!("{base}/test/sign-in"), &[("next", next)])
+        .unwrap();
+    let browser = browser.to_path_buf();
+    // The driver's own popup: the hostile-page test keeps the blocker on.
+    let dom = tokio::task::spawn_blocking(move || {
+        dump_dom(&browser, url.as_str(), &["--disable-popup-blocking"])
+    })
+    .await
+    .unwrap();
+    match dom.find(r#"<template id="landed">"#) {
+        Some(start) => dom[start..].to_owned(),
+        None => panic!("the driver did not land anywhere: {dom}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_posted_through_the_pages_form_is_checked_by_the_module_then_rated() {
+    let Some(browser) = chromium() else { return };
+    let served = serve(vec![module(
+        modgate_artifacts::REVIEWS_DIR,
+        modgate_artifacts::REVIEWS,
+    )])
+    .await;
+    let posted = |witness: &Witness| {
+        witness
+            .seen()
+            .iter()
+            .filter(|s| {
+                s.method == "POST" && s.path == "/products/espresso-cup/reviews" && s.signed_in
+            })
+            .count()
+    };
+
+    // A banned word: the module's before-create hook refuses it, and the
+    // page the browser lands on says why, with the draft to correct.
+    let dom = review_in_browser(&browser, &served.base, "espresso-cup", "5", "What a scam").await;
+    assert_eq!(
+        posted(&served.witness),
+        1,
+        "the form was posted with the session: {:?}",
+        served.witness.seen()
+    );
+    assert!(
+        dom.contains(r#"<li>Please remove "scam" from your review.</li>"#),
+        "{dom}"
+    );
+    assert!(dom.contains(">What a scam</textarea>"), "{dom}");
+    assert!(
+        dom.contains(r#"<p class="rating">No reviews yet</p>"#),
+        "{dom}"
+    );
+
+    // Accepted: the browser follows the redirect to the page, which counts it.
+    served.witness.clear();
+    let dom = review_in_browser(&browser, &served.base, "espresso-cup", "5", "Lovely cup").await;
+    assert_eq!(posted(&served.witness), 1, "{:?}", served.witness.seen());
+    assert!(
+        dom.contains("Thank you: your review of Espresso cup is posted."),
+        "{dom}"
+    );
+    assert!(
+        dom.contains(r#"<p class="rating">★ 5.0 (1 review)</p>"#),
+        "{dom}"
+    );
+    served.server.abort();
 }

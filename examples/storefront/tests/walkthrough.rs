@@ -2,31 +2,37 @@
 //! installs and approves the wishlist, a customer adds an item with curl's
 //! requests, the page shows the active toggle (signed in by its HttpOnly
 //! session cookie, with no token in the page), the price drop reaches Ada's
-//! digest and the operator's mailbox, and a second start over the same data
-//! keeps modules and items.
+//! digest and the operator's mailbox, a review with a banned word is refused
+//! and an accepted one rated on the page, and a second start over the same
+//! data keeps modules and items.
 
 use std::net::SocketAddr;
 
 use modgate_host::events::EventConfig;
+use modgate_host::hooks::HookConfig;
 use modgate_host::mail::MailConfig;
 use modgate_host::http::HttpConfig;
 use modgate_host::lifecycle::ModuleSource;
 use storefront::{Options, Storefront};
 
-fn wishlist() -> ModuleSource {
+fn module(dir: &str, component: &str) -> ModuleSource {
     ModuleSource {
-        manifest_text: std::fs::read_to_string(format!("{}/module.toml", modgate_artifacts::WISHLIST_DIR)).unwrap(),
-        component: modgate_artifacts::read(modgate_artifacts::WISHLIST),
+        manifest_text: std::fs::read_to_string(format!("{dir}/module.toml")).unwrap(),
+        component: modgate_artifacts::read(component),
     }
 }
 
 async fn start(data_dir: &std::path::Path) -> (Storefront, String) {
     let storefront = Storefront::start(Options {
         data_dir: data_dir.to_path_buf(),
-        modules: vec![wishlist()],
+        modules: vec![
+            module(modgate_artifacts::WISHLIST_DIR, modgate_artifacts::WISHLIST),
+            module(modgate_artifacts::REVIEWS_DIR, modgate_artifacts::REVIEWS),
+        ],
         http: HttpConfig::default(),
         events: EventConfig::default(),
         mail: MailConfig::default(),
+        hooks: HookConfig::default(),
     })
     .await
     .expect("storefront starts");
@@ -142,6 +148,24 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
     assert_eq!(paid["events"][0]["name"], "order.paid", "{paid}");
     let again: serde_json::Value = json(client.post(format!("{base}/admin/orders/o-1003/paid")), &operator).await;
     assert_eq!(again["error"], "order-not-pending");
+
+    // Reviews: the reviews module's before-create hook refuses a banned
+    // word before the shop writes anything, and tidies an accepted review's
+    // whitespace; its after-read hook puts the rating on the page.
+    let reviews = format!("{base}/products/espresso-cup/reviews");
+    let post = |body: &'static str| client.post(&reviews).bearer_auth(&token).form(&[("rating", "5"), ("body", body)]).send();
+    let refused = post("This is a scam").await.unwrap();
+    assert_eq!(refused.status().as_u16(), 422);
+    assert_eq!(
+        refused.text().await.unwrap(),
+        r#"{"error":{"code":"rejected","messages":["Please remove \"scam\" from your review."],"module":"reviews"}}"#
+    );
+    let posted: serde_json::Value = post("Lovely   cup.").await.unwrap().json().await.unwrap();
+    assert_eq!((posted["review"]["body"].as_str(), posted["review"]["author"].as_str()), (Some("Lovely cup."), Some("Ada L.")), "{posted}");
+    let copy: serde_json::Value = client.get(format!("{base}/modules/reviews/products/espresso-cup")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(copy["reviews"][0]["body"], "Lovely cup.", "{copy}");
+    let anonymous_page = client.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
+    assert!(anonymous_page.contains(r#"<p class="rating">★ 5.0 (1 review)</p>"#), "{anonymous_page}");
 
     // The page, signed in through the demo's session cookie: the toggle is
     // active, and only the page's own inline script may run (by hash, not
