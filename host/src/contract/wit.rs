@@ -107,7 +107,13 @@ mod tests {
     fn the_reference_component_encodes() {
         let bytes = reference_exports_component().expect("encodes");
         let surface = crate::verify::decode_surface(&bytes).expect("a component");
-        assert!(surface.exports.iter().any(|e| e.starts_with("modgate:host/lifecycle@")));
         assert!(surface.exports.iter().any(|e| e.starts_with("wasi:http/incoming-handler@")));
+        // Every export of the contracts: a missing one refuses every module
+        // exporting it as incompatible.
+        let exports = crate::contract::MODGATE_INTERFACES.iter().filter(|i| i.direction == crate::contract::Direction::Export);
+        for interface in exports {
+            let prefix = format!("{}@", interface.name);
+            assert!(surface.exports.iter().any(|e| e.starts_with(&prefix)), "{} is not in the reference world", interface.name);
+        }
     }
 }

@@ -14,8 +14,11 @@ use crate::tenant::TenantId;
 /// (tenant, module, version id, hook subject).
 type Key = (TenantId, String, String, String);
 
+/// A hook's breaker and the operator reset marker last seen.
+type Slot = (Arc<CircuitBreaker>, Option<String>);
+
 pub(crate) struct HookBreakers {
-    breakers: Mutex<HashMap<Key, (Arc<CircuitBreaker>, Option<String>)>>,
+    breakers: Mutex<HashMap<Key, Slot>>,
     config: BreakerConfig,
 }
 
