@@ -103,7 +103,10 @@ pub mod bindings {
     }
 
     // The worlds are in `wit/worlds.wit`, named after what they add to
-    // `module`: `serving-` (serve), `slots-`, `events-`, `hooks-`.
+    // `module`: `serving-` (serve), `slots-`, `events-`, `hooks-`. A world
+    // name is only checked when its combination is built: after adding a
+    // feature, check all of them (`cargo clippy -p modgate-sdk --target
+    // wasm32-unknown-unknown --no-default-features --features <each subset>`).
     world_per_features! {
         // serve slots events hooks
         [- - - -] "modgate:sdk/module";

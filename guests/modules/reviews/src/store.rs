@@ -91,20 +91,34 @@ pub fn rating_totals(product_ids: &[&str]) -> Result<Vec<RatingTotals>, Error> {
     rows.rows
         .iter()
         .map(|row| match row.as_slice() {
-            [
-                Value::Text(product_id),
-                Value::Integer(sum),
-                Value::Integer(count),
-            ] => Ok(RatingTotals {
-                product_id: product_id.clone(),
-                sum: *sum,
-                count: *count,
-            }),
-            other => Err(Error::handler(format!(
-                "rating totals: unexpected row {other:?}"
-            ))),
+            [Value::Text(product_id), sum, count] => {
+                match (whole_number(sum), whole_number(count)) {
+                    (Some(sum), Some(count)) => Ok(RatingTotals {
+                        product_id: product_id.clone(),
+                        sum,
+                        count,
+                    }),
+                    _ => Err(unexpected_row(row)),
+                }
+            }
+            _ => Err(unexpected_row(row)),
         })
         .collect()
+}
+
+fn unexpected_row(row: &[Value]) -> Error {
+    Error::handler(format!("rating totals: unexpected row {row:?}"))
+}
+
+/// An aggregate's whole number. The host returns SUM and COUNT of integers
+/// as integers on both backends; a whole `real` is accepted too, so a
+/// backend's choice of type cannot fail a product listing.
+fn whole_number(value: &Value) -> Option<i64> {
+    match value {
+        Value::Integer(n) => Some(*n),
+        Value::Real(r) if r.fract() == 0.0 && r.abs() < 9.0e15 => Some(*r as i64),
+        _ => None,
+    }
 }
 
 /// The newest reviews of `product_id`, at most [`MAX_LISTED`]. One
@@ -136,4 +150,19 @@ pub fn newest(product_id: &str) -> Result<Vec<Listed>, Error> {
             other => Err(Error::handler(format!("reviews: unexpected row {other:?}"))),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregates_are_read_as_whole_numbers_whatever_their_sql_type() {
+        assert_eq!(whole_number(&Value::Integer(17)), Some(17));
+        assert_eq!(whole_number(&Value::Real(17.0)), Some(17));
+        assert_eq!(whole_number(&Value::Real(4.5)), None);
+        assert_eq!(whole_number(&Value::Real(f64::NAN)), None);
+        assert_eq!(whole_number(&Value::Text("17".into())), None);
+        assert_eq!(whole_number(&Value::Null), None);
+    }
 }
