@@ -18,6 +18,7 @@ pub mod approvals;
 pub mod breakers;
 pub mod failures;
 pub mod order;
+pub mod reference;
 pub mod outcomes;
 pub mod refusals;
 pub mod support;
