@@ -130,6 +130,37 @@ impl Response {
         }
     }
 
+    /// A JSON error: `{"error":{"code":…,"message":…}}`.
+    pub fn error(status: u16, code: &str, message: &str) -> Self {
+        let body = format!(
+            "{{\"error\":{{\"code\":{},\"message\":{}}}}}",
+            crate::json::string(code),
+            crate::json::string(message)
+        );
+        Response::json(status, body)
+    }
+
+    /// The answer to a host call that failed: `invalid` → 400, `not-found`
+    /// → 404, `budget-exhausted`, `rate-limited` and `busy` → 503 `busy`,
+    /// `timeout` → 504, with the error's message; anything else → 500 with
+    /// `internal_message` (the details go to the module log, not to the
+    /// client).
+    pub fn from_error(error: &crate::Error, internal_message: &str) -> Self {
+        use crate::ErrorCode;
+        let (status, code) = match error.code {
+            ErrorCode::Invalid => (400, "invalid"),
+            ErrorCode::NotFound => (404, "not-found"),
+            ErrorCode::BudgetExhausted | ErrorCode::RateLimited | ErrorCode::Busy => (503, "busy"),
+            ErrorCode::Timeout => (504, "timeout"),
+            _ => (500, "internal"),
+        };
+        if status == 500 {
+            crate::log::error(&format!("request failed: {}: {}", error.code.name(), error.message));
+            return Response::error(status, code, internal_message);
+        }
+        Response::error(status, code, &error.message)
+    }
+
     /// The same response with one more header.
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
@@ -253,7 +284,24 @@ fn send(out: ResponseOutparam, response: Response) {
 
 #[cfg(test)]
 mod tests {
-    use super::percent_decode;
+    use super::{Response, percent_decode};
+    use crate::Error;
+
+    #[test]
+    fn errors_are_json_with_a_stable_code() {
+        let response = Response::error(409, "wishlist-full", "at most \"100\" <items>");
+        assert_eq!(response.status, 409);
+        let body = String::from_utf8(response.body).unwrap();
+        assert_eq!(body, r#"{"error":{"code":"wishlist-full","message":"at most \"100\" \u003citems\u003e"}}"#);
+    }
+
+    #[test]
+    fn a_failed_call_answers_the_status_its_code_stands_for() {
+        let status = |error: Error| Response::from_error(&error, "unused").status;
+        assert_eq!(status(Error::invalid("x")), 400);
+        assert_eq!(status(Error::new(crate::ErrorCode::BudgetExhausted, "x")), 503);
+        assert_eq!(status(Error::new(crate::ErrorCode::Timeout, "x")), 504);
+    }
 
     #[test]
     fn percent_decoding() {

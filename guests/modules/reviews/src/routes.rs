@@ -6,7 +6,7 @@
 //!   "author", "body", "created_at"}, ...]}`.
 
 use modgate_sdk::json;
-use modgate_sdk::{Error, ErrorCode, Request, Response, log};
+use modgate_sdk::{Error, Request, Response};
 
 use crate::store::{self, Listed};
 
@@ -68,32 +68,11 @@ fn check_product_id(product: &str) -> Result<(), Error> {
 }
 
 fn from_error(e: &Error) -> Response {
-    let (status, code) = match e.code {
-        ErrorCode::Invalid => (400, "invalid"),
-        ErrorCode::NotFound => (404, "not-found"),
-        ErrorCode::BudgetExhausted | ErrorCode::RateLimited | ErrorCode::Busy => (503, "busy"),
-        ErrorCode::Timeout => (504, "timeout"),
-        _ => (500, "internal"),
-    };
-    if status == 500 {
-        log::error(&format!(
-            "reviews request failed: {:?}: {}",
-            e.code, e.message
-        ));
-        return error(500, code, "the reviews could not be read");
-    }
-    error(status, code, &e.message)
+    Response::from_error(e, "the reviews could not be read")
 }
 
 fn error(status: u16, code: &str, message: &str) -> Response {
-    Response::json(
-        status,
-        format!(
-            "{{\"error\":{{\"code\":{},\"message\":{}}}}}",
-            json::string(code),
-            json::string(message)
-        ),
-    )
+    Response::error(status, code, message)
 }
 
 #[cfg(test)]

@@ -12,12 +12,13 @@
 //! - [`latest_drop`] gives the product card's badge.
 
 use modgate_sdk::events::ProductPriceChanged;
+use modgate_sdk::json;
 use modgate_sdk::ledger::{Ledger, Once};
 use modgate_sdk::tables::{self, Statement, Value};
 use modgate_sdk::{Error, log};
 
+use crate::digest_mail;
 use crate::money::amount;
-use crate::{digest_mail, json};
 
 /// Event ids whose digest entries were written.
 const LEDGER: Ledger = Ledger::new("mod_wishlist_ledger");

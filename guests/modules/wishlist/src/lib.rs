@@ -19,12 +19,12 @@
 
 mod digest;
 mod digest_mail;
-mod json;
 mod limit;
 mod money;
 
 use modgate_sdk::commerce::{Page, products};
 use modgate_sdk::events::{CoreEvent, CorePayload};
+use modgate_sdk::json;
 use modgate_sdk::tables::{self, Value};
 use modgate_sdk::{
     Badge, Error, ErrorCode, Module, Request, Response, Serve, SlotRequest, Slots, Subscriber,
@@ -255,25 +255,11 @@ fn item_state(product: &str, saved: bool) -> Response {
 }
 
 fn from_error(e: &Error) -> Response {
-    let (status, code) = match e.code {
-        ErrorCode::Invalid => (400, "invalid"),
-        ErrorCode::NotFound => (404, "not-found"),
-        ErrorCode::BudgetExhausted | ErrorCode::RateLimited | ErrorCode::Busy => (503, "busy"),
-        ErrorCode::Timeout => (504, "timeout"),
-        _ => (500, "internal"),
-    };
-    if status == 500 {
-        log::error(&format!("wishlist request failed: {:?}: {}", e.code, e.message));
-        return error(500, code, "the wishlist could not answer");
-    }
-    error(status, code, &e.message)
+    Response::from_error(e, "the wishlist could not answer")
 }
 
 fn error(status: u16, code: &str, message: &str) -> Response {
-    Response::json(
-        status,
-        format!("{{\"error\":{{\"code\":{},\"message\":{}}}}}", json::string(code), json::string(message)),
-    )
+    Response::error(status, code, message)
 }
 
 modgate_sdk::export_module!(Wishlist);

@@ -52,6 +52,7 @@
 //! when = "after-read"
 //! ```
 
+use modgate_sdk::json;
 use modgate_sdk::tables::{self, Value};
 use modgate_sdk::{Error, FieldChange, HookCall, Hooks, Module, Outcome, RecordChange, Request, Response, Serve};
 
@@ -85,7 +86,7 @@ impl Hooks for Probe {
             "control-chars" => Outcome::Reject(vec!["bad\u{7}bell".to_owned()]),
             "echo-title" => {
                 let title = record.get_str("title").unwrap_or_default();
-                Outcome::adjust_one("note", json_string(&format!("saw {title}")))
+                Outcome::adjust_one("note", json::string(&format!("saw {title}")))
             }
             other => {
                 return Err(Error::invalid(format!(
@@ -103,12 +104,6 @@ impl Serve for Probe {
             _ => Response::text(500, "failing on purpose"),
         }
     }
-}
-
-/// `text` as a JSON string (the titles the tests use need no escaping
-/// beyond quotes and backslashes).
-fn json_string(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// One write into the module's own table: the stable code of the error it
