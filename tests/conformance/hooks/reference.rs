@@ -5,42 +5,13 @@
 //! products' ratings from one query per batch — for each tenant apart.
 
 use modgate_artifacts::{REVIEWS, REVIEWS_DIR};
-use modgate_host::hookable::{FieldType, HookableEntities, HookableEntity};
 use modgate_host::hooks::{DataHooks, HookConfig, HookTarget};
 use modgate_host::lifecycle::{HookSelection, InstallRequest};
-use modgate_host::manifest::HookWhen;
 use modgate_tests::{TestHost, on_both_backends, source};
 use serde_json::{Value, json};
 
 use super::support::{ACME, GLOBEX};
 use crate::events::count;
-
-/// The entities as the storefront registers them
-/// (examples/storefront/src/hookable.rs).
-fn shop_entities() -> HookableEntities {
-    HookableEntities::new()
-        .register(
-            HookableEntity::new("review")
-                .field("id", FieldType::STRING)
-                .field("product_id", FieldType::STRING)
-                .field("rating", FieldType::INTEGER)
-                .field("author", FieldType::STRING)
-                .adjustable("body", FieldType::STRING)
-                .hookable_at([HookWhen::BeforeCreate, HookWhen::AfterCreate]),
-        )
-        .and_then(|e| {
-            e.register(
-                HookableEntity::new("product")
-                    .field("id", FieldType::STRING)
-                    .field("name", FieldType::STRING)
-                    .field("price_minor", FieldType::INTEGER)
-                    .adjustable("average_rating", FieldType::NUMBER.or_null())
-                    .adjustable("review_count", FieldType::INTEGER)
-                    .hookable_at([HookWhen::AfterRead]),
-            )
-        })
-        .expect("valid")
-}
 
 fn review(id: &str, product: &str, rating: i64, body: &str) -> Value {
     json!({ "id": id, "product_id": product, "rating": rating, "author": "Ada L.", "body": body, "customer_id": "cu-ada" })
@@ -48,7 +19,9 @@ fn review(id: &str, product: &str, rating: i64, body: &str) -> Value {
 
 async fn installed(host: &TestHost) -> DataHooks {
     let config = HookConfig { refresh: std::time::Duration::ZERO, ..HookConfig::default() };
-    let hooks = DataHooks::start(host.lifecycle.clone(), shop_entities(), config).await.unwrap();
+    // The entities exactly as the storefront registers them.
+    let entities = storefront::hookable::entities().expect("valid");
+    let hooks = DataHooks::start(host.lifecycle.clone(), entities, config).await.unwrap();
     let manifest = std::fs::read_to_string(format!("{REVIEWS_DIR}/module.toml")).unwrap();
     for tenant in [&*ACME, &*GLOBEX] {
         host.lifecycle.install(InstallRequest::new(source(&manifest, REVIEWS), tenant.clone())).await.unwrap();
