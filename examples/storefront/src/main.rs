@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use modgate_host::events::EventConfig;
-use modgate_host::hooks::HookConfig;
+use modgate_host::hooks::{FailurePolicy, HookConfig};
 use modgate_host::http::HttpConfig;
 use modgate_host::mail::MailConfig;
 use storefront::{Options, Storefront, bundled_modules, read_modules};
@@ -21,6 +21,10 @@ struct Args {
     /// Where the SQLite database and the token secret live.
     #[arg(long, default_value = "data/storefront", env = "STOREFRONT_DATA_DIR")]
     data_dir: PathBuf,
+    /// What a before-hook that fails does to the write it checks: `reject`
+    /// (fail closed) or `skip` (fail open).
+    #[arg(long, default_value = "reject", env = "STOREFRONT_HOOK_FAILURE")]
+    hook_failure: FailurePolicy,
 }
 
 #[tokio::main]
@@ -41,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
         http: HttpConfig::default(),
         events: EventConfig::default(),
         mail: MailConfig::default(),
-        hooks: HookConfig::default(),
+        hooks: HookConfig { failure_policy: args.hook_failure, ..HookConfig::default() },
     })
     .await?;
     for line in &storefront.module_report {

@@ -17,6 +17,19 @@ pub enum FailurePolicy {
     Skip,
 }
 
+impl std::str::FromStr for FailurePolicy {
+    type Err = String;
+
+    /// `reject` or `skip`, as operators write it in configuration.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "reject" => Ok(FailurePolicy::Reject),
+            "skip" => Ok(FailurePolicy::Skip),
+            other => Err(format!("{other:?} is not a hook failure policy: write reject (the default) or skip")),
+        }
+    }
+}
+
 /// Dispatcher settings. Every field has a default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HookConfig {
@@ -49,5 +62,17 @@ impl Default for HookConfig {
             max_messages: 10,
             max_message_chars: 500,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FailurePolicy;
+
+    #[test]
+    fn policies_are_read_by_name() {
+        assert_eq!("skip".parse(), Ok(FailurePolicy::Skip));
+        assert_eq!("reject".parse(), Ok(FailurePolicy::Reject));
+        assert!("open".parse::<FailurePolicy>().unwrap_err().contains("write reject (the default) or skip"));
     }
 }
