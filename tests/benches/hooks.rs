@@ -1,6 +1,9 @@
 //! What data hooks add to the integrator's paths, on SQLite (a file in a
 //! temp dir) with real components:
 //!
+//! - **`before_update` alone**: the dispatcher with no hook approved, then
+//!   with the one no-op hook, with no database write around it: what the
+//!   hook itself costs;
 //! - **core write + one no-op before-hook**: an `UPDATE` of the
 //!   integrator's own table in its own transaction, with and without
 //!   `before_update` running one approved hook that allows (the
@@ -84,6 +87,14 @@ async fn update(lifecycle: &Lifecycle, hooks: Option<&DataHooks>, title: &str) {
     tx.commit().await.expect("commit");
 }
 
+/// `before_update` on one record, no database write around it.
+async fn before(hooks: &DataHooks) {
+    let previous = json!({ "id": "i-1", "title": "old" });
+    let target = HookTarget::new(&TENANT, "item");
+    let record = json!({ "id": "i-1", "title": "new" });
+    hooks.before_update(&target, &previous, record).await.expect("hooks").into_result().expect("allowed");
+}
+
 static TENANT: std::sync::LazyLock<modgate_host::engine::TenantId> = std::sync::LazyLock::new(acme);
 
 async fn measure() -> Vec<(&'static str, Duration, Duration)> {
@@ -108,16 +119,19 @@ async fn measure() -> Vec<(&'static str, Duration, Duration)> {
     })
     .await;
     let write_alone = median(async || update(&lifecycle, None, "new").await).await;
+    let before_alone = median(async || before(&hooks).await).await;
 
     lifecycle.approve_hooks(&acme(), "conformance", &HookSelection::All, "bench").await.expect("approve");
     hooks.invalidate(&acme());
     let write_hooked = median(async || update(&lifecycle, Some(&hooks), "new").await).await;
+    let before_hooked = median(async || before(&hooks).await).await;
     let read_hooked = median(async || {
         let read = hooks.after_read(&target, rows.clone()).await.expect("hooks");
         assert_eq!(read.rows[99]["note"], "seen r-99");
     })
     .await;
     vec![
+        ("`before_update` alone, no write: the dispatcher, then one no-op hook", before_alone, before_hooked),
         ("core write (UPDATE in a transaction) + one no-op before-hook", write_alone, write_hooked),
         ("after-read over 100 rows, one hook setting a field on each", read_alone, read_hooked),
     ]

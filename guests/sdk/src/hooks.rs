@@ -32,7 +32,8 @@
 //! did not make adjustable is dropped (and logged); a value of the wrong
 //! JSON type fails the hook (`invalid`), and so do more than
 //! [`MAX_REJECT_MESSAGES`] messages or a message longer than
-//! [`MAX_REJECT_MESSAGE_CHARS`] or with control characters. Build
+//! [`MAX_REJECT_MESSAGE_CHARS`] or with control characters, line
+//! separators or bidirectional controls. Build
 //! rejections with [`Outcome::reject`] and [`Outcome::reject_all`], which
 //! keep within those limits whatever text they are given.
 
@@ -184,14 +185,22 @@ impl FieldChange {
     }
 }
 
-/// `message` as the host accepts it: one line of plain text, at most
-/// [`MAX_REJECT_MESSAGE_CHARS`] characters.
+/// `message` as the host accepts it: one line of plain text without
+/// bidirectional controls (which can make a message read differently from
+/// what it says), at most [`MAX_REJECT_MESSAGE_CHARS`] characters.
 fn reject_message(message: &str) -> String {
-    let line = one_line(message);
+    let plain: String = message.chars().filter(|&c| !is_bidi_control(c)).collect();
+    let line = one_line(&plain);
     match line.char_indices().nth(MAX_REJECT_MESSAGE_CHARS) {
         Some((cut, _)) => line[..cut].trim_end().to_owned(),
         None => line,
     }
+}
+
+/// The marks and embedding, override and isolate controls of the Unicode
+/// bidirectional algorithm.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]

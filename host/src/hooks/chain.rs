@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use modgate_manifest::HookWhen;
+use modgate_manifest::{HookDecl, HookWhen};
 
 use crate::engine::{Extensions, InstallSettings, LoadedModule};
 use crate::lifecycle::{InstallError, Lifecycle};
@@ -17,7 +17,10 @@ use crate::tenant::TenantId;
 
 /// One install whose hooks may run.
 pub(crate) struct HookInstall {
-    pub module: LoadedModule,
+    pub name: String,
+    /// The loaded module, or why its installed version cannot be loaded
+    /// (its approved hooks then fail, under the failure policy).
+    pub module: Result<LoadedModule, String>,
     pub settings: InstallSettings,
     pub version_id: String,
     /// Approved hook subjects of the installed version.
@@ -29,7 +32,7 @@ pub(crate) struct HookInstall {
 impl HookInstall {
     /// The module's name.
     pub fn name(&self) -> &str {
-        self.module.name()
+        &self.name
     }
 
     /// What its invocations are handed: its settings.
@@ -38,15 +41,14 @@ impl HookInstall {
     }
 
     /// The subject of its approved hook on `entity` at `when` (`action` for
-    /// `on-action`), if it declares one.
+    /// `on-action`), if it has one (only declared hooks can be approved).
     pub fn approved_hook(&self, entity: &str, when: HookWhen, action: Option<&str>) -> Option<String> {
-        self.module
-            .manifest()
-            .hooks
-            .iter()
-            .find(|hook| hook.entity == entity && hook.when == when && hook.action.as_deref() == action)
-            .map(|hook| hook.subject())
-            .filter(|subject| self.approved.contains(subject))
+        let hook = HookDecl {
+            entity: entity.to_owned(),
+            when,
+            action: action.map(str::to_owned),
+        };
+        Some(hook.subject()).filter(|subject| self.approved.contains(subject))
     }
 }
 
@@ -99,25 +101,24 @@ impl HookChains {
             let previous = cached
                 .as_ref()
                 .and_then(|hooks| hooks.installs.iter().find(|install| install.name() == name));
-            let loaded = previous.map(|install| (install.version_id.as_str(), &install.module));
+            let loaded = previous.and_then(|install| {
+                let module = install.module.as_ref().ok()?;
+                Some((install.version_id.as_str(), module))
+            });
             let module = match lifecycle.module_for(tenant, &name, &record, loaded).await {
-                Ok(Some(module)) => module,
+                Ok(Some(module)) if !module.handles_hooks() => continue,
+                Ok(Some(module)) => Ok(module),
                 Ok(None) => continue,
-                // One install that cannot be loaded must not stop every
-                // other module's hooks: it keeps its last good version, or
-                // has no hooks until it loads.
+                // One install that cannot be loaded must not stop the other
+                // modules' hooks, nor let writes its hooks check pass
+                // unchecked: its hooks fail, under the failure policy.
                 Err(error) => {
-                    tracing::warn!(module = %name, %tenant, code = error.code(), "hooks not refreshed: {error}");
-                    if let Some(previous) = previous {
-                        installs.push(previous.clone());
-                    }
-                    continue;
+                    tracing::warn!(module = %name, %tenant, code = error.code(), "hooks cannot run: {error}");
+                    Err(format!("{}: {error}", error.code()))
                 }
             };
-            if !module.handles_hooks() {
-                continue;
-            }
             installs.push(Arc::new(HookInstall {
+                name,
                 module,
                 settings: record.settings,
                 version_id: record.version_id,

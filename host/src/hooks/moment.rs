@@ -19,6 +19,20 @@ pub(crate) fn contract_moment(when: HookWhen) -> When {
     }
 }
 
+/// The moment as manifests and logs write it.
+pub(crate) fn moment_name(when: When) -> &'static str {
+    match when {
+        When::BeforeCreate => "before-create",
+        When::BeforeUpdate => "before-update",
+        When::BeforeDelete => "before-delete",
+        When::AfterCreate => "after-create",
+        When::AfterUpdate => "after-update",
+        When::AfterDelete => "after-delete",
+        When::AfterRead => "after-read",
+        When::OnAction => "on-action",
+    }
+}
+
 /// Whether a hook's rejection stops the write or action.
 pub(crate) fn decides(when: When) -> bool {
     matches!(when, When::BeforeCreate | When::BeforeUpdate | When::BeforeDelete | When::OnAction)

@@ -9,7 +9,8 @@ use super::config::HookConfig;
 use super::records::{self, CheckedChanges};
 use super::report::{HookRun, RunResult};
 use crate::bindings::exports::modgate::host::hook_handler::{HookCall, Outcome};
-use crate::breaker::CircuitBreaker;
+use super::moment::moment_name;
+use crate::breaker::{BreakerStatus, CircuitBreaker};
 use crate::engine::error_code_name;
 use crate::engine::module_log::LogLevel;
 use crate::hookable::HookableEntity;
@@ -49,23 +50,34 @@ impl HookInvocation<'_> {
             dropped: Vec::new(),
         };
         let Ok(permit) = self.breaker.admit() else {
-            // Disabled after repeated failures: skipped, like an unapproved
-            // hook, until a new version or the operator re-arms it.
+            // Disabled after repeated failures until a new version or the
+            // operator re-arms it: not called, and treated as failing, so
+            // that failing it on purpose cannot switch a check off.
             run.result = RunResult::BreakerOpen;
-            return (Verdict::GoOn(CheckedChanges::default()), run);
+            return (Verdict::Failed, run);
         };
-        let answer = self
-            .install
-            .module
-            .handle_hook(self.tenant, &self.call, &self.install.extensions())
-            .await;
+        let loaded = match &self.install.module {
+            Ok(loaded) => loaded,
+            Err(why) => {
+                drop(permit);
+                run.result = RunResult::Failed {
+                    code: "not-available",
+                    message: format!("module {module} cannot be loaded: {why}"),
+                    counted: false,
+                };
+                self.log(&run);
+                return (Verdict::Failed, run);
+            }
+        };
+        let failures_before = self.consecutive_failures();
+        let answer = loaded.handle_hook(self.tenant, &self.call, &self.install.extensions()).await;
         let outcome = match answer {
             Ok(invoked) => invoked.value,
             Err(error) => {
                 let counted = error.is_module_fault();
                 if counted {
                     permit.failed();
-                    self.note_if_disabled();
+                    self.note_if_disabled(failures_before);
                 }
                 run.result = RunResult::Failed {
                     code: error_code_name(error.code()),
@@ -85,7 +97,7 @@ impl HookInvocation<'_> {
             }
             Err(message) => {
                 permit.failed();
-                self.note_if_disabled();
+                self.note_if_disabled(failures_before);
                 run.result = RunResult::Failed {
                     code: "invalid",
                     message: format!("module {module}: {message}"),
@@ -112,7 +124,7 @@ impl HookInvocation<'_> {
                     (Verdict::Reject(messages.clone()), RunResult::Rejected(messages), Vec::new())
                 } else {
                     // Too late to refuse: the write is committed or the rows read.
-                    tracing::warn!(module = self.install.name(), hook = ?when, "a rejection after the fact is ignored");
+                    tracing::warn!(module = self.install.name(), moment = moment_name(when), "a rejection after the fact is ignored");
                     (Verdict::GoOn(CheckedChanges::default()), RunResult::Rejected(messages), Vec::new())
                 }
             }
@@ -130,32 +142,47 @@ impl HookInvocation<'_> {
         })
     }
 
-    /// Says so, once, when the failure just reported opened the breaker.
-    fn note_if_disabled(&self) {
-        if !matches!(self.breaker.status(), crate::breaker::BreakerStatus::Open { .. }) {
+    /// The breaker's count of consecutive failures while it is closed.
+    fn consecutive_failures(&self) -> Option<u32> {
+        match self.breaker.status() {
+            BreakerStatus::Closed { consecutive_failures } => Some(consecutive_failures),
+            _ => None,
+        }
+    }
+
+    /// Says so when the failure just reported is the one that opened the
+    /// breaker (it was closed, one short of the threshold, before).
+    fn note_if_disabled(&self, failures_before: Option<u32>) {
+        let opened_now = failures_before.is_some_and(|n| n.saturating_add(1) >= self.config.breaker_failures.max(1))
+            && matches!(self.breaker.status(), BreakerStatus::Open { .. });
+        if !opened_now {
             return;
         }
         let entity = self.entity.name();
         let line = format!(
-            "hook on {entity} ({:?}) disabled after {} consecutive failures: it is skipped until a new version or `modgate breaker-reset {} --tenant {} --hooks`",
-            self.call.when,
+            "hook {} {entity} disabled after {} consecutive failures: it is not called, and counts as failing, until a new version or `modgate breaker-reset {} --tenant {} --hooks`",
+            moment_name(self.call.when),
             self.config.breaker_failures,
             self.install.name(),
             self.tenant
         );
         tracing::warn!(module = self.install.name(), tenant = %self.tenant, entity, "{line}");
-        self.install.module.log().append(self.tenant.as_str(), LogLevel::Warn, &line);
+        if let Ok(module) = &self.install.module {
+            module.log().append(self.tenant.as_str(), LogLevel::Warn, &line);
+        }
     }
 
     /// Failures and dropped changes go to the host's log and to the
     /// module's own, where its author looks.
     fn log(&self, run: &HookRun) {
         let entity = self.entity.name();
-        let log = self.install.module.log();
+        let Ok(module) = &self.install.module else { return };
+        let log = module.log();
         let tenant = self.tenant.as_str();
         if let RunResult::Failed { code, message, .. } = &run.result {
-            tracing::warn!(module = %run.module, tenant, entity, hook = ?self.call.when, code, "hook failed: {message}");
-            log.append(tenant, LogLevel::Warn, &format!("hook on {entity} failed ({code}): {message}"));
+            let moment = moment_name(self.call.when);
+            tracing::warn!(module = %run.module, tenant, entity, moment, code, "hook failed: {message}");
+            log.append(tenant, LogLevel::Warn, &format!("hook {moment} {entity} failed ({code}): {message}"));
         }
         for dropped in &run.dropped {
             tracing::warn!(module = %run.module, tenant, entity, field = %dropped.field, "hook change dropped: {}", dropped.reason);
@@ -185,7 +212,8 @@ fn check_messages(messages: &[String], config: &HookConfig) -> Result<(), String
 /// Control characters, line and paragraph separators, and the bidirectional
 /// controls that can make a message read differently from what it says.
 fn is_unprintable(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The record as its hook view, for building calls.

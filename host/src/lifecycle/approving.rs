@@ -171,6 +171,7 @@ impl Lifecycle {
             }
             approval::Entity::delete_many()
                 .filter(approval::Column::InstallId.eq(stored.install.id.clone()))
+                .filter(approval::Column::VersionId.eq(stored.install.version_id.clone()))
                 .filter(approval::Column::Kind.eq(kind.as_str()))
                 .filter(approval::Column::Subject.is_in(revoked.clone()))
                 .exec(&tx)

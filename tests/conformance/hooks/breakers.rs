@@ -1,12 +1,12 @@
 //! One breaker per hook (module × moment × entity): ten consecutive
-//! failures disable that hook — skipped like an unapproved one — until the
-//! operator re-arms it or a new version arrives; the module's other hooks
-//! and its HTTP routes are unaffected, and HTTP failures never disable a
-//! hook.
+//! failures disable that hook — not called, and failing under the failure
+//! policy — until the operator re-arms it or a new version arrives; the
+//! module's other hooks and its HTTP routes are unaffected, and HTTP
+//! failures never disable a hook.
 
 use modgate_artifacts::HOOK_PROBE;
 use modgate_host::breaker::BreakerStatus;
-use modgate_host::hooks::{Decision, HookConfig, HookTarget, RunResult};
+use modgate_host::hooks::{Decision, FailurePolicy, HookConfig, HookTarget, RunResult};
 use modgate_tests::http::{http_harness, test_http_config};
 use modgate_tests::on_both_backends;
 
@@ -23,10 +23,12 @@ on_both_backends! {
         }
         let open = hooks.breaker_status(&ACME, "probe", "before-create item");
         assert!(matches!(open, Some(BreakerStatus::Open { .. })), "{open:?}");
-        // Disabled: not called, so the write goes ahead.
+        // Disabled: not called, and failing as far as the write is
+        // concerned (fail closed), so failing a check on purpose cannot
+        // switch it off.
         let decision = hooks.before_create(&target, item("i", "t", "reject")).await.unwrap();
         assert_eq!(decision.report().runs[0].result, RunResult::BreakerOpen);
-        assert!(matches!(decision, Decision::Proceed { .. }));
+        assert_eq!(decision.into_result().unwrap_err().code(), "hook-failed");
         // Its other hooks still run.
         let deleting = hooks.before_delete(&target, item("i", "t", "reject")).await.unwrap();
         assert_eq!(deleting.into_result().unwrap_err().messages, ["probe says no"]);
@@ -44,6 +46,21 @@ on_both_backends! {
         install_approved(&host, &ACME, &probe_manifest("probe", "1.0.1"), HOOK_PROBE).await;
         let decision = hooks.before_create(&target, item("i", "t", "reject")).await.unwrap();
         assert_eq!(decision.into_result().unwrap_err().messages, ["probe says no"]);
+    }
+}
+
+on_both_backends! {
+    async fn under_the_skip_policy_a_disabled_hook_is_skipped(host) {
+        let config = HookConfig { failure_policy: FailurePolicy::Skip, ..HookConfig::default() };
+        let hooks = start_hooks(&host, config).await;
+        install_approved(&host, &ACME, &probe_manifest("probe", "1.0.0"), HOOK_PROBE).await;
+        let target = HookTarget::new(&ACME, "item");
+        for _ in 0..10 {
+            let _ = hooks.before_create(&target, item("i", "t", "trap")).await.unwrap();
+        }
+        let decision = hooks.before_create(&target, item("i", "t", "reject")).await.unwrap();
+        assert_eq!(decision.report().runs[0].result, RunResult::BreakerOpen);
+        assert!(matches!(decision, Decision::Proceed { .. }), "{decision:?}");
     }
 }
 

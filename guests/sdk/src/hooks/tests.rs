@@ -137,3 +137,11 @@ fn the_trait_is_the_export() {
     let outcome = <Allowing as Guest>::handle(call(When::BeforeDelete, &["{}"])).unwrap();
     assert!(matches!(outcome, Outcome::Allow));
 }
+
+#[test]
+fn rejection_messages_lose_bidirectional_controls() {
+    let Outcome::Reject(messages) = Outcome::reject("fine\u{202E}txt.exe\u{2066}\u{061C} here") else {
+        panic!("a rejection")
+    };
+    assert_eq!(messages, ["finetxt.exe here"]);
+}
