@@ -151,9 +151,25 @@ fn granting_a_permission_the_manifest_does_not_ask_for_is_refused() {
 }
 
 #[test]
-fn a_permission_the_host_does_not_offer_yet_is_refused() {
-    let bytes = component_with_imports("");
-    let problem = only_problem(&refused(&["http:outbound"], &bytes)).clone();
+fn a_permission_this_host_does_not_offer_is_refused() {
+    use modgate_host::capabilities::{contract_types, http_types, log, settings, wasi};
+    use modgate_host::engine::{CapabilityRegistry, Engine};
+    // An integrator's host that offers no outbound HTTP.
+    let registry = CapabilityRegistry::builder()
+        .with(wasi::Wasi::new(wasi::WasiConfig::default()))
+        .with(contract_types::ContractTypes)
+        .with(http_types::HttpTypes::new(http_types::HttpTypesConfig::default()))
+        .with(log::Log)
+        .with(settings::Settings)
+        .build()
+        .expect("contract interfaces");
+    let engine = Engine::new(EngineConfig::default(), registry).expect("engine starts");
+    let manifest = manifest("probe", &["http:outbound"]);
+    let grants = manifest.permissions.clone();
+    let Err(LoadError::Refused { report, .. }) = engine.load(manifest, &component_with_imports(""), grants) else {
+        panic!("expected a refusal");
+    };
+    let problem = only_problem(&report.problems).clone();
     assert_eq!(problem.code, ProblemCode::CapabilityUnavailable);
     assert!(problem.message.contains("http:outbound"), "{problem}");
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::capabilities::email::EmailLimits;
 use crate::capabilities::events::EventLimits;
+use crate::capabilities::outbound::Outbound;
 use crate::capabilities::{BuiltinServices, Commerce, builtin};
 use crate::engine::{Engine, EngineConfig, EngineError};
 use crate::events::Outbox;
@@ -36,6 +37,10 @@ pub struct HostOptions {
     pub mail: Option<MailOutbox>,
     /// Bounds and rate of the mail modules send.
     pub email: EmailLimits,
+    /// Outbound HTTP (`http:outbound`): bounds, resolver, secrets, TLS
+    /// roots. Where requests may go is the operator's allowlist per
+    /// install.
+    pub outbound: Outbound,
 }
 
 /// The built-in capabilities (module tables on `storage`, `options.commerce`
@@ -52,6 +57,7 @@ pub fn default_host(storage: Storage, options: HostOptions) -> Result<Lifecycle,
         events: options.events,
         mail: Some(mail),
         email: options.email,
+        outbound: options.outbound,
         ..BuiltinServices::default()
     });
     let engine = Engine::new(options.engine, registry)?;

@@ -22,6 +22,7 @@ pub mod events;
 pub mod http_types;
 pub mod log;
 pub mod orders;
+pub mod outbound;
 pub mod products;
 pub mod provider;
 pub mod settings;
@@ -71,11 +72,13 @@ pub struct BuiltinServices {
     pub mail: Option<MailOutbox>,
     /// Bounds and rate of module mail.
     pub email: email::EmailLimits,
+    /// `http:outbound`: its bounds, resolver, secret store and TLS roots.
+    pub outbound: outbound::Outbound,
 }
 
 /// Every built-in capability, built with its services: one line each.
 pub fn builtin(services: BuiltinServices) -> CapabilityRegistry {
-    let BuiltinServices { commerce, tables, wasi, http_types, outbox, events, mail, email } = services;
+    let BuiltinServices { commerce, tables, wasi, http_types, outbox, events, mail, email, outbound } = services;
     CapabilityRegistry::builder()
         .with(wasi::Wasi::new(wasi))
         .with(contract_types::ContractTypes)
@@ -89,6 +92,7 @@ pub fn builtin(services: BuiltinServices) -> CapabilityRegistry {
         .with(tables::Tables::new(tables))
         .with(events::Events::new(outbox, events))
         .with(email::Email::new(mail, commerce.contacts, email))
+        .with(outbound)
         .build()
         // Pinned by `builtin_capabilities_name_only_contract_interfaces`.
         .expect("the built-in capabilities name only contract interfaces, once each")
@@ -105,5 +109,6 @@ mod tests {
         assert_eq!(registry.provider_of("wasi:io/streams"), Some("wasi"));
         assert_eq!(registry.provider_of("modgate:host/events"), Some("events"));
         assert_eq!(registry.provider_of("modgate:host/email"), Some("email"));
+        assert_eq!(registry.provider_of("wasi:http/outgoing-handler"), Some("outbound"));
     }
 }

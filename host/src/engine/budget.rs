@@ -1,5 +1,7 @@
 //! Budgets: what one invocation may spend, per invocation context (SPEC §5).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 /// Why the host is calling into a module; each context has its own budget.
@@ -136,33 +138,32 @@ impl Budgets {
     }
 }
 
-/// Counts the capability operations of one invocation.
-#[derive(Debug, Clone, Copy)]
+/// Counts the capability operations of one invocation. Clones share the
+/// count, so host code that cannot borrow the invocation's state (a
+/// wasmtime-wasi-http hook) takes from the same budget.
+#[derive(Debug, Clone)]
 pub struct OpsCounter {
     limit: u32,
-    used: u32,
+    used: Arc<AtomicU32>,
 }
 
 impl OpsCounter {
     /// A counter allowing `limit` operations.
     pub fn new(limit: u32) -> Self {
-        OpsCounter { limit, used: 0 }
+        OpsCounter { limit, used: Arc::new(AtomicU32::new(0)) }
     }
 
     /// Takes one operation; `false` when the budget is used up (nothing is
     /// taken then).
-    pub fn try_take(&mut self) -> bool {
-        if self.used < self.limit {
-            self.used += 1;
-            true
-        } else {
-            false
-        }
+    pub fn try_take(&self) -> bool {
+        self.used
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| (used < self.limit).then_some(used + 1))
+            .is_ok()
     }
 
     /// Operations taken so far.
     pub fn used(&self) -> u32 {
-        self.used
+        self.used.load(Ordering::Relaxed)
     }
 
     /// The limit.
@@ -186,7 +187,7 @@ mod tests {
 
     #[test]
     fn ops_counter_stops_at_its_limit() {
-        let mut ops = OpsCounter::new(2);
+        let ops = OpsCounter::new(2);
         assert!(ops.try_take());
         assert!(ops.try_take());
         assert!(!ops.try_take());

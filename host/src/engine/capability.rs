@@ -44,6 +44,8 @@ pub struct InvocationFacts<'a> {
     pub tenant: &'a TenantId,
     /// Why the module is called.
     pub context: InvocationContext,
+    /// When its wall-clock budget runs out.
+    pub deadline: std::time::Instant,
     /// What the caller handed along (e.g. the install's database session).
     pub extensions: &'a Extensions,
 }

@@ -60,10 +60,12 @@ impl Invocation {
         let config = &module.shared.config;
         let budget = config.budgets.for_context(context);
         let memory = InvocationMemory::new(config.memory_limit_bytes);
+        let deadline = started + budget.wall_clock;
         let state = InvocationState::new(InvocationSetup {
             module: module.name.clone(),
             tenant: tenant.clone(),
             context,
+            deadline,
             ops_limit: budget.ops,
             log: module.log.clone(),
             limiter: MemoryLimiter::new(memory.clone(), config.table_elements_limit, config.component_caps),
@@ -80,7 +82,6 @@ impl Invocation {
         }
         // Every tick the guest yields to the executor (so one busy module
         // cannot starve others); once the deadline has passed it is stopped.
-        let deadline = started + budget.wall_clock;
         store.set_epoch_deadline(1);
         store.epoch_deadline_callback(move |_| {
             if Instant::now() >= deadline {

@@ -57,7 +57,7 @@ pub use memory::{ComponentCaps, InvocationMemory, MemoryLimitReached, MemoryLimi
 pub use module::LoadedModule;
 pub use serve::{ModuleRequest, ModuleResponse, NoOutboundHooks};
 pub use extensions::{Extensions, InstallSettings};
-pub use state::{InvocationCore, InvocationState};
+pub use state::{InvocationCore, InvocationState, LogWriter, OpsBudget};
 pub(crate) use state::InvocationSetup;
 pub use crate::tenant::{InvalidTenantId, TenantId};
 

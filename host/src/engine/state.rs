@@ -6,6 +6,8 @@
 
 use std::any::{Any, TypeId};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Instant;
 
 use wasmtime::component::ResourceTable;
 
@@ -21,9 +23,12 @@ pub struct InvocationCore {
     module: Arc<str>,
     tenant: TenantId,
     context: InvocationContext,
+    deadline: Instant,
     ops: OpsCounter,
     log: Arc<ModuleLog>,
-    log_lines_written: u32,
+    /// Shared with every [`LogWriter`] of the invocation, so work it
+    /// started (a request in flight) stays under the same line cap.
+    log_lines_written: Arc<AtomicU32>,
     pub(crate) limiter: MemoryLimiter,
     /// Host objects the guest holds handles to (capped in size).
     pub table: ResourceTable,
@@ -48,6 +53,7 @@ pub(crate) struct InvocationSetup<'a> {
     pub module: Arc<str>,
     pub tenant: TenantId,
     pub context: InvocationContext,
+    pub deadline: Instant,
     pub ops_limit: u32,
     pub log: Arc<ModuleLog>,
     pub limiter: MemoryLimiter,
@@ -63,6 +69,7 @@ impl InvocationState {
         let facts = InvocationFacts {
             tenant: &setup.tenant,
             context: setup.context,
+            deadline: setup.deadline,
             extensions: setup.extensions,
         };
         let capabilities = setup
@@ -80,9 +87,10 @@ impl InvocationState {
                 module: setup.module,
                 tenant: setup.tenant,
                 context: setup.context,
+                deadline: setup.deadline,
                 ops: OpsCounter::new(setup.ops_limit),
                 log: setup.log,
-                log_lines_written: 0,
+                log_lines_written: Arc::new(AtomicU32::new(0)),
                 limiter: setup.limiter,
                 table,
             },
@@ -143,18 +151,14 @@ impl InvocationCore {
     /// Takes one capability operation from the budget, or answers
     /// `budget-exhausted` naming the operation.
     pub fn take_op(&mut self, operation: &str) -> Result<(), WitError> {
-        if self.ops.try_take() {
-            Ok(())
-        } else {
-            Err(WitError::new(
-                WitErrorCode::BudgetExhausted,
-                format!(
-                    "{operation}: the {} invocation's budget of {} capability operations is used up",
-                    self.context,
-                    self.ops.limit()
-                ),
-            ))
-        }
+        take_op(&self.ops, self.context, operation)
+    }
+
+    /// A handle taking ops from this invocation's budget, for host work
+    /// that cannot borrow the invocation's state when it needs one (a
+    /// wasmtime-wasi-http hook).
+    pub fn ops_budget(&self) -> OpsBudget {
+        OpsBudget { ops: self.ops.clone(), context: self.context }
     }
 
     /// The module being invoked.
@@ -177,15 +181,26 @@ impl InvocationCore {
         self.ops.used()
     }
 
+    /// When the invocation's wall-clock budget runs out: host work done for
+    /// it (a request it sent) should end by then.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
     /// Writes a line to the module log, within the per-invocation line cap.
     pub fn write_log(&mut self, level: LogLevel, message: &str) {
-        let cap = self.log.limits().max_lines_per_invocation;
-        if self.log_lines_written >= cap {
-            self.log.count_dropped(self.tenant.as_str(), 1);
-            return;
+        self.log_writer().write(level, message);
+    }
+
+    /// A handle that writes to the module log under this invocation's line
+    /// cap, for host work that outlives the call that started it (a
+    /// request's future).
+    pub fn log_writer(&self) -> LogWriter {
+        LogWriter {
+            log: self.log.clone(),
+            tenant: self.tenant.clone(),
+            lines_written: self.log_lines_written.clone(),
         }
-        self.log_lines_written += 1;
-        self.log.append(self.tenant.as_str(), level, message);
     }
 
     /// The invocation's memory budget.
@@ -203,5 +218,54 @@ impl InvocationCore {
     /// The module's log.
     pub fn log(&self) -> &ModuleLog {
         &self.log
+    }
+}
+
+/// Writes to an invocation's module log from outside its host functions,
+/// counting against the same per-invocation line cap.
+#[derive(Clone)]
+pub struct LogWriter {
+    log: Arc<ModuleLog>,
+    tenant: TenantId,
+    lines_written: Arc<AtomicU32>,
+}
+
+impl LogWriter {
+    /// Appends a line, or counts it as dropped once the cap is reached.
+    pub fn write(&self, level: LogLevel, message: &str) {
+        let cap = self.log.limits().max_lines_per_invocation;
+        let taken = self
+            .lines_written
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < cap).then_some(n + 1));
+        if taken.is_ok() {
+            self.log.append(self.tenant.as_str(), level, message);
+        } else {
+            self.log.count_dropped(self.tenant.as_str(), 1);
+        }
+    }
+}
+
+/// Takes ops from one invocation's budget; see [`InvocationCore::ops_budget`].
+#[derive(Clone)]
+pub struct OpsBudget {
+    ops: OpsCounter,
+    context: InvocationContext,
+}
+
+impl OpsBudget {
+    /// Takes one operation, or answers `budget-exhausted` naming it.
+    pub fn take(&self, operation: &str) -> Result<(), WitError> {
+        take_op(&self.ops, self.context, operation)
+    }
+}
+
+fn take_op(ops: &OpsCounter, context: InvocationContext, operation: &str) -> Result<(), WitError> {
+    if ops.try_take() {
+        Ok(())
+    } else {
+        Err(WitError::new(
+            WitErrorCode::BudgetExhausted,
+            format!("{operation}: the {context} invocation's budget of {} capability operations is used up", ops.limit()),
+        ))
     }
 }

@@ -1,6 +1,7 @@
 //! The installs a worker delivers to, as of at most one refresh interval
 //! ago: the loaded module (one per install, shared with the rest of the
-//! process through the lifecycle), its settings and whether it is enabled.
+//! process through the lifecycle), its settings and outbound allowlist, and
+//! whether it is enabled.
 //! A new version, a settings change or a disable made by any process is
 //! seen within the interval.
 
@@ -8,15 +9,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::engine::{InstallSettings, LoadedModule};
-use crate::lifecycle::{InstallError, Lifecycle};
+use crate::engine::LoadedModule;
+use crate::lifecycle::{InstallError, InstallInputs, Lifecycle};
 use crate::sync::lock;
 use crate::tenant::TenantId;
 
 /// One install as the worker sees it.
 pub(crate) struct Install {
     pub module: LoadedModule,
-    pub settings: InstallSettings,
+    /// Its settings and outbound allowlist.
+    pub inputs: InstallInputs,
     pub enabled: bool,
     version_id: String,
     checked_at: Instant,
@@ -63,7 +65,7 @@ impl InstallCache {
         };
         let entry = Arc::new(Install {
             module: loaded,
-            settings: record.settings,
+            inputs: record.inputs,
             enabled: record.enabled,
             version_id: record.version_id,
             checked_at: Instant::now(),

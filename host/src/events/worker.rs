@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use crate::bindings::exports::modgate::commerce::core_event_handler::CoreEvent as WitCoreEvent;
 use crate::bindings::exports::modgate::host::event_handler::Event as WitEvent;
 use crate::engine::module_log::LogLevel;
-use crate::engine::{Extensions, InvocationError};
+use crate::engine::InvocationError;
 use crate::backoff;
 use crate::events::config::EventConfig;
 use crate::events::core_event::CoreEvent;
@@ -380,7 +380,7 @@ impl Shared {
             Err(e) => return self.failed(claim, format!("{}: {e}", e.code()), now),
         };
         let event = &claim.event;
-        let extensions = Extensions::new().with(install.settings.clone()).with(HandledEvent::new(&event.id));
+        let extensions = install.inputs.extensions().with(HandledEvent::new(&event.id));
         let result = if event.source == CORE_SOURCE {
             let payload = match serde_json::from_str::<CoreEvent>(&event.payload) {
                 Ok(core) => core.to_contract(),

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use modgate_manifest::{HookDecl, HookWhen};
 
-use crate::engine::{Extensions, InstallSettings, LoadedModule};
-use crate::lifecycle::{InstallError, Lifecycle};
+use crate::engine::{Extensions, LoadedModule};
+use crate::lifecycle::{InstallError, InstallInputs, Lifecycle};
 use crate::sync::lock;
 use crate::tenant::TenantId;
 
@@ -21,7 +21,7 @@ pub(crate) struct HookInstall {
     /// The loaded module, or why its installed version cannot be loaded
     /// (its approved hooks then fail, under the failure policy).
     pub module: Result<LoadedModule, String>,
-    pub settings: InstallSettings,
+    pub inputs: InstallInputs,
     pub version_id: String,
     /// Approved hook subjects of the installed version.
     pub approved: BTreeSet<String>,
@@ -35,9 +35,9 @@ impl HookInstall {
         &self.name
     }
 
-    /// What its invocations are handed: its settings.
+    /// What its invocations are handed: its settings and outbound allowlist.
     pub fn extensions(&self) -> Extensions {
-        Extensions::new().with(self.settings.clone())
+        self.inputs.extensions()
     }
 
     /// The subject of its approved hook on `entity` at `when` (`action` for
@@ -120,7 +120,7 @@ impl HookChains {
             installs.push(Arc::new(HookInstall {
                 name,
                 module,
-                settings: record.settings,
+                inputs: record.inputs,
                 version_id: record.version_id,
                 approved: record.approved_hooks,
                 hooks_reset_at: record.hooks_reset_at,

@@ -12,10 +12,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::breaker::{BreakerConfig, CircuitBreaker};
-use crate::engine::{Extensions, InstallSettings, LoadedModule};
+use crate::engine::{Extensions, LoadedModule};
 use crate::tenant::TenantId;
 use crate::http::routes::RouteTable;
-use crate::lifecycle::{InstallError, Lifecycle};
+use crate::lifecycle::{InstallError, InstallInputs, Lifecycle};
 use crate::sync::lock;
 
 type Key = (TenantId, String);
@@ -25,9 +25,10 @@ type BreakerSlot = (Arc<CircuitBreaker>, Option<String>);
 
 /// One served module.
 impl ServedModule {
-    /// What every invocation of this install is handed: its settings.
+    /// What every invocation of this install is handed: its settings and
+    /// outbound allowlist.
     pub fn extensions(&self) -> Extensions {
-        Extensions::new().with(self.settings.clone())
+        self.inputs.extensions()
     }
 }
 
@@ -35,8 +36,8 @@ pub(crate) struct ServedModule {
     pub module: LoadedModule,
     pub routes: RouteTable,
     pub breaker: Arc<CircuitBreaker>,
-    /// The install's settings as of the last refresh.
-    pub settings: InstallSettings,
+    /// The install's settings and allowlist as of the last refresh.
+    pub inputs: InstallInputs,
     version_id: String,
     checked_at: Instant,
 }
@@ -108,7 +109,7 @@ impl ServingTable {
             module,
             routes,
             breaker,
-            settings: record.settings,
+            inputs: record.inputs,
             version_id: record.version_id,
             checked_at: Instant::now(),
         });

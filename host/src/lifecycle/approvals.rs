@@ -8,7 +8,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, Q
 use super::approving::{ApprovalKind, approved_subjects};
 
 use super::{InstallError, Lifecycle, records};
-use crate::engine::{InstallSettings, LoadedModule};
+use crate::capabilities::outbound::Allowlist;
+use crate::engine::{Extensions, InstallSettings, LoadedModule};
 use crate::tenant::TenantId;
 use crate::storage::entities::install;
 use crate::storage::{StorageError, now_rfc3339};
@@ -29,8 +30,25 @@ pub struct ServingRecord {
     pub breaker_reset_at: Option<String>,
     /// When an operator last re-armed the hook breakers.
     pub hooks_reset_at: Option<String>,
+    /// What its invocations are handed.
+    pub inputs: InstallInputs,
+}
+
+/// What every invocation of an install is handed, as of the last read:
+/// its settings and the operator's outbound allowlist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallInputs {
     /// The install's current settings document.
     pub settings: InstallSettings,
+    /// The operator's outbound HTTP allowlist.
+    pub allowlist: Allowlist,
+}
+
+impl InstallInputs {
+    /// Both, for an invocation.
+    pub fn extensions(&self) -> Extensions {
+        Extensions::new().with(self.settings.clone()).with(self.allowlist.clone())
+    }
 }
 
 impl Lifecycle {
@@ -61,6 +79,7 @@ impl Lifecycle {
         };
         let approved_routes = approved_subjects(conn, &install.id, &install.version_id, ApprovalKind::Route).await?;
         let approved_hooks = approved_subjects(conn, &install.id, &install.version_id, ApprovalKind::Hook).await?;
+        let allowlist = records::parse_allowlist(module, &install.outbound_allowlist)?;
         Ok(Some(ServingRecord {
             version_id: install.version_id,
             enabled: install.enabled,
@@ -68,7 +87,7 @@ impl Lifecycle {
             approved_hooks,
             breaker_reset_at: install.breaker_reset_at,
             hooks_reset_at: install.hooks_reset_at,
-            settings: InstallSettings::new(install.settings),
+            inputs: InstallInputs { settings: InstallSettings::new(install.settings), allowlist },
         }))
     }
 

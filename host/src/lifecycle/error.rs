@@ -4,6 +4,7 @@
 use modgate_manifest::{ManifestErrors, Permission};
 
 use super::settings::SettingsProblem;
+use crate::capabilities::outbound::AllowlistError;
 use crate::engine::{InvocationError, LoadError};
 use crate::storage::StorageError;
 use crate::verify::Problem;
@@ -79,6 +80,17 @@ pub enum InstallError {
         /// One line per hook, with its fix.
         problems: Vec<String>,
     },
+    /// An outbound allowlist entry the operator wrote is not usable.
+    #[error("{0}")]
+    Allowlist(#[from] AllowlistError),
+    /// The allowlist has no entry to remove by that `HOST[:PORT]`.
+    #[error("the outbound allowlist of {module} has no entry {entry}; `modgate allowlist show` lists them")]
+    UnknownAllowlistEntry {
+        /// The module.
+        module: String,
+        /// The entry asked for.
+        entry: String,
+    },
     /// The module is not installed for the tenant.
     #[error("module {module} is not installed for tenant {tenant}")]
     NotInstalled {
@@ -119,6 +131,8 @@ impl InstallError {
             InstallError::UnknownRoute { .. } => "unknown-route",
             InstallError::UnknownHook { .. } => "unknown-hook",
             InstallError::NotHookable { .. } => "not-hookable",
+            InstallError::Allowlist(e) => e.code(),
+            InstallError::UnknownAllowlistEntry { .. } => "unknown-allowlist-entry",
             InstallError::NotInstalled { .. } => "not-installed",
             InstallError::Storage(_) => "storage",
             InstallError::Corrupt { .. } => "corrupt-record",

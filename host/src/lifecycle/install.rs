@@ -11,6 +11,7 @@ use super::records::{self, InstallRecord, VersionRecord};
 use super::settings::validate_settings;
 use super::{InstallError, Lifecycle, ModuleSource};
 use crate::CORE_VERSION;
+use crate::capabilities::outbound::Allowlist;
 use crate::engine::{Extensions, InstallSettings};
 use crate::tenant::TenantId;
 use crate::storage::module_tables::{
@@ -33,6 +34,10 @@ pub struct InstallRequest {
     pub allow_destructive: bool,
     /// Settings (`None` = defaults only).
     pub settings: Option<serde_json::Value>,
+    /// Where the module may send HTTP requests (`http:outbound`); `None`
+    /// keeps the allowlist of an earlier install (empty on a first one:
+    /// every request refused).
+    pub allowlist: Option<Allowlist>,
 }
 
 impl InstallRequest {
@@ -45,6 +50,7 @@ impl InstallRequest {
             acknowledge_risk: false,
             allow_destructive: false,
             settings: None,
+            allowlist: None,
         }
     }
 }
@@ -68,6 +74,10 @@ pub struct InstallOutcome {
     pub subscriptions: Vec<String>,
     /// The settings stored and passed to `activate`.
     pub settings: serde_json::Value,
+    /// The outbound allowlist in force (`HOST[:PORT]` with its address
+    /// exceptions and credential's header and secret name); empty: every
+    /// request refused.
+    pub allowlist: Vec<String>,
     /// The compiled artifact's cache key.
     pub artifact_key: String,
     /// Manifest warnings (e.g. a permission nothing uses).
@@ -198,6 +208,7 @@ impl Lifecycle {
                 settings: &checked.settings,
                 granted: &checked.grants,
                 acknowledged: &checked.acknowledged,
+                allowlist: request.allowlist.as_ref(),
             },
         )
         .await?;
@@ -213,6 +224,11 @@ impl Lifecycle {
                 .map_err(StorageError::db(format!("preparing the database role of {name}")))?;
         }
         let previous_version = previous.as_ref().map(|p| p.version.version.clone());
+        let allowlist = match (&request.allowlist, &previous) {
+            (Some(allowlist), _) => allowlist.clone(),
+            (None, Some(previous)) => records::parse_allowlist(&name, &previous.install.outbound_allowlist)?,
+            (None, None) => Allowlist::default(),
+        };
         let subscriptions: Vec<String> = if checked.grants.contains(&Permission::SubscribeEvents) {
             checked.manifest.subscriptions.iter().map(ToString::to_string).collect()
         } else {
@@ -231,6 +247,7 @@ impl Lifecycle {
                 "tables": plan.steps.iter().map(|s| s.describe()).collect::<Vec<_>>(),
                 "subscriptions": subscriptions,
                 "hooks": checked.manifest.hooks.iter().map(|hook| hook.subject()).collect::<Vec<_>>(),
+                "outbound-allowlist": allowlist,
             }),
         )
         .await?;
@@ -241,7 +258,8 @@ impl Lifecycle {
         let settings = checked.settings.to_string();
         let extensions = Extensions::new()
             .with(session.clone())
-            .with(InstallSettings::new(settings.as_str()));
+            .with(InstallSettings::new(settings.as_str()))
+            .with(allowlist.clone());
         let activation = module.activate_with(tenant, &settings, &extensions).await;
         drop(extensions);
         // The invocation is over, so the session is ours again; were it not,
@@ -272,6 +290,7 @@ impl Lifecycle {
             table_changes: plan.steps.iter().map(|s| s.describe()).collect(),
             subscriptions,
             settings: checked.settings,
+            allowlist: allowlist.entries().iter().map(ToString::to_string).collect(),
             artifact_key,
             warnings: checked.warnings,
             activation_time: activation.elapsed,

@@ -14,6 +14,7 @@ mod approving;
 mod error;
 mod hooks;
 mod install;
+mod outbound;
 mod records;
 mod settings;
 mod source;
@@ -24,7 +25,7 @@ mod uninstall;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-pub use approvals::ServingRecord;
+pub use approvals::{InstallInputs, ServingRecord};
 pub use approving::{Approvals, HookSelection, RouteSelection, route_subject};
 pub use error::InstallError;
 pub use install::{InstallOutcome, InstallRequest};

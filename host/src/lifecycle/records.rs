@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 use modgate_manifest::{Manifest, Permission, verify_manifest};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
+use super::InstallError;
 use crate::CORE_VERSION;
+use crate::capabilities::outbound::Allowlist;
 use crate::tenant::TenantId;
 use crate::storage::entities::{approval, audit_entry, install, module, module_version, tenant};
 use crate::storage::{StorageError, new_id, now_rfc3339};
@@ -153,10 +155,27 @@ pub(crate) struct InstallRecord<'a> {
     pub settings: &'a serde_json::Value,
     pub granted: &'a BTreeSet<Permission>,
     pub acknowledged: &'a [Permission],
+    /// The outbound allowlist; `None` keeps the stored one (empty on a
+    /// first install).
+    pub allowlist: Option<&'a Allowlist>,
 }
 
 fn permission_list<'a>(permissions: impl IntoIterator<Item = &'a Permission>) -> String {
     serde_json::to_string(&permissions.into_iter().map(|p| p.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+}
+
+/// The allowlist as stored.
+pub(crate) fn allowlist_json(allowlist: &Allowlist) -> String {
+    serde_json::to_string(allowlist).unwrap_or_else(|_| "[]".into())
+}
+
+/// The stored allowlist of `module`'s install; one that no longer parses
+/// is corrupt (never silently empty or partial).
+pub(crate) fn parse_allowlist(module: &str, stored: &str) -> Result<Allowlist, InstallError> {
+    serde_json::from_str(stored).map_err(|e| InstallError::Corrupt {
+        module: module.to_owned(),
+        message: format!("the stored outbound allowlist does not parse: {e}"),
+    })
 }
 
 /// Inserts or updates the install; a new version revokes its approvals.
@@ -184,6 +203,9 @@ pub(crate) async fn save_install(
             update.settings = Set(settings);
             update.granted = Set(granted);
             update.acknowledged = Set(acknowledged);
+            if let Some(allowlist) = record.allowlist {
+                update.outbound_allowlist = Set(allowlist_json(allowlist));
+            }
             update.enabled = Set(true);
             update.updated_at = Set(now);
             update.update(conn).await.map_err(StorageError::db(context))?;
@@ -204,6 +226,7 @@ pub(crate) async fn save_install(
                 updated_at: Set(now),
                 breaker_reset_at: Set(None),
                 hooks_reset_at: Set(None),
+                outbound_allowlist: Set(record.allowlist.map(allowlist_json).unwrap_or_else(|| "[]".into())),
             }
             .insert(conn)
             .await

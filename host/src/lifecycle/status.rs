@@ -89,6 +89,10 @@ pub struct ModuleStatus {
     pub hooks_reset_at: Option<String>,
     /// The events it receives.
     pub subscriptions: Vec<String>,
+    /// The operator's outbound HTTP allowlist (`HOST[:PORT]`, address
+    /// exceptions, the credential's header and secret name); empty: every
+    /// request refused.
+    pub outbound_allowlist: Vec<String>,
     /// Its event deliveries by state.
     pub deliveries: DeliveryCounts,
 }
@@ -213,8 +217,14 @@ impl Lifecycle {
             .collect();
         let subscriptions = super::subscriptions::of_install(conn, tenant, module).await?;
         let deliveries = super::subscriptions::delivery_counts(conn, tenant, module).await?;
+        let outbound_allowlist = super::records::parse_allowlist(module, &install.outbound_allowlist)?
+            .entries()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         Ok(ModuleStatus {
             subscriptions,
+            outbound_allowlist,
             deliveries,
             routes,
             hooks,

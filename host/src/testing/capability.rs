@@ -163,11 +163,13 @@ impl TestInvocationBuilder<'_> {
         let linked = slots.iter().map(|slot| slot.capability).collect();
         let log = Arc::new(ModuleLog::new(config.log));
         let memory = InvocationMemory::new(self.memory_limit);
+        let budget = config.budgets.for_context(self.context);
         let state = InvocationState::new(InvocationSetup {
             module: name,
             tenant: self.tenant,
             context: self.context,
-            ops_limit: self.ops.unwrap_or(config.budgets.for_context(self.context).ops),
+            deadline: std::time::Instant::now() + budget.wall_clock,
+            ops_limit: self.ops.unwrap_or(budget.ops),
             log: log.clone(),
             limiter: MemoryLimiter::new(memory.clone(), config.table_elements_limit, config.component_caps),
             max_handles: config.max_handles,

@@ -1,5 +1,6 @@
 //! `modgate`: the operator's command line.
 
+mod allowlist;
 mod host;
 mod mail;
 mod print;
@@ -8,6 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use modgate_host::capabilities::outbound::Allowlist;
 use modgate_host::capabilities::{BuiltinServices, builtin};
 use modgate_host::engine::{Engine, EngineConfig, TenantId};
 use modgate_host::events::dead_letters;
@@ -71,6 +73,12 @@ enum Command {
         /// Settings as a JSON object (validated against the module's schema).
         #[arg(long)]
         settings: Option<String>,
+        /// Allow outbound HTTP to `HOST[:PORT]` (repeatable; `http:outbound`).
+        /// Replaces the allowlist of an earlier install; without it an
+        /// upgrade keeps it. `modgate allowlist` adds address exceptions and
+        /// credentials.
+        #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
+        allow_hosts: Vec<String>,
         #[command(flatten)]
         database: Database,
     },
@@ -143,6 +151,10 @@ enum Command {
     /// Mail modules sent: list, show, redrive dead messages.
     #[command(subcommand)]
     Mail(mail::MailCommand),
+    /// Where an installed module may send HTTP requests (`http:outbound`):
+    /// show, add, remove, clear.
+    #[command(subcommand)]
+    Allowlist(allowlist::AllowlistCommand),
 }
 
 /// `modgate events …`.
@@ -255,6 +267,7 @@ fn main() -> ExitCode {
             acknowledge_risk,
             allow_destructive,
             settings,
+            allow_hosts,
             database,
         } => {
             let Some(tenant) = parse_tenant(&tenant) else { return ExitCode::from(2) };
@@ -272,6 +285,12 @@ fn main() -> ExitCode {
             host::run(&database, async move |lifecycle| {
                 let source = ModuleSource::from_dir(&module_dir, lifecycle.engine().config().max_component_bytes)?;
                 print::permissions_to_review(&source);
+                let allowlist = if allow_hosts.is_empty() {
+                    None
+                } else {
+                    let entries = allow_hosts.iter().map(|text| allowlist::entry(text, &[], None));
+                    Some(Allowlist::new(entries.collect::<Result<Vec<_>, _>>()?))
+                };
                 let request = InstallRequest {
                     source,
                     tenant,
@@ -279,6 +298,7 @@ fn main() -> ExitCode {
                     acknowledge_risk,
                     allow_destructive,
                     settings,
+                    allowlist,
                 };
                 let outcome = lifecycle.install(request).await?;
                 print::installed(&outcome);
@@ -388,6 +408,7 @@ fn main() -> ExitCode {
             })
         }
         Command::Mail(command) => mail::run(command),
+        Command::Allowlist(command) => allowlist::run(command),
     }
 }
 

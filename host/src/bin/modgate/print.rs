@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use modgate_host::events::EventError;
 use modgate_host::events::dead_letters::DeadLetter;
 use modgate_host::lifecycle::{InstallOutcome, InstallSummary, ModuleSource, ModuleStatus};
-use modgate_host::manifest::verify_manifest;
+use modgate_host::manifest::{Permission, verify_manifest};
 use modgate_host::CORE_VERSION;
 
 /// Before installing: the permissions the module asks for, with their risk,
@@ -50,6 +50,14 @@ pub fn installed(outcome: &InstallOutcome) {
         println!("  receives: {}", outcome.subscriptions.join(", "));
     }
     println!("  settings: {}", outcome.settings);
+    if outcome.granted.contains(&Permission::HttpOutbound) || !outcome.allowlist.is_empty() {
+        if outcome.allowlist.is_empty() {
+            println!("  outbound: (allowlist empty: every request is refused; `modgate allowlist add` allows a host)");
+        }
+        for entry in &outcome.allowlist {
+            println!("  outbound: {entry}");
+        }
+    }
     println!("  artifact: {}", outcome.artifact_key);
     println!("  activate: {:.1} ms", outcome.activation_time.as_secs_f64() * 1000.0);
     for warning in &outcome.warnings {
@@ -110,6 +118,15 @@ pub fn status(status: &ModuleStatus, json: bool) {
         println!("  hooks:");
         for hook in &status.hooks {
             println!("    {:<40} {}", hook.hook, if hook.approved { "approved" } else { "NOT APPROVED (skipped)" });
+        }
+    }
+    if status.granted.iter().any(|p| p.permission == Permission::HttpOutbound) || !status.outbound_allowlist.is_empty() {
+        println!("  outbound:");
+        if status.outbound_allowlist.is_empty() {
+            println!("    (allowlist empty: every request is refused)");
+        }
+        for entry in &status.outbound_allowlist {
+            println!("    {entry}");
         }
     }
     if !status.subscriptions.is_empty() || status.deliveries != Default::default() {

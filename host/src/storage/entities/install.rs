@@ -1,5 +1,6 @@
 //! `modgate_installs`: a module version installed for a tenant, with the
-//! operator's decisions (grants, acknowledgements, settings).
+//! operator's decisions (grants, acknowledgements, settings, the outbound
+//! allowlist).
 
 use sea_orm::entity::prelude::*;
 
@@ -32,6 +33,9 @@ pub struct Model {
     pub breaker_reset_at: Option<String>,
     /// When an operator last re-armed the install's hook breakers (RFC 3339 UTC).
     pub hooks_reset_at: Option<String>,
+    /// The operator's outbound HTTP allowlist (JSON array; `[]` refuses
+    /// every request). Secret names only, never values.
+    pub outbound_allowlist: String,
 }
 
 /// No relations are navigated from code.

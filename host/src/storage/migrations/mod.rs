@@ -6,6 +6,7 @@ mod m0002_breaker_reset;
 mod m0003_events;
 mod m0004_mail;
 mod m0005_hooks;
+mod m0006_outbound;
 
 use sea_orm_migration::prelude::*;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_events::Migration),
             Box::new(m0004_mail::Migration),
             Box::new(m0005_hooks::Migration),
+            Box::new(m0006_outbound::Migration),
         ]
     }
 
