@@ -46,6 +46,8 @@
 //!   often it is delivered;
 //! - [`email::send`] and [`email::send_to_customer`] (`email:send`): queue a
 //!   plain-text message, once per event when sent from an event handler;
+//! - [`http::send`] and [`http::get`] (`http:outbound`): a blocking HTTP
+//!   client to what the operator allowlists; redirects are not followed;
 //! - [`json`]: read a hook's records, the settings or an event payload, and
 //!   write JSON strings, without serde.
 //!
@@ -165,6 +167,8 @@ pub mod commerce {
 pub use bindings::modgate::host::tables;
 
 pub mod email;
+
+pub mod http;
 
 /// The install's settings (always available, in every context).
 pub mod settings {
