@@ -14,6 +14,7 @@ mod uses {
     pub use crate::budgets::infinite_loop_is_stopped_by_fuel_while_another_module_answers as minimal;
     pub use crate::conformance::base::conformance_base;
     pub use crate::conformance::emit_events::conformance_emit_events;
+    pub use crate::conformance::http_outbound::conformance_http_outbound;
     pub use crate::conformance::hooks::conformance_hooks::on_sqlite as conformance_hooks;
     pub use crate::conformance::hooks::failures::a_before_hook_that_fails_refuses_the_write_and_changes_nothing::on_sqlite as hook_probe;
     pub use crate::conformance::email_send::conformance_email_send;

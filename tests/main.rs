@@ -9,5 +9,6 @@ mod coverage;
 pub mod events;
 pub mod http;
 pub mod limits;
+pub mod outbound;
 mod refusals;
 pub mod storage;

@@ -367,3 +367,67 @@ fn hooks_are_refused_unless_hookable_then_approved_revoked_shown_and_re_armed() 
     assert!(stdout.contains("hook breakers: last re-armed by an operator"), "{stdout}");
     assert!(!stdout.contains("breaker:    last reset"), "the HTTP breaker was left alone: {stdout}");
 }
+
+#[test]
+fn the_outbound_allowlist_is_set_at_install_shown_changed_and_refused_when_wrong() {
+    let data = tempfile::tempdir().unwrap();
+    let manifest = "name = \"conformance\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\npermissions = [\"http:outbound\"]\n";
+    let dir = module_folder(manifest, modgate_artifacts::CONFORMANCE_HTTP_OUTBOUND);
+    let module = dir.path().to_str().unwrap();
+
+    let (code, _, stderr) = run(&["install", module, "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("refused [acknowledgement-required]") && stderr.contains("http:outbound"), "{stderr}");
+    let (code, _, stderr) =
+        run(&["install", module, "--tenant", "acme", "--acknowledge-risk", "--allow-host", "bad host"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("refused [invalid-allowlist-entry]"), "{stderr}");
+
+    let install = ["install", module, "--tenant", "acme", "--acknowledge-risk"];
+    let (code, stdout, stderr) =
+        run(&[&install[..], &["--allow-host", "api.prices.example", "--allow-host", "*.cdn.example:8443"]].concat(), data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("outbound: api.prices.example\n") && stdout.contains("outbound: *.cdn.example:8443\n"), "{stdout}");
+
+    let add = [
+        "allowlist", "add", "conformance", "prices.internal:8080", "--tenant", "acme", "--address", "10.1.2.3/32",
+        "--credential", "authorization=price-api",
+    ];
+    let (code, stdout, stderr) = run(&add, data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("prices.internal:8080 address=10.1.2.3/32 credential=authorization:secret(price-api)"), "{stdout}");
+    assert!(stdout.contains("$MODGATE_SECRET_PRICE_API"), "where the value comes from: {stdout}");
+
+    let (code, _, stderr) =
+        run(&["allowlist", "add", "conformance", "evil.example", "--tenant", "acme", "--address", "0.0.0.0/0"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("refused [invalid-allowlist-entry]") && stderr.contains("broader"), "{stderr}");
+    let (code, _, stderr) =
+        run(&["allowlist", "add", "conformance", "api.example", "--tenant", "acme", "--credential", "host=key"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("refused [invalid-allowlist-entry]"), "{stderr}");
+    let (code, _, stderr) = run(&["allowlist", "remove", "conformance", "nothing.example", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("refused [unknown-allowlist-entry]"), "{stderr}");
+    let (code, _, stderr) = run(&["allowlist", "show", "other", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("refused [not-installed]"), "{stderr}");
+
+    let (_, stdout, _) = run(&["show", "conformance", "--tenant", "acme"], data.path());
+    assert!(stdout.contains("  outbound:\n    api.prices.example\n    *.cdn.example:8443\n    prices.internal:8080"), "{stdout}");
+    let (_, stdout, _) = run(&["allowlist", "show", "conformance", "--tenant", "acme", "--json"], data.path());
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json[2]["credential"], serde_json::json!({"header": "authorization", "secret": "price-api"}));
+
+    // An upgrade without --allow-host keeps the allowlist.
+    let (code, _, stderr) = run(&install, data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    let (_, stdout, _) = run(&["allowlist", "show", "conformance", "--tenant", "acme"], data.path());
+    assert_eq!(stdout.lines().count(), 5, "three entries kept, one secret line: {stdout}");
+
+    let (code, _, _) = run(&["allowlist", "remove", "conformance", "API.prices.example", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(0), "entries are matched in their normal form");
+    let (code, stdout, _) = run(&["allowlist", "clear", "conformance", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("(empty: every request is refused)"), "{stdout}");
+}

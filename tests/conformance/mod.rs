@@ -7,6 +7,7 @@ pub mod base;
 pub mod email_send;
 pub mod emit_events;
 pub mod hooks;
+pub mod http_outbound;
 pub mod read_categories;
 pub mod read_customers;
 pub mod read_orders;
