@@ -58,6 +58,8 @@ impl Exchange {
         deadline: Instant,
     ) -> Sent {
         let limits = self.shared.limits;
+        // A HEAD response declares the length of a body it does not send.
+        let bodiless = request.method() == http::Method::HEAD;
         let request = self.prepare(request)?;
         let addresses = self.checked_addresses(connect_timeout).await?;
         let stream = self.connect(&addresses, connect_timeout).await?;
@@ -103,7 +105,7 @@ impl Exchange {
             .get(http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|length| length > limits.max_response_body_bytes) {
+        if !bodiless && declared.is_some_and(|length| length > limits.max_response_body_bytes) {
             return Err(Error::HttpResponseBodySize(Some(limits.max_response_body_bytes)));
         }
         let Exchange { admitted, .. } = self;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use wasmtime_wasi_http::Error;
 
 use super::entry_with;
-use super::support::{Probe, ScriptedResolver, TestServer, Tripwire, test_limits};
+use super::support::{Probe, ScriptedResolver, TestServer, Tripwire, test_limits, tls_server};
 use crate::capabilities::outbound::{Allowlist, Credential, Outbound, OutboundLimits, StaticSecrets};
 
 #[tokio::test]
@@ -115,6 +115,9 @@ async fn bodies_are_bounded_both_ways() {
     let streamed = probe.send("GET", &url(&format!("/stream?n={}", limit * 2)), &[], "").await.unwrap();
     assert!(matches!(streamed.body, Err(Error::HttpResponseBodySize(Some(4096)))), "{:?}", streamed.body);
 
+    let head = probe.send("HEAD", &url(&format!("/big?n={}", limit * 4)), &[], "").await.unwrap();
+    assert_eq!(head.status, 200, "a HEAD declares a length it does not send");
+
     let big_request = "x".repeat(test_limits().max_request_body_bytes as usize + 1);
     let refused = probe.send("POST", &url("/echo"), &[], &big_request).await;
     assert!(matches!(refused, Err(Error::HttpRequestBodySize(Some(1024)))), "{refused:?}");
@@ -150,4 +153,41 @@ async fn requests_in_flight_per_module_are_capped_until_their_body_is_done() {
     drop(held);
     let answer = probe.send("GET", &url, &[], "").await.expect("the slot is free again");
     assert_eq!(answer.status, 200);
+}
+
+#[tokio::test]
+async fn tls_goes_to_the_checked_address_and_still_verifies_the_name() {
+    let (port, certificate) = tls_server(&["api.example"]).await;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(certificate).unwrap();
+    let resolver = ScriptedResolver::default()
+        .answer("api.example", &[&["127.0.0.1"]])
+        .answer("impostor.example", &[&["127.0.0.1"]]);
+    let allowlist = Allowlist::new([
+        entry_with(&format!("api.example:{port}"), &["127.0.0.1/32"]).unwrap(),
+        entry_with(&format!("impostor.example:{port}"), &["127.0.0.1/32"]).unwrap(),
+        entry_with(&format!("127.0.0.1:{port}"), &["127.0.0.1/32"]).unwrap(),
+    ]);
+    let outbound = Outbound::new(test_limits()).with_resolver(resolver).with_tls_roots(roots);
+    let mut probe = Probe::new(allowlist, outbound);
+    let answer = probe.send("GET", &format!("https://api.example:{port}/ok"), &[], "").await.unwrap();
+    assert_eq!((answer.status, answer.body.unwrap().as_ref()), (200, b"ok".as_ref()));
+    // The same address under a name the certificate does not carry, or as
+    // an address literal: the handshake fails on the name.
+    for url in [format!("https://impostor.example:{port}/ok"), format!("https://127.0.0.1:{port}/ok")] {
+        let outcome = probe.send("GET", &url, &[], "").await;
+        assert!(matches!(outcome, Err(Error::TlsCertificateError)), "{url}: {outcome:?}");
+    }
+}
+
+#[tokio::test]
+async fn another_notation_of_an_allowed_address_is_that_address() {
+    let server = TestServer::start().await;
+    let s = server.port;
+    let allowlist = Allowlist::new([entry_with(&format!("127.0.0.1:{s}"), &["127.0.0.1/32"]).unwrap()]);
+    let mut probe = Probe::scripted(allowlist, ScriptedResolver::default());
+    for host in ["127.0.0.1", "0x7f.1", "2130706433", "127.1"] {
+        let answer = probe.send("GET", &format!("http://{host}:{s}/ok"), &[], "").await.unwrap();
+        assert_eq!(answer.status, 200, "{host}");
+    }
 }
