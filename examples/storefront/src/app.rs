@@ -1,12 +1,13 @@
 //! Putting the storefront together: database, catalogue, engine, data
 //! hooks, modules, the module bridge and the page, on one axum router.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
+use modgate_host::capabilities::outbound::{Allowlist, Outbound, StaticResolver, StaticSecrets, SystemResolver};
 use modgate_host::engine::{EngineConfig, TenantId};
 use modgate_host::hooks::{DataHooks, HookConfig};
 use modgate_host::http::{HttpConfig, ModuleBridge};
@@ -24,6 +25,7 @@ use crate::front::{self, FrontState};
 use crate::hookable;
 use crate::mailbox;
 use crate::catalog::Catalog;
+use crate::prices::{PRICE_API_HOST, PRICE_API_SECRET, PriceApi};
 use crate::reviews::ShopReviews;
 
 /// The tenants of the demo: `acme` is the default, `globex` answers on
@@ -46,6 +48,9 @@ pub struct Options {
     /// How the data hooks behave (a failing `before-create review` hook
     /// refuses the review by default).
     pub hooks: HookConfig,
+    /// Port of the stand-in competitor price API on 127.0.0.1 (0: a free
+    /// one).
+    pub price_api_port: u16,
 }
 
 /// The assembled application.
@@ -68,6 +73,8 @@ pub struct Storefront {
     pub operator_token: String,
     /// What happened to each module at start, for the console.
     pub module_report: Vec<String>,
+    /// The stand-in competitor price API the price-watch module calls.
+    pub price_api: PriceApi,
 }
 
 impl Storefront {
@@ -84,10 +91,12 @@ impl Storefront {
         // that both wake the same worker.
         let outbox = Outbox::new(storage.clone());
         let mail_outbox = MailOutbox::new(storage.clone(), senders()?);
+        let price_api = PriceApi::start(options.price_api_port, &random_key()?).await?;
         let options_of_host = HostOptions {
             commerce: catalog.clone().into_commerce(contacts.clone()),
             outbox: Some(outbox.clone()),
             mail: Some(mail_outbox.clone()),
+            outbound: outbound(&price_api)?,
             ..HostOptions::default()
         };
         let changes = ShopChanges::new(storage.connection().clone(), outbox.clone());
@@ -103,7 +112,7 @@ impl Storefront {
         for source in &options.modules {
             for (tenant, _) in TENANTS {
                 let tenant = TenantId::new(tenant)?;
-                module_report.push(install_if_changed(&lifecycle, source, &tenant).await?);
+                module_report.push(install_if_changed(&lifecycle, source, &tenant, &price_api).await?);
             }
         }
 
@@ -153,6 +162,7 @@ impl Storefront {
             secret,
             operator_token,
             module_report,
+            price_api,
         })
     }
 
@@ -168,24 +178,77 @@ impl Storefront {
     }
 }
 
+/// The demo operator's choices for a bundled module: its settings and its
+/// outbound allowlist (`None`: the defaults, nothing allowed).
+struct OperatorChoices {
+    settings: Option<serde_json::Value>,
+    allowlist: Option<Allowlist>,
+}
+
+/// The price-watch module calls the stand-in price API, and only it; every
+/// other bundled module gets the defaults.
+fn operator_choices(module: &str, price_api: &PriceApi) -> anyhow::Result<OperatorChoices> {
+    Ok(match module {
+        "price-watch" => OperatorChoices {
+            settings: Some(serde_json::json!({ "api": price_api.base_url() })),
+            allowlist: Some(price_api.allowlist()?),
+        },
+        _ => OperatorChoices { settings: None, allowlist: None },
+    })
+}
+
+/// Outbound HTTP for the demo: `prices.demo.example` is the stand-in price
+/// API on loopback (every other name through the system's resolver), and
+/// its key is the operator's secret `price-api`, kept in this process.
+fn outbound(price_api: &PriceApi) -> anyhow::Result<Outbound> {
+    let resolver = StaticResolver::new()
+        .with(PRICE_API_HOST, [IpAddr::V4(Ipv4Addr::LOCALHOST)])
+        .or_else(SystemResolver);
+    let secrets = StaticSecrets::new()
+        .with(PRICE_API_SECRET, price_api.authorization())
+        .ok_or_else(|| anyhow::anyhow!("the price API key is not a header value"))?;
+    Ok(Outbound::default().with_resolver(resolver).with_secrets(secrets))
+}
+
+/// A fresh API key for the stand-in price API.
+fn random_key() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for the price API key: {e}"))?;
+    Ok(hex::encode(bytes))
+}
+
 /// Installs `source` for `tenant` unless that exact component is already
-/// installed, and approves its routes and hooks when it was (re)installed.
-async fn install_if_changed(lifecycle: &Lifecycle, source: &ModuleSource, tenant: &TenantId) -> anyhow::Result<String> {
+/// installed with the operator's choices, and approves its routes and
+/// hooks when it was (re)installed.
+async fn install_if_changed(
+    lifecycle: &Lifecycle,
+    source: &ModuleSource,
+    tenant: &TenantId,
+    price_api: &PriceApi,
+) -> anyhow::Result<String> {
     let manifest = modgate_manifest::verify_manifest(&source.manifest_text, &modgate_host::CORE_VERSION)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .manifest;
     let name = manifest.name.as_str();
     let hash = hex::encode(sha2_digest(&source.component));
+    let choices = operator_choices(name, price_api)?;
     if let Ok(status) = lifecycle.show(tenant, name).await
         && status.component_hash == hash
+        && choices.settings.as_ref().is_none_or(|settings| *settings == status.settings)
+        && choices.allowlist.as_ref().is_none_or(|allowlist| {
+            status.outbound_allowlist == allowlist.entries().iter().map(ToString::to_string).collect::<Vec<_>>()
+        })
     {
         lifecycle.load_installed(tenant, name).await?;
         return Ok(format!("{name} {} for {tenant}: already installed", status.version));
     }
     // The demo's operator grants what the bundled modules ask for,
-    // acknowledging `email:send` (the wishlist mails price drops).
+    // acknowledging `email:send` (the wishlist mails price drops) and
+    // `http:outbound` (price-watch asks the price API, and only it).
     let request = InstallRequest {
         acknowledge_risk: true,
+        settings: choices.settings,
+        allowlist: choices.allowlist,
         ..InstallRequest::new(source.clone(), tenant.clone())
     };
     let outcome = lifecycle

@@ -117,17 +117,17 @@ async fn render_page(
     let ratings = ratings(&state.hooks, &tenant, customer_id, &products).await;
     let mut cards = Vec::new();
     for (product, rating) in products.into_iter().zip(ratings) {
+        let badges = state
+            .bridge
+            .slot_widgets(&tenant, Slot::ProductCardBadges, Some(&product.id), customer_id)
+            .await;
         let actions = state
             .bridge
-            .slot_widgets(
-                &tenant,
-                Slot::ProductCardActions,
-                Some(&product.id),
-                customer_id,
-            )
+            .slot_widgets(&tenant, Slot::ProductCardActions, Some(&product.id), customer_id)
             .await;
         cards.push(Card {
             product,
+            badges,
             actions,
             rating,
         });

@@ -25,6 +25,10 @@ struct Args {
     /// (fail closed) or `skip` (fail open).
     #[arg(long, default_value = "reject", env = "STOREFRONT_HOOK_FAILURE")]
     hook_failure: FailurePolicy,
+    /// Port of the stand-in competitor price API on 127.0.0.1 that the
+    /// price-watch module calls (0 picks a free one).
+    #[arg(long, default_value_t = 8081, env = "STOREFRONT_PRICE_API_PORT")]
+    price_api_port: u16,
 }
 
 #[tokio::main]
@@ -46,6 +50,7 @@ async fn main() -> anyhow::Result<()> {
         events: EventConfig::default(),
         mail: MailConfig::default(),
         hooks: HookConfig { failure_policy: args.hook_failure, ..HookConfig::default() },
+        price_api_port: args.price_api_port,
     })
     .await?;
     for line in &storefront.module_report {
@@ -89,10 +94,18 @@ async fn main() -> anyhow::Result<()> {
   second is stored and the espresso cup's card shows its rating
   (\"★ 5.0 (1 review)\" on a fresh start).
 
+  Outbound HTTP: price-watch asks a competitor price API (the stand-in on
+  {prices}, allowed for it and nothing else) when a price changes.
+  Raise the grinder above the competitor's 95.00, then read the quote:
+    curl -X POST -H \"Authorization: Bearer $OPERATOR_TOKEN\" -d '{{\"price_minor\": 9900}}' http://{address}/admin/products/grinder/price
+    curl http://{address}/modules/price-watch/quotes/grinder
+  The grinder's card now says \"Seen for €95.00 at Example Prices\".
+
   Press Ctrl-C to stop. Data stays in {data} for the next start.
 ",
         data = args.data_dir.display(),
         operator = storefront.operator_token,
+        prices = storefront.price_api.address,
         port = address.port()
     );
     storefront.serve(listener).await

@@ -1,5 +1,6 @@
 //! The storefront page: server-rendered HTML of the tenant's products, with
-//! the widgets modules put in the `product-card.actions` slot.
+//! the widgets modules put in the `product-card.badges` and
+//! `product-card.actions` slots.
 //!
 //! Widgets are data. The page maps each type to its own markup and escapes
 //! every string; a module never contributes HTML or script. The only script
@@ -31,6 +32,8 @@ use crate::reviews::MAX_BODY_CHARS;
 pub struct Card {
     /// The product.
     pub product: ShopProduct,
+    /// Widgets of `product-card.badges` (under the price).
+    pub badges: Vec<ModuleWidgets>,
     /// Widgets of `product-card.actions`.
     pub actions: Vec<ModuleWidgets>,
     /// The rating the `after-read` hooks filled in, if any did.
@@ -129,19 +132,22 @@ fn render_card(html: &mut String, card: &Card, signed_in: bool, notice: Option<&
     let product = &card.product;
     let _ = write!(
         html,
-        "<article class=\"card\" id=\"product-{id}\"><h2>{name}</h2><p>{description}</p><p class=\"price\">{price}</p><p class=\"stock\">{stock}</p><div class=\"actions\">",
+        "<article class=\"card\" id=\"product-{id}\"><h2>{name}</h2><p>{description}</p><p class=\"price\">{price}</p><p class=\"stock\">{stock}</p>",
         id = escape(&product.id),
         name = escape(&product.name),
         description = escape(&product.description),
         price = escape(&format!("{}.{:02} {}", product.price_minor / 100, product.price_minor % 100, product.currency)),
         stock = if product.stock > 0 { "In stock" } else { "Sold out" },
     );
-    for module in &card.actions {
-        for widget in &module.widgets {
-            render_widget(html, &module.module, widget);
+    for (class, slot) in [("badges", &card.badges), ("actions", &card.actions)] {
+        let _ = write!(html, "<div class=\"{class}\">");
+        for module in slot {
+            for widget in &module.widgets {
+                render_widget(html, &module.module, widget);
+            }
         }
+        html.push_str("</div>");
     }
-    html.push_str("</div>");
     if let Some(rating) = card.rating {
         let _ = write!(html, "<p class=\"rating\">{}</p>", escape(&rating_text(rating)));
     }
@@ -314,7 +320,7 @@ mod tests {
                 body: "</textarea><script>x</script>".into(),
             },
         };
-        let card = Card { product, actions: Vec::new(), rating: None };
+        let card = Card { product, badges: Vec::new(), actions: Vec::new(), rating: None };
         let page = render(&PageModel { tenant: "acme", customer: Some("Ada L."), sign_in_as: Vec::new(), cards: vec![card], notice: Some(notice) });
         assert!(page.contains("<li>Please remove &quot;&lt;b&gt;scam&lt;/b&gt;&quot; from your review.</li>"), "{page}");
         assert!(page.contains("&lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;</textarea>"), "{page}");

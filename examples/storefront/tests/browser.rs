@@ -283,6 +283,7 @@ async fn serve(modules: Vec<ModuleSource>) -> Served {
         events: EventConfig::default(),
         mail: MailConfig::default(),
         hooks: HookConfig::default(),
+        price_api_port: 0,
     })
     .await
     .expect("storefront starts");

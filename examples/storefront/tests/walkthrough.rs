@@ -22,17 +22,25 @@ fn module(dir: &str, component: &str) -> ModuleSource {
     }
 }
 
-async fn start(data_dir: &std::path::Path) -> (Storefront, String) {
+/// A free loopback port for the stand-in price API, the same for every
+/// start of one test (price-watch's allowlist names the port).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start(data_dir: &std::path::Path, price_api_port: u16) -> (Storefront, String) {
     let storefront = Storefront::start(Options {
         data_dir: data_dir.to_path_buf(),
         modules: vec![
             module(modgate_artifacts::WISHLIST_DIR, modgate_artifacts::WISHLIST),
             module(modgate_artifacts::REVIEWS_DIR, modgate_artifacts::REVIEWS),
+            module(modgate_artifacts::PRICE_WATCH_DIR, modgate_artifacts::PRICE_WATCH),
         ],
         http: HttpConfig::default(),
         events: EventConfig::default(),
         mail: MailConfig::default(),
         hooks: HookConfig::default(),
+        price_api_port,
     })
     .await
     .expect("storefront starts");
@@ -49,6 +57,18 @@ async fn serve(storefront: Storefront) -> (String, tokio::task::JoinHandle<()>) 
     (format!("http://{address}"), server)
 }
 
+/// Waits until the first start's price API (stopped with its storefront)
+/// has let go of its port.
+async fn wait_until_free(port: u16) {
+    for _ in 0..100 {
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("port {port} is still taken");
+}
+
 /// Sends `request` with the customer's token and reads the JSON answer.
 async fn json(request: reqwest::RequestBuilder, token: &str) -> serde_json::Value {
     request.bearer_auth(token).send().await.unwrap().json().await.unwrap()
@@ -59,7 +79,8 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
     let data = tempfile::tempdir().unwrap();
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
 
-    let (storefront, token) = start(data.path()).await;
+    let price_api_port = free_port();
+    let (storefront, token) = start(data.path(), price_api_port).await;
     assert!(
         storefront.module_report.iter().any(|line| line.contains("wishlist 0.1.0 for acme: installed, 5 route(s) approved")),
         "{:?}",
@@ -99,7 +120,7 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
     let changed: serde_json::Value = json(client.post(&price).body(body), &operator).await;
     assert_eq!((changed["previous"].as_i64(), changed["current"].as_i64()), (Some(1250), Some(990)), "{changed}");
     assert_eq!(changed["events"][0]["name"], "product.price-changed");
-    assert_eq!(changed["events"][0]["deliveries"], 1, "the wishlist subscribes");
+    assert_eq!(changed["events"][0]["deliveries"], 2, "the wishlist and price-watch subscribe");
     let mut digest = serde_json::Value::Null;
     for _ in 0..600 {
         digest = json(client.get(format!("{base}/modules/wishlist/digest")), &token).await;
@@ -167,6 +188,25 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
     let anonymous_page = client.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
     assert!(anonymous_page.contains(r#"<p class="rating">★ 5.0 (1 review)</p>"#), "{anonymous_page}");
 
+    // Outbound HTTP: above the competitor's 95.00, price-watch's quote (asked
+    // through the operator's allowlist, with the operator's key) says so,
+    // and the grinder's card shows its badge.
+    let raised: serde_json::Value =
+        json(client.post(format!("{base}/admin/products/grinder/price")).body(r#"{"price_minor": 9900}"#), &operator).await;
+    assert_eq!(raised["events"][0]["deliveries"], 2, "{raised}");
+    let mut quote = serde_json::Value::Null;
+    for _ in 0..600 {
+        let response = client.get(format!("{base}/modules/price-watch/quotes/grinder")).send().await.unwrap();
+        if response.status().is_success() {
+            quote = response.json().await.unwrap();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!((quote["price_minor"].as_i64(), quote["seller"].as_str(), quote["cheaper"].as_bool()), (Some(9500), Some("Example Prices"), Some(true)), "{quote}");
+    let badges: serde_json::Value = client.get(format!("{base}/slots/product-card.badges?product=grinder")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(badges["modules"][0]["widgets"][0]["text"], "Seen for €95.00 at Example Prices", "{badges}");
+
     // The page, signed in through the demo's session cookie: the toggle is
     // active, and only the page's own inline script may run (by hash, not
     // 'self': modules serve from this origin too).
@@ -191,7 +231,9 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
     server.abort();
 
     // Second start over the same data: nothing reinstalled, the item kept.
-    let (storefront, token) = start(data.path()).await;
+    let _ = server.await;
+    wait_until_free(price_api_port).await;
+    let (storefront, token) = start(data.path(), price_api_port).await;
     assert!(storefront.module_report.iter().all(|line| line.ends_with("already installed")), "{:?}", storefront.module_report);
     let (base, server) = serve(storefront).await;
     let listed: serde_json::Value = json(client.get(format!("{base}/modules/wishlist/items")), &token).await;
@@ -202,7 +244,7 @@ async fn the_readme_walkthrough_works_and_survives_a_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_signs_in_with_an_httponly_cookie_that_only_same_origin_writes_may_use() {
     let data = tempfile::tempdir().unwrap();
-    let (storefront, _) = start(data.path()).await;
+    let (storefront, _) = start(data.path(), 0).await;
     let (base, server) = serve(storefront).await;
     let client = reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().unwrap();
 

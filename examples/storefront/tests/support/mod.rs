@@ -50,6 +50,7 @@ impl Shop {
             events: EventConfig::default(),
             mail: MailConfig::default(),
             hooks,
+            price_api_port: 0,
         })
         .await
         .expect("storefront starts");
