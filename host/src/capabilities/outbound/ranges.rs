@@ -10,6 +10,7 @@
 //! `2000::/3` (global unicast) is refused whatever it is.
 
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
 use ipnet::IpNet;
 
@@ -75,12 +76,19 @@ const RANGES: &[(&str, &str)] = &[
     ("ff00::/8", "multicast"),
 ];
 
-/// Every refused range.
+/// Every refused range (the table parsed once).
 pub fn special_ranges() -> impl Iterator<Item = SpecialRange> {
-    RANGES.iter().map(|(net, rule)| SpecialRange {
-        net: net.parse().expect("the table holds valid networks (pinned by a test)"),
-        rule,
-    })
+    static PARSED: OnceLock<Vec<SpecialRange>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        RANGES
+            .iter()
+            .map(|(net, rule)| SpecialRange {
+                net: net.parse().expect("the table holds valid networks (pinned by a test)"),
+                rule,
+            })
+            .collect()
+    });
+    parsed.iter().copied()
 }
 
 /// The most specific refused range `address` is in, or `None` when it is
