@@ -8,7 +8,8 @@
 use modgate_artifacts::CONFORMANCE_HTTP_OUTBOUND;
 use modgate_host::capabilities::outbound::{Allowlist, AllowlistEntry, Credential};
 use modgate_host::lifecycle::{InstallError, InstallRequest};
-use modgate_tests::{acme, globex, on_both_backends, source};
+use modgate_host::engine::{Budget, Budgets, EngineConfig, Extensions, InstallSettings};
+use modgate_tests::{acme, globex, load, manifest, on_both_backends, source};
 
 use crate::events::count;
 
@@ -72,4 +73,36 @@ on_both_backends! {
         lifecycle.install(request(None)).await.expect("installs again");
         assert!(lifecycle.allowlist(&acme(), "conformance").await.unwrap().is_empty(), "gone with the install");
     }
+}
+
+/// Each request is one op of the invocation's budget: two requests pass
+/// with two ops, and with one op the second is refused as
+/// `budget-exhausted` before anything is sent.
+#[test]
+fn each_request_is_one_op_of_the_budget() {
+    modgate_tests::run(async {
+        let upstream = crate::conformance::http_outbound::UpstreamServer::start().await;
+        let u = upstream.port;
+        let entry: AllowlistEntry = format!("127.0.0.1:{u}").parse().unwrap();
+        let allowlist = Allowlist::new([entry.with_addresses(["127.0.0.1/32".parse().unwrap()]).unwrap()]);
+        let settings = format!("ok=http://127.0.0.1:{u}/ok;post=http://127.0.0.1:{u}/echo");
+        let extensions = Extensions::new().with(InstallSettings::new(settings.as_str())).with(allowlist);
+        for (ops, passes) in [(2, true), (1, false)] {
+            let defaults = Budgets::default();
+            let config = EngineConfig {
+                budgets: Budgets { activate: Budget { ops, ..defaults.activate }, ..defaults },
+                ..EngineConfig::default()
+            };
+            let engine = modgate_tests::engine(config);
+            let module = load(&engine, manifest("conformance", &["http:outbound"]), CONFORMANCE_HTTP_OUTBOUND).unwrap();
+            let outcome = module.activate_with(&acme(), &settings, &extensions).await;
+            match (passes, outcome) {
+                (true, Ok(invoked)) => assert_eq!(invoked.ops_used, 2),
+                (false, Err(e)) => assert!(e.to_string().contains("budget-exhausted"), "{e}"),
+                (_, other) => panic!("{ops} ops: {:?}", other.map(|i| i.ops_used)),
+            }
+        }
+        let posts = upstream.seen().iter().filter(|seen| seen.path == "/echo").count();
+        assert_eq!(posts, 1, "the refused request never left the host");
+    });
 }

@@ -10,7 +10,7 @@
 //! operator's acknowledgement the install is refused, naming
 //! `http:outbound`.
 
-mod server;
+pub mod server;
 
 use modgate_artifacts::CONFORMANCE_HTTP_OUTBOUND;
 use modgate_host::capabilities::outbound::{Allowlist, AllowlistEntry, Credential, Outbound, StaticSecrets};
@@ -20,7 +20,7 @@ use modgate_host::lifecycle::InstallRequest;
 use modgate_host::storage::Backend;
 use modgate_tests::{acme, globex, load, manifest, source, test_host};
 
-use server::{Tripwire, UpstreamServer};
+pub use server::{Tripwire, UpstreamServer};
 
 /// An allowlist entry for a loopback port, its address allowed exactly.
 fn loopback_entry(port: u16, secret: &str) -> AllowlistEntry {
