@@ -49,7 +49,8 @@
 //! - [`http::send`] and [`http::get`] (`http:outbound`): a blocking HTTP
 //!   client to what the operator allowlists; redirects are not followed;
 //! - [`json`]: read a hook's records, the settings or an event payload, and
-//!   write JSON strings, without serde.
+//!   write JSON strings, without serde;
+//! - [`money`]: write prices for people (`12.50`, `€12.50`, `1500 JPY`).
 //!
 //! Build for `wasm32-unknown-unknown` and wrap the core module into a
 //! component (`modgate verify <module-dir>` does both for a Rust module).
@@ -152,6 +153,8 @@ pub mod hooks;
 pub use hooks::{FieldChange, HookCall, Hooks, Outcome, RecordChange, When};
 
 pub mod json;
+
+pub mod money;
 
 /// The commerce read capabilities (`read:products`, `read:categories`,
 /// `read:orders`, `read:customers`).

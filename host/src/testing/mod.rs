@@ -1,10 +1,14 @@
 //! What tests need: an in-memory commerce provider with a small two-tenant
 //! sample (`acme` and `globex`) whose ids never overlap, so tenant-isolation
 //! tests can ask one tenant for the other's ids; the capability test kit
-//! ([`capability`]); the hostile SQL corpus ([`hostile_sql`]).
+//! ([`capability`]); the hostile SQL corpus ([`hostile_sql`]); a listener
+//! that proves no connection was made ([`Tripwire`]).
 
 pub mod capability;
 pub mod hostile_sql;
+mod tripwire;
+
+pub use tripwire::Tripwire;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

@@ -20,7 +20,8 @@ use modgate_host::lifecycle::InstallRequest;
 use modgate_host::storage::Backend;
 use modgate_tests::{acme, globex, load, manifest, source, test_host};
 
-pub use server::{Tripwire, UpstreamServer};
+pub use server::UpstreamServer;
+use modgate_host::testing::Tripwire;
 
 /// An allowlist entry for a loopback port, its address allowed exactly.
 fn loopback_entry(port: u16, secret: &str) -> AllowlistEntry {
@@ -36,8 +37,8 @@ pub fn conformance_http_outbound() {
     modgate_tests::run(async {
         let upstream = UpstreamServer::start().await;
         let globex_only = UpstreamServer::start().await;
-        let tripwire = Tripwire::start().await;
-        let closed = Tripwire::closed_port().await;
+        let tripwire = Tripwire::start().await.expect("a loopback port");
+        let closed = server::closed_port().await;
         let secrets = StaticSecrets::new()
             .with("acme-upstream", "Bearer acme-operator-secret")
             .and_then(|s| s.with("globex-upstream", "Bearer globex-operator-secret"))

@@ -1,7 +1,6 @@
-//! The loopback servers of the outbound suites: an upstream API that
-//! records what reached it, and a tripwire that counts connections.
+//! The loopback upstream of the outbound suites, which records what
+//! reached it (the tripwire is `modgate_host::testing::Tripwire`).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -67,43 +66,8 @@ impl UpstreamServer {
     }
 }
 
-/// Accepts and counts connections on 127.0.0.1 (and `[::1]` on the same
-/// port when the machine has IPv6 loopback).
-pub struct Tripwire {
-    /// Its port.
-    pub port: u16,
-    hits: Arc<AtomicUsize>,
-}
-
-impl Tripwire {
-    /// Listens on a fresh port.
-    pub async fn start() -> Tripwire {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
-        let port = listener.local_addr().expect("bound").port();
-        let hits = Arc::new(AtomicUsize::new(0));
-        let mut listeners = vec![listener];
-        if let Ok(v6) = TcpListener::bind(("::1", port)).await {
-            listeners.push(v6);
-        }
-        for listener in listeners {
-            let hits = hits.clone();
-            tokio::spawn(async move {
-                while let Ok(_connection) = listener.accept().await {
-                    hits.fetch_add(1, Ordering::SeqCst);
-                }
-            });
-        }
-        Tripwire { port, hits }
-    }
-
-    /// A loopback port nothing listens on (bound, then released).
-    pub async fn closed_port() -> u16 {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
-        listener.local_addr().expect("bound").port()
-    }
-
-    /// Connections received.
-    pub fn hits(&self) -> usize {
-        self.hits.load(Ordering::SeqCst)
-    }
+/// A loopback port nothing listens on (bound, then released).
+pub async fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    listener.local_addr().expect("bound").port()
 }

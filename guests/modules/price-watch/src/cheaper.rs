@@ -3,7 +3,7 @@
 
 use modgate_sdk::json;
 
-use crate::money;
+use modgate_sdk::money;
 use crate::quote::Quote;
 
 /// The event emitted when a quote is cheaper: `mod.price-watch.<EVENT>`.

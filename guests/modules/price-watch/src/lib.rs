@@ -22,7 +22,6 @@
 //! - The `api` setting is read on every delivery (`settings.rs`).
 
 mod cheaper;
-mod money;
 mod price_api;
 mod quote;
 mod routes;

@@ -18,7 +18,7 @@ use modgate_sdk::tables::{self, Statement, Value};
 use modgate_sdk::{Error, log};
 
 use crate::digest_mail;
-use crate::money::amount;
+use modgate_sdk::money::amount;
 
 /// Event ids whose digest entries were written.
 const LEDGER: Ledger = Ledger::new("mod_wishlist_ledger");

@@ -36,7 +36,7 @@ use modgate_sdk::events::ProductPriceChanged;
 use modgate_sdk::tables::{self, Value};
 use modgate_sdk::{Error, ErrorCode, log};
 
-use crate::money::amount;
+use modgate_sdk::money::amount;
 
 /// Characters of a product name kept in an email: a mail client shows about
 /// this many of a subject, and it keeps the subject well under the host's

@@ -20,7 +20,6 @@
 mod digest;
 mod digest_mail;
 mod limit;
-mod money;
 
 use modgate_sdk::commerce::{Page, products};
 use modgate_sdk::events::{CoreEvent, CorePayload};

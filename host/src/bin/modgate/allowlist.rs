@@ -161,7 +161,11 @@ pub fn print(module: &str, tenant: &str, allowlist: &Allowlist, json: bool) {
     for entry in allowlist.entries() {
         println!("  {entry}");
         if let Some(credential) = &entry.credential {
-            println!("    secret {} from the host's secret store (default: ${})", credential.secret, EnvSecrets::variable(&credential.secret));
+            println!(
+                "    secret {} from the host's secret store (default: ${})",
+                credential.secret(),
+                EnvSecrets::variable(credential.secret())
+            );
         }
     }
 }

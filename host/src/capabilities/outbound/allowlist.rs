@@ -83,18 +83,27 @@ impl FromStr for HostPattern {
     }
 }
 
-/// A secret the host adds to requests for an entry's host.
+/// A secret the host adds to requests for an entry's host. Made only by
+/// [`Credential::new`], so its header is one a module may not control.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credential {
-    /// The header it goes in, e.g. `authorization` (lower case). Whatever
-    /// the module sets in this header is removed first.
-    pub header: String,
-    /// The secret's name in the host's secret store (its value is never
-    /// stored with the allowlist).
-    pub secret: String,
+    header: String,
+    secret: String,
 }
 
 impl Credential {
+    /// The header it goes in, e.g. `authorization` (lower case). Whatever
+    /// the module sets in this header is removed first.
+    pub fn header(&self) -> &str {
+        &self.header
+    }
+
+    /// The secret's name in the host's secret store (its value is never
+    /// stored with the allowlist).
+    pub fn secret(&self) -> &str {
+        &self.secret
+    }
+
     /// Checks the header and the secret's name.
     pub fn new(header: &str, secret: &str) -> Result<Self, AllowlistError> {
         let header = header.trim().to_ascii_lowercase();
@@ -355,7 +364,7 @@ impl<'de> Deserialize<'de> for Allowlist {
                     addresses: Vec::new(),
                     credential: stored
                         .credential
-                        .map(|c| Credential::new(&c.header, &c.secret))
+                        .map(|c| Credential::new(c.header(), c.secret()))
                         .transpose()?,
                 };
                 entry.with_addresses(stored.addresses)

@@ -93,16 +93,19 @@ impl GuardedSender {
         let credential = match &entry.credential {
             None => None,
             Some(credential) => {
-                let value = self.shared.secrets.get(&credential.secret).ok_or_else(|| {
+                let unavailable = || {
+                    denied("credential-unavailable", format!("{origin}: the operator's credential for this host is not available"))
+                };
+                let value = self.shared.secrets.get(credential.secret()).ok_or_else(|| {
                     tracing::warn!(
-                        secret = %credential.secret,
+                        secret = %credential.secret(),
                         entry = %entry.key(),
                         "an allowlist entry's secret is not in the host's secret store; its requests are refused"
                     );
-                    denied("credential-unavailable", format!("{origin}: the operator's credential for this host is not available"))
+                    unavailable()
                 })?;
-                let header = http::HeaderName::from_bytes(credential.header.as_bytes())
-                    .expect("credential headers are checked when the entry is made");
+                // Checked by `Credential::new`, the only way to make one.
+                let header = http::HeaderName::from_bytes(credential.header().as_bytes()).map_err(|_| unavailable())?;
                 Some((header, value))
             }
         };

@@ -8,7 +8,8 @@
 use wasmtime_wasi_http::Error;
 
 use super::entry_with;
-use super::support::{Probe, ScriptedResolver, TestServer, Tripwire};
+use super::support::{Probe, ScriptedResolver, TestServer};
+use crate::testing::Tripwire;
 use crate::capabilities::outbound::Allowlist;
 
 /// `(URL with {T} for the tripwire's port, the rule the log must name)`.
@@ -60,6 +61,10 @@ const LITERALS: &[(&str, &str)] = &[
     ("http://[ff02::1]:{T}/", "multicast"),
     ("http://[2001:db8::1]:{T}/", "documentation"),
     ("http://[fec0::1]:{T}/", "site-local"),
+    // IPv6 zone ids are dropped before the check.
+    ("http://[fe80::1%25eth0]:{T}/", "link-local"),
+    ("http://[::1%25lo]:{T}/", "loopback"),
+    ("http://[::ffff:127.0.0.1%251]:{T}/", "ipv4-mapped"),
 ];
 
 /// `(name, what it resolves to, the rule)`: allowlisted names whose answer
@@ -80,7 +85,7 @@ const NAMES: &[(&str, &[&str], &str)] = &[
 
 #[tokio::test]
 async fn every_special_purpose_address_is_refused_before_any_connection() {
-    let tripwire = Tripwire::start().await;
+    let tripwire = Tripwire::start().await.unwrap();
     let t = tripwire.port;
     let mut resolver = ScriptedResolver::default();
     let mut allowlist = Allowlist::default();
@@ -111,12 +116,12 @@ async fn every_special_purpose_address_is_refused_before_any_connection() {
         assert_eq!(tripwire.hits(), 0, "{url} reached the listener");
         refused += 1;
     }
-    assert!(refused >= 55, "the corpus has {refused} address targets");
+    assert!(refused >= 58, "the corpus has {refused} address targets");
 }
 
 #[tokio::test]
 async fn what_the_allowlist_does_not_name_is_refused_without_a_lookup() {
-    let tripwire = Tripwire::start().await;
+    let tripwire = Tripwire::start().await.unwrap();
     let t = tripwire.port;
     let resolver = ScriptedResolver::default()
         .answer("allowed.example", &[&["127.0.0.1"]])
@@ -156,7 +161,7 @@ async fn what_the_allowlist_does_not_name_is_refused_without_a_lookup() {
 
 #[tokio::test]
 async fn redirects_into_internal_addresses_reach_the_module_and_are_never_followed() {
-    let tripwire = Tripwire::start().await;
+    let tripwire = Tripwire::start().await.unwrap();
     let server = TestServer::start().await;
     let (t, s) = (tripwire.port, server.port);
     let resolver = ScriptedResolver::default()

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use wasmtime_wasi_http::Error;
 
 use super::entry_with;
-use super::support::{Probe, ScriptedResolver, TestServer, Tripwire, test_limits, tls_server};
+use super::support::{Probe, ScriptedResolver, TestServer, test_limits, tls_server};
+use crate::testing::Tripwire;
 use crate::capabilities::outbound::{Allowlist, Credential, Outbound, OutboundLimits, StaticSecrets};
 
 #[tokio::test]
@@ -72,7 +73,7 @@ async fn a_missing_secret_refuses_the_request_rather_than_sending_it_bare() {
 
 #[tokio::test]
 async fn dns_rebinding_cannot_switch_the_checked_address() {
-    let tripwire = Tripwire::start().await;
+    let tripwire = Tripwire::start().await.unwrap();
     let t = tripwire.port;
     // First answer public (unreachable here), every later one loopback.
     let resolver = ScriptedResolver::default()

@@ -117,6 +117,15 @@ fn hosts_in_every_notation_are_normalised() {
 }
 
 #[test]
+fn an_ipv6_zone_id_is_dropped_and_the_address_checked() {
+    // The `http` crate, which builds the request URI, lets a zone id
+    // through: the guard sees the address without it.
+    let uri: http::Uri = "http://[fe80::1%25eth0]:80/".parse().expect("the http crate accepts zone ids");
+    assert_eq!(target_of(&uri).unwrap().host, TargetHost::Ip(ip("fe80::1")));
+    assert_eq!(parse_host("[fe80::1%eth0]"), Ok(TargetHost::Ip(ip("fe80::1"))));
+}
+
+#[test]
 fn a_target_needs_http_a_host_and_no_userinfo() {
     let uri: http::Uri = "https://api.example/x?y=1".parse().unwrap();
     let target = target_of(&uri).unwrap();

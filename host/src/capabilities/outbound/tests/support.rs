@@ -1,6 +1,5 @@
 //! What the guard tests need: a resolver whose answers the test scripts
-//! (and counts), a tripwire listener that counts every connection it
-//! receives, a loopback HTTP server that records what reached it, and a
+//! (and counts), a loopback HTTP server that records what reached it, and a
 //! way to hand a request to the guarded sender as wasmtime-wasi-http would.
 
 use std::collections::HashMap;
@@ -63,40 +62,6 @@ impl Resolve for ScriptedResolver {
         let mut answers = self.answers.lock().unwrap();
         let queue = answers.get_mut(name).ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such name"))?;
         Ok(if queue.len() > 1 { queue.remove(0) } else { queue[0].clone() })
-    }
-}
-
-/// A listener that accepts and counts connections, and answers nothing.
-pub struct Tripwire {
-    pub port: u16,
-    hits: Arc<AtomicUsize>,
-}
-
-impl Tripwire {
-    /// Listens on `127.0.0.1` (and `[::1]` on the same port when the
-    /// machine has IPv6 loopback).
-    pub async fn start() -> Tripwire {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let hits = Arc::new(AtomicUsize::new(0));
-        let mut listeners = vec![listener];
-        if let Ok(v6) = TcpListener::bind(("::1", port)).await {
-            listeners.push(v6);
-        }
-        for listener in listeners {
-            let hits = hits.clone();
-            tokio::spawn(async move {
-                while let Ok((_stream, _)) = listener.accept().await {
-                    hits.fetch_add(1, Ordering::SeqCst);
-                }
-            });
-        }
-        Tripwire { port, hits }
-    }
-
-    /// Connections received.
-    pub fn hits(&self) -> usize {
-        self.hits.load(Ordering::SeqCst)
     }
 }
 

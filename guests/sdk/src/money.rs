@@ -1,4 +1,5 @@
-//! Writing prices for shoppers: `$12.99`, `€9.90`, `1500 JPY`.
+//! Writing amounts of money for people (badges, emails, pages). Prices
+//! arrive in minor units with an ISO 4217 code (`modgate:commerce` `money`).
 
 /// Currencies without minor units, and with three (ISO 4217); the rest have two.
 const NO_DECIMALS: [&str; 16] = [
@@ -10,18 +11,9 @@ const THREE_DECIMALS: [&str; 7] = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TN
 /// Currencies written with a symbol in front; the rest get their code after.
 const SYMBOLS: [(&str, &str); 3] = [("USD", "$"), ("EUR", "€"), ("GBP", "£")];
 
-/// `minor` units of `currency` as a shopper reads them, e.g. `1299` USD →
-/// `$12.99`, `1500` JPY → `1500 JPY`.
-pub fn price(minor: i64, currency: &str) -> String {
-    let amount = amount(minor, currency);
-    match SYMBOLS.iter().find(|(code, _)| *code == currency) {
-        Some((_, symbol)) => format!("{symbol}{amount}"),
-        None => format!("{amount} {currency}"),
-    }
-}
-
-/// An amount in minor units written in major units, e.g. `1250` → `12.50`.
-fn amount(minor: i64, currency: &str) -> String {
+/// An amount in minor units written in major units, e.g. `1250` EUR →
+/// `12.50`, `1500` JPY → `1500`, `1500` KWD → `1.500`.
+pub fn amount(minor: i64, currency: &str) -> String {
     let decimals = if NO_DECIMALS.contains(&currency) {
         0
     } else if THREE_DECIMALS.contains(&currency) {
@@ -43,9 +35,30 @@ fn amount(minor: i64, currency: &str) -> String {
     )
 }
 
+/// `minor` units of `currency` as a shopper reads them, e.g. `1299` USD →
+/// `$12.99`, `1500` JPY → `1500 JPY`.
+pub fn price(minor: i64, currency: &str) -> String {
+    let amount = amount(minor, currency);
+    match SYMBOLS.iter().find(|(code, _)| *code == currency) {
+        Some((_, symbol)) => format!("{symbol}{amount}"),
+        None => format!("{amount} {currency}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::price;
+    use super::{amount, price};
+
+    #[test]
+    fn amounts_are_written_in_major_units() {
+        assert_eq!(amount(1250, "EUR"), "12.50");
+        assert_eq!(amount(990, "EUR"), "9.90");
+        assert_eq!(amount(5, "USD"), "0.05");
+        assert_eq!(amount(-1250, "EUR"), "-12.50");
+        assert_eq!(amount(1500, "JPY"), "1500");
+        assert_eq!(amount(1500, "KWD"), "1.500");
+        assert_eq!(amount(i64::MIN, "EUR"), "-92233720368547758.08");
+    }
 
     #[test]
     fn prices_are_written_as_shoppers_read_them() {
