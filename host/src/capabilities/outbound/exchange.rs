@@ -14,19 +14,33 @@ use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
+use tokio::sync::OwnedSemaphorePermit;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody};
 
 use super::Shared;
 use super::body::{LimitedRequestBody, LimitedResponseBody};
 use super::ranges::check_address;
-use super::send::{Admitted, Sent};
-use super::target::TargetHost;
+use super::allowlist::AllowlistEntry;
+use super::secrets::SecretValue;
+use super::target::{Target, TargetHost};
 use crate::engine::LogWriter;
 use crate::engine::module_log::LogLevel;
 
 /// A connected stream, plain or TLS.
 trait Stream: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Stream for T {}
+
+/// What a sent request resolves to: the response and the connection's
+/// remaining work, as wasmtime-wasi-http expects.
+pub(super) type Sent = Result<(http::Response<WasiBody>, Box<dyn Future<Output = Result<(), Error>> + Send>), Error>;
+
+/// A request that passed the synchronous checks.
+pub(super) struct Admitted {
+    pub target: Target,
+    pub entry: AllowlistEntry,
+    pub credential: Option<(http::HeaderName, SecretValue)>,
+    pub permit: OwnedSemaphorePermit,
+}
 
 /// One admitted request on its way.
 pub(super) struct Exchange {

@@ -8,20 +8,15 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use http::uri::Scheme;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Semaphore;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
-use super::allowlist::{Allowlist, AllowlistEntry};
-use super::exchange::Exchange;
-use super::secrets::SecretValue;
-use super::target::{Target, target_of};
+use super::allowlist::Allowlist;
+use super::exchange::{Admitted, Exchange, Sent};
+use super::target::target_of;
 use super::{OutboundOfModule, Shared};
 use crate::engine::{InvocationCore, LogWriter, OpsBudget};
 use crate::engine::module_log::LogLevel;
-
-/// What a sent request resolves to: the response and the connection's
-/// remaining work, as wasmtime-wasi-http expects.
-pub(super) type Sent = Result<(http::Response<WasiBody>, Box<dyn Future<Output = Result<(), Error>> + Send>), Error>;
 
 /// One invocation's sender.
 pub(super) struct GuardedSender {
@@ -31,14 +26,6 @@ pub(super) struct GuardedSender {
     ops: OpsBudget,
     log: LogWriter,
     deadline: Instant,
-}
-
-/// A request that passed the synchronous checks.
-pub(super) struct Admitted {
-    pub target: Target,
-    pub entry: AllowlistEntry,
-    pub credential: Option<(http::HeaderName, SecretValue)>,
-    pub permit: OwnedSemaphorePermit,
 }
 
 /// A refusal: what the guest gets, and the module log's line.
