@@ -75,6 +75,20 @@ on_both_backends! {
     }
 }
 
+#[test]
+fn an_allowlist_on_a_module_without_http_outbound_is_said_to_do_nothing() {
+    modgate_tests::run(async {
+        let host = modgate_tests::test_host(modgate_host::storage::Backend::Sqlite).await.expect("sqlite");
+        let manifest = "name = \"minimal\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\n";
+        let request = InstallRequest {
+            allowlist: Some(Allowlist::new([entry("api.prices.example")])),
+            ..InstallRequest::new(source(manifest, modgate_artifacts::MINIMAL), acme())
+        };
+        let outcome = host.lifecycle.install(request).await.expect("installs");
+        assert_eq!(outcome.warnings, ["the outbound allowlist has no effect: http:outbound is not granted to this module"]);
+    });
+}
+
 /// Each request is one op of the invocation's budget: two requests pass
 /// with two ops, and with one op the second is refused as
 /// `budget-exhausted` before anything is sent.

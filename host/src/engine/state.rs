@@ -189,7 +189,7 @@ impl InvocationCore {
 
     /// Writes a line to the module log, within the per-invocation line cap.
     pub fn write_log(&mut self, level: LogLevel, message: &str) {
-        self.log_writer().write(level, message);
+        append_capped(&self.log, &self.tenant, &self.log_lines_written, level, message);
     }
 
     /// A handle that writes to the module log under this invocation's line
@@ -233,15 +233,19 @@ pub struct LogWriter {
 impl LogWriter {
     /// Appends a line, or counts it as dropped once the cap is reached.
     pub fn write(&self, level: LogLevel, message: &str) {
-        let cap = self.log.limits().max_lines_per_invocation;
-        let taken = self
-            .lines_written
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < cap).then_some(n + 1));
-        if taken.is_ok() {
-            self.log.append(self.tenant.as_str(), level, message);
-        } else {
-            self.log.count_dropped(self.tenant.as_str(), 1);
-        }
+        append_capped(&self.log, &self.tenant, &self.lines_written, level, message);
+    }
+}
+
+/// Appends a line to `log` for `tenant`, or counts it as dropped once
+/// `lines_written` reached the invocation's cap.
+fn append_capped(log: &ModuleLog, tenant: &TenantId, lines_written: &AtomicU32, level: LogLevel, message: &str) {
+    let cap = log.limits().max_lines_per_invocation;
+    let taken = lines_written.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < cap).then_some(n + 1));
+    if taken.is_ok() {
+        log.append(tenant.as_str(), level, message);
+    } else {
+        log.count_dropped(tenant.as_str(), 1);
     }
 }
 

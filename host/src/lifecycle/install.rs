@@ -96,6 +96,14 @@ struct Checked {
     warnings: Vec<String>,
 }
 
+/// An allowlist on an install that may not send requests does nothing:
+/// say so rather than let the operator believe it does something.
+fn allowlist_warning(grants: &BTreeSet<Permission>, allowlist: &Allowlist) -> Option<String> {
+    (!allowlist.is_empty() && !grants.contains(&Permission::HttpOutbound)).then(|| {
+        "the outbound allowlist has no effect: http:outbound is not granted to this module".to_owned()
+    })
+}
+
 fn check_request(request: &InstallRequest) -> Result<Checked, InstallError> {
     let verified = verify_manifest(&request.source.manifest_text, &CORE_VERSION).map_err(InstallError::InvalidManifest)?;
     let manifest = verified.manifest;
@@ -281,6 +289,7 @@ impl Lifecycle {
         };
         tx.commit().await.map_err(StorageError::db("committing the install"))?;
         self.remember(tenant, module);
+        let unused_allowlist = allowlist_warning(&checked.grants, &allowlist);
         Ok(InstallOutcome {
             module: name,
             tenant: tenant.to_string(),
@@ -292,7 +301,7 @@ impl Lifecycle {
             settings: checked.settings,
             allowlist: allowlist.entries().iter().map(ToString::to_string).collect(),
             artifact_key,
-            warnings: checked.warnings,
+            warnings: unused_allowlist.into_iter().chain(checked.warnings).collect(),
             activation_time: activation.elapsed,
         })
     }

@@ -42,6 +42,13 @@ pub(super) struct Admitted {
     pub permit: OwnedSemaphorePermit,
 }
 
+/// A request ready for the wire, and whether its body went over the limit
+/// (which tells a failed exchange apart from a refused body).
+struct Prepared {
+    request: http::Request<LimitedRequestBody>,
+    tripped: Arc<AtomicBool>,
+}
+
 /// One admitted request on its way.
 pub(super) struct Exchange {
     pub shared: Arc<Shared>,
@@ -86,7 +93,7 @@ impl Exchange {
         .await
         .map_err(|_| Error::ConnectionTimeout)??;
 
-        let (request, tripped) = request;
+        let Prepared { request, tripped } = request;
         let mut connection = Box::pin(connection);
         let mut connection_done = false;
         let send = sender.send_request(request);
@@ -138,11 +145,7 @@ impl Exchange {
     /// The credential in place of the module's header of that name, the
     /// URI reduced to the path (the connection is already to the host),
     /// the body bounded.
-    #[allow(clippy::type_complexity)]
-    fn prepare(
-        &self,
-        request: http::Request<WasiBody>,
-    ) -> Result<(http::Request<LimitedRequestBody>, Arc<AtomicBool>), Error> {
+    fn prepare(&self, request: http::Request<WasiBody>) -> Result<Prepared, Error> {
         let limit = self.shared.limits.max_request_body_bytes;
         let (mut parts, body) = request.into_parts();
         let declared = parts
@@ -161,7 +164,7 @@ impl Exchange {
         parts.uri = http::Uri::try_from(path).map_err(|_| Error::HttpRequestUriInvalid)?;
         let tripped = Arc::new(AtomicBool::new(false));
         let body = LimitedRequestBody { inner: body, limit, sent: 0, tripped: tripped.clone() };
-        Ok((http::Request::from_parts(parts, body), tripped))
+        Ok(Prepared { request: http::Request::from_parts(parts, body), tripped })
     }
 
     /// Step 5: the addresses of the target, every one of them allowed.
