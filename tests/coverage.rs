@@ -35,6 +35,19 @@ mod uses {
     pub use crate::storage::hostile_sql::corpus_is_forbidden::on_sqlite as sql_probe;
     pub use crate::storage::transactional::a_failed_install_changes_nothing_at_any_step::on_sqlite as failing_activate;
     pub use crate::limits::host_state::header_maps_kept_alive_end_the_invocation_at_the_memory_limit as resource_hog;
+    // The Python and JavaScript twins of the conformance components.
+    pub use crate::big_runtimes::python::a_loop_runs_out_of_fuel as python_hostile;
+    pub use crate::big_runtimes::javascript::a_loop_runs_out_of_fuel as javascript_hostile;
+    pub use crate::conformance::base::python::conformance_base as python_conformance_base;
+    pub use crate::conformance::read_products::python::conformance_read_products as python_conformance_read_products;
+    pub use crate::conformance::read_categories::python::conformance_read_categories as python_conformance_read_categories;
+    pub use crate::conformance::read_customers::python::conformance_read_customers as python_conformance_read_customers;
+    pub use crate::conformance::read_orders::python::conformance_read_orders as python_conformance_read_orders;
+    pub use crate::conformance::base::javascript::conformance_base as javascript_conformance_base;
+    pub use crate::conformance::read_products::javascript::conformance_read_products as javascript_conformance_read_products;
+    pub use crate::conformance::read_categories::javascript::conformance_read_categories as javascript_conformance_read_categories;
+    pub use crate::conformance::read_customers::javascript::conformance_read_customers as javascript_conformance_read_customers;
+    pub use crate::conformance::read_orders::javascript::conformance_read_orders as javascript_conformance_read_orders;
 }
 
 macro_rules! assert_component_is_tested {

@@ -47,6 +47,4 @@ pub mod verify;
 
 pub use modgate_manifest as manifest;
 
-/// The version of the `modgate:host` / `modgate:commerce` contracts this host
-/// implements. Manifests' `compatible-core` must admit it.
-pub const CORE_VERSION: semver::Version = semver::Version::new(1, 0, 0);
+pub use modgate_manifest::CORE_VERSION;

@@ -39,6 +39,11 @@ pub use permission::{Permission, Risk};
 pub use slug::check_slug;
 pub use verify::MAX_DESCRIPTION_CHARS;
 
+/// The version of the `modgate:host` / `modgate:commerce` contracts (their WIT
+/// packages) that this host core implements. Manifests' `compatible-core` must
+/// admit it; guest builds target the worlds of this version.
+pub const CORE_VERSION: semver::Version = semver::Version::new(1, 0, 0);
+
 /// Largest accepted manifest, in bytes (64 KiB).
 pub const MAX_MANIFEST_BYTES: usize = 64 * 1024;
 

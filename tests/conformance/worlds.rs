@@ -1,5 +1,8 @@
 //! Every world in `wit/` must have a conformance suite here, or be listed in
-//! `PENDING.toml` with the issue that brings its host side.
+//! `PENDING.toml` with the issue that brings its host side; and every suite
+//! runs in Rust, Python and JavaScript (`in_every_language!`), or is listed
+//! in `PENDING-LANGUAGES.toml` while its Python and JavaScript components
+//! are written.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -43,6 +46,27 @@ fn every_world_has_a_conformance_suite_or_a_pending_entry() {
 }
 
 #[test]
+fn every_suite_runs_in_every_language() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance");
+    let pending_text = std::fs::read_to_string(here.join("PENDING-LANGUAGES.toml")).expect("PENDING-LANGUAGES.toml");
+    let pending = toml_lite::parse(&pending_text);
+    let mut missing = Vec::new();
+    for world in modgate_worlds() {
+        let Ok(suite) = std::fs::read_to_string(here.join(suite_dir(&world)).join("mod.rs")) else { continue };
+        let in_every_language = suite.contains("in_every_language!");
+        match (in_every_language, pending.contains(&world)) {
+            (true, true) => panic!("{world} runs in every language: remove it from PENDING-LANGUAGES.toml"),
+            (false, false) => missing.push(world),
+            _ => {}
+        }
+    }
+    assert!(missing.is_empty(), "suites that do not run in every language (use in_every_language!): {missing:?}");
+    for listed in pending.worlds() {
+        assert!(modgate_worlds().contains(listed), "PENDING-LANGUAGES.toml lists unknown world {listed}");
+    }
+}
+
+#[test]
 fn the_contracts_define_one_world_per_permission_and_export() {
     let worlds = modgate_worlds();
     for expected in [
@@ -64,7 +88,7 @@ fn the_contracts_define_one_world_per_permission_and_export() {
     }
 }
 
-/// `PENDING.toml` is `world = "why"` lines; parsed by hand to keep the
+/// `PENDING.toml` and `PENDING-LANGUAGES.toml` are `world = "why"` lines; parsed by hand to keep the
 /// suite's dependencies small.
 mod toml_lite {
     pub struct Pending(Vec<String>);

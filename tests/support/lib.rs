@@ -4,8 +4,11 @@
 #![deny(missing_docs)]
 
 pub mod http;
+mod language;
 pub mod postgres;
 pub mod smtp;
+
+pub use language::Lang;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -28,7 +31,15 @@ pub fn engine(config: EngineConfig) -> Engine {
         commerce: InMemoryCommerce::sample().into_commerce(),
         ..BuiltinServices::default()
     };
-    Engine::new(config, builtin(services)).expect("engine starts")
+    Engine::new(cached(config), builtin(services)).expect("engine starts")
+}
+
+/// `config` with the suite's on-disk compile cache (unless it names its
+/// own): the suites' many engines then compile each big Python or
+/// JavaScript component once, not once per test.
+pub fn cached(mut config: EngineConfig) -> EngineConfig {
+    config.compile_cache.get_or_insert_with(|| modgate_artifacts::COMPILE_CACHE.into());
+    config
 }
 
 /// An engine with default configuration.
@@ -132,7 +143,7 @@ pub async fn test_host_configured(backend: Backend, limits: SqlLimits, config: E
     let outbox = Outbox::new(storage.clone());
     let mail = MailOutbox::new(storage.clone(), senders());
     let options = HostOptions {
-        engine: config,
+        engine: cached(config),
         sql: limits,
         commerce: InMemoryCommerce::sample().into_commerce(),
         outbox: Some(outbox.clone()),

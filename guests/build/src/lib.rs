@@ -1,6 +1,7 @@
-//! Builds modgate guest crates into WebAssembly components.
+//! Builds modgate guests into WebAssembly components: Rust crates with
+//! cargo, Python apps with componentize-py, JavaScript with componentize-js.
 //!
-//! Guests are compiled for `wasm32-unknown-unknown` and the resulting core
+//! Rust guests are compiled for `wasm32-unknown-unknown` and the resulting core
 //! module is wrapped into a component in-process with `wit-component`.
 //! That target was chosen over `wasm32-wasip2` because the component then
 //! imports exactly the WIT interfaces the guest uses — no `wasi:io`/`wasi:cli`
@@ -11,16 +12,29 @@
 //! The target is not installed automatically by rustup on these machines, so
 //! [`ensure_target_installed`] runs `rustup target add` when it is missing
 //! and says so, or fails with that exact command where rustup is absent.
+//!
+//! Python and JavaScript guests ([`polyglot`]) cannot drop unused imports,
+//! so each is built against exactly the worlds its manifest implies
+//! ([`worlds`]). Their toolchains are pinned in `guests/python` and
+//! `guests/javascript` and installed there, inside the clone, from PyPI and
+//! npm on first use ([`python`], [`javascript`]).
 
 #![deny(missing_docs)]
 
 mod cargo;
+pub mod javascript;
+pub mod polyglot;
+pub mod python;
 mod target;
+mod toolchain;
+pub mod worlds;
 
 use std::path::{Path, PathBuf};
 
 pub use cargo::{GuestPackage, build_packages, guest_packages};
+pub use polyglot::{GuestSource, GuestTree, Language, build_guest_sources, guest_sources};
 pub use target::{GUEST_TARGET, TargetStatus, ensure_target_installed};
+pub use worlds::{GUEST_WORLD, GuestWorlds};
 
 /// Everything that can go wrong while building a guest.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +73,43 @@ pub enum GuestBuildError {
         /// What was wrong.
         message: String,
     },
+    /// A Python or JavaScript guest folder is not one (no entry file, a
+    /// broken `module.toml` or `component.toml`).
+    #[error("the guest in {path} cannot be built: {message}")]
+    GuestSource {
+        /// The folder or file at fault.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A tool a guest language needs (python3, node, npm) is not installed.
+    #[error("{tool} is needed to build {needed_for} but {reason}; {fix}")]
+    ToolchainMissing {
+        /// The missing tool.
+        tool: String,
+        /// Which guests need it.
+        needed_for: &'static str,
+        /// What happened when it was run.
+        reason: String,
+        /// How to install it.
+        fix: &'static str,
+    },
+    /// A toolchain command (pip, npm, componentize-py, rolldown, componentize-js) failed.
+    #[error("{what} failed ({command}): {status}\n{output}")]
+    ToolFailed {
+        /// What was being done.
+        what: String,
+        /// The command that was run.
+        command: String,
+        /// Its exit status.
+        status: String,
+        /// The end of what it printed.
+        output: String,
+    },
+    /// A language's toolchain was used before it was installed (a bug in
+    /// the guest build, not in the guest).
+    #[error("the {0} toolchain was not installed before building")]
+    ToolchainNotReady(Language),
     /// The core module could not be turned into a component.
     #[error("wrapping {module} into a component failed: {message}")]
     Componentize {

@@ -149,6 +149,12 @@ impl Engine {
         if let Some(found) = cache.get(&hash) {
             return Ok(found.clone());
         }
+        let _compiling = self
+            .shared
+            .config
+            .compile_cache
+            .as_deref()
+            .and_then(|dir| crate::engine::compile_cache::CompileLock::acquire(dir, &hash));
         let compiled = Component::new(&self.shared.wasmtime, bytes).map_err(|e| {
             crate::engine::guest_text::bounded_message(&format!("{e:#}"))
         })?;

@@ -1,5 +1,6 @@
 //! Engine configuration. Every knob has a documented default.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::engine::budget::Budgets;
@@ -55,6 +56,14 @@ pub struct EngineConfig {
     pub max_component_bytes: usize,
     /// Module log limits.
     pub log: LogLimits,
+    /// A folder for the on-disk cache of compiled components: a restart, or
+    /// another engine of the same settings, loads a component instead of
+    /// compiling it again. Compiling is what installing a big component
+    /// costs (a Python or JavaScript guest: about 20 s on two cores; loading
+    /// it from the cache: under a second; `docs/guests.md`). The folder must
+    /// be writable by the host only. Default `None` (no disk cache; each
+    /// engine still compiles a component once).
+    pub compile_cache: Option<PathBuf>,
 }
 
 impl Default for EngineConfig {
@@ -79,6 +88,7 @@ impl Default for EngineConfig {
             max_in_flight_per_install: 16,
             max_component_bytes: 32 << 20,
             log: LogLimits::default(),
+            compile_cache: None,
         }
     }
 }
@@ -123,7 +133,7 @@ impl EngineConfig {
     }
 
     /// The wasmtime configuration these settings imply.
-    pub(crate) fn wasmtime_config(&self) -> wasmtime::Config {
+    pub(crate) fn wasmtime_config(&self) -> Result<wasmtime::Config, String> {
         let mut config = wasmtime::Config::new();
         config
             .wasm_component_model(true)
@@ -172,7 +182,10 @@ impl EngineConfig {
                 .decommit_batch_size(32);
             config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pool));
         }
-        config
+        if let Some(dir) = &self.compile_cache {
+            crate::engine::compile_cache::enable(&mut config, dir)?;
+        }
+        Ok(config)
     }
 }
 

@@ -21,6 +21,7 @@ mod admission;
 mod budget;
 pub mod capability;
 mod check;
+mod compile_cache;
 mod config;
 mod epoch;
 mod events;
@@ -130,7 +131,7 @@ impl Engine {
     /// services and configuration; see `capabilities::builtin`).
     pub fn new(config: EngineConfig, registry: CapabilityRegistry) -> Result<Self, EngineError> {
         config.check().map_err(EngineError::Config)?;
-        let wasmtime = wasmtime::Engine::new(&config.wasmtime_config())
+        let wasmtime = wasmtime::Engine::new(&config.wasmtime_config().map_err(EngineError::Config)?)
             .map_err(|e| EngineError::Config(format!("{e:#}")))?;
         let ticker = EpochTicker::start(wasmtime.clone(), config.epoch_tick)?;
         Ok(Engine {

@@ -2,14 +2,18 @@
 //! component that reaches for a capability it was not granted — the host
 //! must refuse it while the base world itself still works.
 
-use modgate_artifacts::{CONFORMANCE_BASE, CONFORMANCE_READ_PRODUCTS};
 use modgate_host::engine::module_log::LogLevel;
-use modgate_tests::{acme, default_engine, load, manifest};
+use modgate_tests::{Lang, acme, default_engine, load, manifest};
 
-#[test]
-pub fn conformance_base() {
+modgate_tests::in_every_language! {
+    conformance_base => base_world_works,
+    conformance_base_no_permission => a_component_reaching_past_base_is_refused,
+}
+
+fn base_world_works(lang: Lang) {
     let engine = default_engine();
-    let module = load(&engine, manifest("conformance", &[]), CONFORMANCE_BASE).expect("loads with no permission");
+    let module = load(&engine, manifest("conformance", &[]), lang.component("conformance-base"))
+        .expect("loads with no permission");
     modgate_tests::run(async {
         module.activate(&acme(), "echo=hello").await.expect("base world works");
     });
@@ -19,7 +23,10 @@ pub fn conformance_base() {
     assert!(lines.iter().all(|l| l.tenant == "acme"));
 }
 
-#[test]
-fn conformance_base_no_permission() {
-    super::no_permission_twin_is_refused(CONFORMANCE_READ_PRODUCTS, "read:products", "modgate:commerce/products");
+fn a_component_reaching_past_base_is_refused(lang: Lang) {
+    super::no_permission_twin_is_refused(
+        lang.component("conformance-read-products"),
+        "read:products",
+        "modgate:commerce/products",
+    );
 }

@@ -1,18 +1,21 @@
 //! World `modgate:commerce/read-categories`.
 
-use modgate_artifacts::CONFORMANCE_READ_CATEGORIES;
+use modgate_tests::Lang;
 
-#[test]
-pub fn conformance_read_categories() {
+modgate_tests::in_every_language! {
+    conformance_read_categories => granted,
+    conformance_read_categories_no_permission => without_the_permission,
+}
+
+fn granted(lang: Lang) {
     super::granted_world_passes(
-        CONFORMANCE_READ_CATEGORIES,
+        lang.component("conformance-read-categories"),
         "read:categories",
         "expect=c-1;absent=g-c-1",
         "expect=g-c-1;absent=c-1",
     );
 }
 
-#[test]
-fn conformance_read_categories_no_permission() {
-    super::no_permission_twin_is_refused(CONFORMANCE_READ_CATEGORIES, "read:categories", "modgate:commerce/categories");
+fn without_the_permission(lang: Lang) {
+    super::no_permission_twin_is_refused(lang.component("conformance-read-categories"), "read:categories", "modgate:commerce/categories");
 }

@@ -1,18 +1,21 @@
 //! World `modgate:commerce/read-products`.
 
-use modgate_artifacts::CONFORMANCE_READ_PRODUCTS;
+use modgate_tests::Lang;
 
-#[test]
-pub fn conformance_read_products() {
+modgate_tests::in_every_language! {
+    conformance_read_products => granted,
+    conformance_read_products_no_permission => without_the_permission,
+}
+
+fn granted(lang: Lang) {
     super::granted_world_passes(
-        CONFORMANCE_READ_PRODUCTS,
+        lang.component("conformance-read-products"),
         "read:products",
         "expect=p-1;absent=g-p-1",
         "expect=g-p-1;absent=p-1",
     );
 }
 
-#[test]
-fn conformance_read_products_no_permission() {
-    super::no_permission_twin_is_refused(CONFORMANCE_READ_PRODUCTS, "read:products", "modgate:commerce/products");
+fn without_the_permission(lang: Lang) {
+    super::no_permission_twin_is_refused(lang.component("conformance-read-products"), "read:products", "modgate:commerce/products");
 }

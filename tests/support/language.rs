@@ -1,0 +1,84 @@
+//! Running one suite in every guest language: the same assertions against
+//! the Rust, the Python and the JavaScript component.
+
+use std::fmt;
+
+/// A guest language the suites build components in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// `guests/test-components/`, `guests/modules/`.
+    Rust,
+    /// `guests/python/`.
+    Python,
+    /// `guests/javascript/`.
+    JavaScript,
+}
+
+impl Lang {
+    /// The three, Rust first.
+    pub const ALL: [Lang; 3] = [Lang::Rust, Lang::Python, Lang::JavaScript];
+
+    /// The path of this language's component named `name` (its package or
+    /// folder name, e.g. `conformance-base`). Panics, naming the folder to
+    /// add, when the language has no such component.
+    pub fn component(self, name: &str) -> &'static str {
+        let table = match self {
+            Lang::Rust => modgate_artifacts::ALL,
+            Lang::Python => modgate_artifacts::python::BY_NAME,
+            Lang::JavaScript => modgate_artifacts::javascript::BY_NAME,
+        };
+        table.iter().find(|(n, _)| *n == name).map(|(_, path)| *path).unwrap_or_else(|| {
+            let folder = match self {
+                Lang::Rust => "guests/test-components",
+                Lang::Python => "guests/python/test-components",
+                Lang::JavaScript => "guests/javascript/test-components",
+            };
+            panic!("no {self} component {name}: add {folder}/{name}")
+        })
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Lang::Rust => "Rust",
+            Lang::Python => "Python",
+            Lang::JavaScript => "JavaScript",
+        })
+    }
+}
+
+/// One test per language for each `test => check` pair: `test` runs
+/// `check(Lang::Rust)`, `python::test` runs `check(Lang::Python)` and
+/// `javascript::test` runs `check(Lang::JavaScript)` — the same assertions
+/// against each language's component. Every conformance suite is written
+/// with it (`tests/conformance/worlds.rs` checks).
+#[macro_export]
+macro_rules! in_every_language {
+    ($($test:ident => $check:ident),+ $(,)?) => {
+        $(
+            #[test]
+            pub fn $test() {
+                $check($crate::Lang::Rust)
+            }
+        )+
+        /// The same tests against the Python components.
+        pub mod python {
+            $(
+                #[test]
+                pub fn $test() {
+                    super::$check($crate::Lang::Python)
+                }
+            )+
+        }
+        /// The same tests against the JavaScript components.
+        pub mod javascript {
+            $(
+                #[test]
+                pub fn $test() {
+                    super::$check($crate::Lang::JavaScript)
+                }
+            )+
+        }
+    };
+}
