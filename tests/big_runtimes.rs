@@ -89,3 +89,4 @@ macro_rules! hostile_guest_tests {
 
 hostile_guest_tests!(python, modgate_tests::Lang::Python);
 hostile_guest_tests!(javascript, modgate_tests::Lang::JavaScript);
+

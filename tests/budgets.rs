@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use modgate_artifacts::{DEEP_RECURSION, HOST_CALLS, INFINITE_LOOP, MEMORY_BOMB, MINIMAL, PANICKING, SPIN};
+use modgate_artifacts::{DEEP_RECURSION, INFINITE_LOOP, MEMORY_BOMB, MINIMAL, PANICKING};
 use modgate_host::engine::{Budget, EngineConfig, ErrorCode, InvocationContext, InvocationError, LoadedModule};
-use modgate_tests::{acme, default_engine, engine, load, manifest};
+use modgate_tests::{Lang, acme, default_engine, engine, load, manifest};
 
 /// After a failure the healthy module still answers, and so does the
 /// failing one for a well-behaved call (fresh instance each time).
@@ -113,10 +113,14 @@ pub fn a_panic_traps_only_its_invocation() {
     });
 }
 
-#[test]
-pub fn exhausted_ops_are_a_typed_error_the_guest_can_handle() {
+modgate_tests::in_every_language! {
+    exhausted_ops_are_a_typed_error_the_guest_can_handle => exhausted_ops_are_handled,
+    fuel_is_metered_and_reported => fuel_is_metered,
+}
+
+fn exhausted_ops_are_handled(lang: Lang) {
     let engine = engine(config_with_activate(Budget { ops: 7, fuel: 100_000_000, wall_clock: Duration::from_secs(5) }));
-    let calls = load(&engine, manifest("calls", &["read:products"]), HOST_CALLS).unwrap();
+    let calls = load(&engine, manifest("calls", &["read:products"]), lang.component("host-calls")).unwrap();
     modgate_tests::run(async {
         let done = calls.activate(&acme(), "50").await.expect("the guest handles budget-exhausted");
         assert_eq!(done.ops_used, 7);
@@ -144,10 +148,11 @@ fn the_in_flight_cap_answers_busy() {
     });
 }
 
-#[test]
-pub fn fuel_is_metered_and_reported() {
-    let engine = default_engine();
-    let spin = load(&engine, manifest("spin", &[]), SPIN).unwrap();
+fn fuel_is_metered(lang: Lang) {
+    // 100 000 rounds of an interpreted loop take more than the default
+    // 100 M fuel of activate.
+    let engine = engine(config_with_activate(Budget { ops: 10, fuel: 2_000_000_000, wall_clock: Duration::from_secs(30) }));
+    let spin = load(&engine, manifest("spin", &[]), lang.component("spin")).unwrap();
     modgate_tests::run(async {
         let short = spin.activate(&acme(), "1000").await.unwrap();
         let long = spin.activate(&acme(), "100000").await.unwrap();

@@ -31,12 +31,16 @@ mod uses {
     pub use crate::conformance::slots::conformance_slots;
     pub use crate::http::headers::blocked_response_headers_are_dropped_and_protective_ones_set as http_probe;
     pub use crate::http::sandbox::a_module_html_page_is_served_sandboxed_whatever_it_asks_for as hostile_page;
-    pub use crate::conformance::write_own_tables::conformance_write_own_tables::on_sqlite as conformance_write_own_tables;
+    pub use crate::conformance::write_own_tables::conformance_write_own_tables;
     pub use crate::storage::hostile_sql::corpus_is_forbidden::on_sqlite as sql_probe;
     pub use crate::storage::transactional::a_failed_install_changes_nothing_at_any_step::on_sqlite as failing_activate;
     pub use crate::limits::host_state::header_maps_kept_alive_end_the_invocation_at_the_memory_limit as resource_hog;
     // The Python and JavaScript twins of the conformance components.
     pub use crate::big_runtimes::python::a_loop_runs_out_of_fuel as python_hostile;
+    pub use crate::budgets::python::exhausted_ops_are_a_typed_error_the_guest_can_handle as python_host_calls;
+    pub use crate::budgets::javascript::exhausted_ops_are_a_typed_error_the_guest_can_handle as javascript_host_calls;
+    pub use crate::budgets::python::fuel_is_metered_and_reported as python_spin;
+    pub use crate::budgets::javascript::fuel_is_metered_and_reported as javascript_spin;
     pub use crate::big_runtimes::javascript::a_loop_runs_out_of_fuel as javascript_hostile;
     pub use crate::conformance::base::python::conformance_base as python_conformance_base;
     pub use crate::conformance::read_products::python::conformance_read_products as python_conformance_read_products;
@@ -48,6 +52,22 @@ mod uses {
     pub use crate::conformance::read_categories::javascript::conformance_read_categories as javascript_conformance_read_categories;
     pub use crate::conformance::read_customers::javascript::conformance_read_customers as javascript_conformance_read_customers;
     pub use crate::conformance::read_orders::javascript::conformance_read_orders as javascript_conformance_read_orders;
+    pub use crate::conformance::write_own_tables::python::conformance_write_own_tables as python_conformance_write_own_tables;
+    pub use crate::conformance::emit_events::python::conformance_emit_events as python_conformance_emit_events;
+    pub use crate::conformance::subscribe_events::python::conformance_subscribe_events as python_conformance_subscribe_events;
+    pub use crate::conformance::email_send::python::conformance_email_send as python_conformance_email_send;
+    pub use crate::conformance::write_own_tables::javascript::conformance_write_own_tables as javascript_conformance_write_own_tables;
+    pub use crate::conformance::emit_events::javascript::conformance_emit_events as javascript_conformance_emit_events;
+    pub use crate::conformance::subscribe_events::javascript::conformance_subscribe_events as javascript_conformance_subscribe_events;
+    pub use crate::conformance::email_send::javascript::conformance_email_send as javascript_conformance_email_send;
+    pub use crate::conformance::serve::python::conformance_serve as python_conformance_serve;
+    pub use crate::conformance::serve::javascript::conformance_serve as javascript_conformance_serve;
+    pub use crate::conformance::slots::python::conformance_slots as python_conformance_slots;
+    pub use crate::conformance::slots::javascript::conformance_slots as javascript_conformance_slots;
+    pub use crate::conformance::http_outbound::python::conformance_http_outbound as python_conformance_http_outbound;
+    pub use crate::conformance::http_outbound::javascript::conformance_http_outbound as javascript_conformance_http_outbound;
+    pub use crate::conformance::hooks::python::conformance_hooks::on_sqlite as python_conformance_hooks;
+    pub use crate::conformance::hooks::javascript::conformance_hooks::on_sqlite as javascript_conformance_hooks;
 }
 
 macro_rules! assert_component_is_tested {

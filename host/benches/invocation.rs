@@ -3,6 +3,9 @@
 //! - `host_call/products_get`: one guest→host capability call (1000 calls per
 //!   invocation, minus an empty invocation, divided by 1000 — see docs/benchmarks.md).
 //! - `fuel/{on,off}`: a CPU-bound guest (1 M xorshift rounds) with and without fuel metering.
+//! - `python/…`, `javascript/…`: the same three for the Python and JavaScript
+//!   twins of those guests (`guests/{python,javascript}/test-components/`),
+//!   with fewer rounds for the interpreted loops (100 k).
 //!
 //! Run: `cargo bench -p modgate-host --bench invocation`
 
@@ -66,6 +69,32 @@ fn benches(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    let languages = [
+        ("python", modgate_artifacts::python::SPIN, modgate_artifacts::python::HOST_CALLS),
+        ("javascript", modgate_artifacts::javascript::SPIN, modgate_artifacts::javascript::HOST_CALLS),
+    ];
+    for (language, spin_path, calls_path) in languages {
+        let mut group = c.benchmark_group(language);
+        let spin = load(&fuel_on, "spin", "", spin_path);
+        group.bench_function("fresh_instance", |b| {
+            b.iter(|| runtime.block_on(spin.activate(&tenant, "0")).unwrap())
+        });
+        let calls = load(&fuel_on, "calls", "\"read:products\"", calls_path);
+        group.bench_function("invocation_with_0_calls", |b| {
+            b.iter(|| runtime.block_on(calls.activate(&tenant, "0")).unwrap())
+        });
+        group.bench_function("invocation_with_1000_products_get", |b| {
+            b.iter(|| runtime.block_on(calls.activate(&tenant, "1000")).unwrap())
+        });
+        for (label, engine) in [("fuel_on", &fuel_on), ("fuel_off", &fuel_off)] {
+            let spin = load(engine, "spin", "", spin_path);
+            group.bench_function(label, |b| {
+                b.iter(|| runtime.block_on(spin.activate(&tenant, "100000")).unwrap())
+            });
+        }
+        group.finish();
+    }
 }
 
 criterion_group! {

@@ -53,8 +53,24 @@ impl fmt::Display for Lang {
 /// `javascript::test` runs `check(Lang::JavaScript)` — the same assertions
 /// against each language's component. Every conformance suite is written
 /// with it (`tests/conformance/worlds.rs` checks).
+///
+/// With `on_both_backends:` first, each `check` is an `async fn(TestHost,
+/// Lang)` and each `test` a module of two tests, `on_sqlite` and
+/// `on_postgres` (skipped without PostgreSQL), as `on_both_backends!`
+/// makes them.
 #[macro_export]
 macro_rules! in_every_language {
+    (on_both_backends: $($test:ident => $check:ident),+ $(,)?) => {
+        $( $crate::on_both_backends_in!($test, super::$check, $crate::Lang::Rust); )+
+        /// The same tests against the Python components.
+        pub mod python {
+            $( $crate::on_both_backends_in!($test, super::super::$check, $crate::Lang::Python); )+
+        }
+        /// The same tests against the JavaScript components.
+        pub mod javascript {
+            $( $crate::on_both_backends_in!($test, super::super::$check, $crate::Lang::JavaScript); )+
+        }
+    };
     ($($test:ident => $check:ident),+ $(,)?) => {
         $(
             #[test]
@@ -79,6 +95,33 @@ macro_rules! in_every_language {
                     super::$check($crate::Lang::JavaScript)
                 }
             )+
+        }
+    };
+}
+
+/// One language's `on_sqlite` and `on_postgres` tests of
+/// `in_every_language!(on_both_backends: ...)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! on_both_backends_in {
+    ($test:ident, $check:path, $lang:expr) => {
+        pub mod $test {
+            #[test]
+            pub fn on_sqlite() {
+                $crate::run(async {
+                    let host = $crate::test_host(modgate_host::storage::Backend::Sqlite).await.expect("sqlite");
+                    $check(host, $lang).await
+                })
+            }
+
+            #[test]
+            pub fn on_postgres() {
+                $crate::run(async {
+                    if let Some(host) = $crate::test_host(modgate_host::storage::Backend::Postgres).await {
+                        $check(host, $lang).await
+                    }
+                })
+            }
         }
     };
 }

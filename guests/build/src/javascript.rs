@@ -71,8 +71,7 @@ impl JavaScriptToolchain {
     /// imports stay imports, see `bundle.config.js`), then componentize-js
     /// makes the component. StarlingMonkey's own WASI features are turned
     /// off where the worlds do not grant them: `fetch` (outgoing HTTP)
-    /// without `http-outbound`, the fetch event (the incoming handler)
-    /// without `serve`.
+    /// without `http-outbound`; the fetch event always (see below).
     ///
     /// componentize-js is called directly rather than through `jco
     /// componentize`: the bindings jco 1.34 generates lower every string by
@@ -100,9 +99,13 @@ impl JavaScriptToolchain {
         if !worlds.contains("modgate:host/http-outbound") {
             disabled.push("http");
         }
-        if !worlds.contains("modgate:host/serve") {
-            disabled.push("fetch-event");
-        }
+        // StarlingMonkey's fetch event is its own export of
+        // `wasi:http/incoming-handler@0.2.10`, which cannot fill the
+        // `@0.2.12` export of our worlds ("failed to find export of
+        // interface `wasi:http/incoming-handler@0.2.12` function `handle`"):
+        // a serving guest exports `incomingHandler` itself (the SDK's
+        // `modgate/serve` does it).
+        disabled.push("fetch-event");
         if !disabled.is_empty() {
             cmd.arg("--disable").args(disabled);
         }

@@ -85,6 +85,11 @@ pub struct InstallOutcome {
     /// How long `activate` took.
     #[serde(skip)]
     pub activation_time: Duration,
+    /// The fuel (wasm instructions) `activate` used, 0 with metering off:
+    /// what an author compares with the budgets (`docs/limits.md`).
+    pub activation_fuel_used: u64,
+    /// The capability operations `activate` used.
+    pub activation_ops_used: u32,
 }
 
 /// The checks that need no database, in pipeline order.
@@ -303,6 +308,8 @@ impl Lifecycle {
             artifact_key,
             warnings: unused_allowlist.into_iter().chain(checked.warnings).collect(),
             activation_time: activation.elapsed,
+            activation_fuel_used: activation.fuel_used,
+            activation_ops_used: activation.ops_used,
         })
     }
 }

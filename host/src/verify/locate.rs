@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use modgate_guest_build::{build_components, guest_packages};
+use modgate_guest_build::{GuestSource, GuestTree, Language, build_components, build_guest_sources, guest_packages};
 use modgate_manifest::Manifest;
 
 use crate::verify::problem::{Problem, ProblemCode};
@@ -12,13 +12,15 @@ use crate::verify::problem::{Problem, ProblemCode};
 pub struct LocatedComponent {
     /// The component file.
     pub path: PathBuf,
-    /// Whether it was just built from the folder's Rust crate.
+    /// Whether it was just built from the folder's sources (Rust, Python or JavaScript).
     pub built: bool,
 }
 
 /// The component of the module in `dir`: the manifest's `component` file,
-/// else `<name>.wasm` beside the manifest, else — for a Rust guest crate —
-/// the component built from it (installing the wasm32 target if needed).
+/// else `<name>.wasm` beside the manifest, else the component built from the
+/// folder — a Rust guest crate (installing the wasm32 target if needed), or
+/// a Python (`app.py`) or JavaScript (`index.js`) guest (installing its
+/// toolchain into this modgate checkout if needed).
 pub fn locate_component(dir: &Path, manifest: &Manifest) -> Result<LocatedComponent, Problem> {
     if let Some(relative) = &manifest.component {
         let path = dir.join(relative);
@@ -37,12 +39,18 @@ pub fn locate_component(dir: &Path, manifest: &Manifest) -> Result<LocatedCompon
     if beside.is_file() {
         return Ok(LocatedComponent { path: beside, built: false });
     }
+    if let Some(language) = Language::of_dir(dir) {
+        return build_polyglot_guest(dir, language);
+    }
     let cargo_toml = dir.join("Cargo.toml");
     if !cargo_toml.is_file() {
         return Err(Problem::new(
             ProblemCode::ComponentNotFound,
             dir.display().to_string(),
-            format!("no component: neither `component` in module.toml nor {} exists", beside.display()),
+            format!(
+                "no component: neither `component` in module.toml nor {} exists, and the folder is no Rust crate, app.py or index.js",
+                beside.display()
+            ),
             "set `component = \"<file>.wasm\"` in module.toml or put the component beside it",
         ));
     }
@@ -71,6 +79,41 @@ fn build_rust_guest(dir: &Path, cargo_toml: &Path) -> Result<LocatedComponent, P
         .unwrap_or_else(|| dir.join("target"));
     let built = build_components(cargo_toml, std::slice::from_ref(&package), &out_dir)
         .map_err(|e| failed(e.to_string()))?;
+    let path = built
+        .into_iter()
+        .next()
+        .map(|b| b.path)
+        .ok_or_else(|| failed("no component was produced".to_owned()))?;
+    Ok(LocatedComponent { path, built: true })
+}
+
+/// The checkout this host was built from: its `wit/` and `guests/` hold the
+/// contracts, SDKs and pinned toolchains Python and JavaScript guests are
+/// built with; components go to its `target/guests/`.
+fn checkout() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn build_polyglot_guest(dir: &Path, language: Language) -> Result<LocatedComponent, Problem> {
+    let failed = |message: String| {
+        Problem::new(
+            ProblemCode::ComponentNotFound,
+            dir.display().to_string(),
+            format!("building the {language} guest failed: {message}"),
+            "fix the build error above, then run verify again",
+        )
+    };
+    let repo = checkout();
+    let tree = GuestTree::of_repo(&repo);
+    if !tree.guests.join(language.folder()).is_dir() {
+        return Err(failed(format!(
+            "{language} guests are built with the SDK and toolchain of a modgate checkout, and {} has none",
+            repo.display()
+        )));
+    }
+    let source = GuestSource::from_dir(dir).map_err(|e| failed(e.to_string()))?;
+    let out_dir = repo.join("target/guests");
+    let built = build_guest_sources(&tree, std::slice::from_ref(&source), &out_dir).map_err(|e| failed(e.to_string()))?;
     let path = built
         .into_iter()
         .next()

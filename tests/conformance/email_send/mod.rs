@@ -6,18 +6,25 @@
 //! the permission the component is refused; with it but without the
 //! operator's acknowledgement the install is refused, naming `email:send`.
 
-use modgate_artifacts::CONFORMANCE_EMAIL_SEND;
 use modgate_host::lifecycle::InstallRequest;
 use modgate_host::storage::Backend;
-use modgate_tests::{acme, globex, load, manifest, source, test_host};
+use modgate_tests::{Lang, acme, globex, load, manifest, source, test_host};
 
 use crate::events::count;
 
-#[test]
-pub fn conformance_email_send() {
+modgate_tests::in_every_language! {
+    conformance_email_send => granted,
+    conformance_email_send_no_permission => without_the_permission,
+    installing_without_the_acknowledgement_is_refused_naming_it => without_the_acknowledgement,
+}
+
+const COMPONENT: &str = "conformance-email-send";
+
+fn granted(lang: Lang) {
+    let component = lang.component(COMPONENT);
     modgate_tests::run(async {
         let host = test_host(Backend::Sqlite).await.expect("sqlite");
-        let module = load(host.lifecycle.engine(), manifest("conformance", &["email:send"]), CONFORMANCE_EMAIL_SEND)
+        let module = load(host.lifecycle.engine(), manifest("conformance", &["email:send"]), component)
             .expect("loads with the permission");
         for (tenant, settings) in [
             (acme(), "valid=cu-1;suppressed=cu-2,cu-3,nobody,g-cu-1;to=ops@acme.example"),
@@ -39,17 +46,16 @@ pub fn conformance_email_send() {
     });
 }
 
-#[test]
-fn conformance_email_send_no_permission() {
-    super::no_permission_twin_is_refused(CONFORMANCE_EMAIL_SEND, "email:send", "modgate:host/email");
+fn without_the_permission(lang: Lang) {
+    super::no_permission_twin_is_refused(lang.component(COMPONENT), "email:send", "modgate:host/email");
 }
 
-#[test]
-fn installing_without_the_acknowledgement_is_refused_naming_it() {
+fn without_the_acknowledgement(lang: Lang) {
+    let component = lang.component(COMPONENT);
     modgate_tests::run(async {
         let host = test_host(Backend::Sqlite).await.expect("sqlite");
         let manifest = "name = \"conformance\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\npermissions = [\"email:send\"]\n";
-        let request = InstallRequest::new(source(manifest, CONFORMANCE_EMAIL_SEND), acme());
+        let request = InstallRequest::new(source(manifest, component), acme());
         let refused = host.lifecycle.install(request.clone()).await.expect_err("needs the acknowledgement");
         assert_eq!(refused.code(), "acknowledgement-required");
         assert!(refused.to_string().contains("email:send"), "{refused}");

@@ -4,17 +4,36 @@
 //! excessive length, uppercase) and bad payloads with `invalid`; the host
 //! records what it emitted as `mod.conformance.<name>` for that tenant only.
 
-use modgate_artifacts::CONFORMANCE_EMIT_EVENTS;
+use std::time::Duration;
+
+use modgate_host::engine::EngineConfig;
 use modgate_host::storage::Backend;
-use modgate_tests::{acme, globex, load, manifest, test_host};
+use modgate_host::storage::module_sql::SqlLimits;
+use modgate_tests::{Lang, acme, globex, load, manifest, test_host_configured};
 
 use crate::events::count;
 
-#[test]
-pub fn conformance_emit_events() {
+modgate_tests::in_every_language! {
+    conformance_emit_events => granted,
+    conformance_emit_events_no_permission => without_the_permission,
+}
+
+/// The default `activate` budget with room for a 64 KiB payload in every
+/// language: the JavaScript guest spends about 2,600 fuel per character it
+/// hands the host, so the oversized payload alone costs ~170 M fuel, past
+/// the default 100 M (Rust and Python need a few million).
+fn roomy() -> EngineConfig {
+    let mut config = EngineConfig::default();
+    config.budgets.activate.fuel = 400_000_000;
+    config.budgets.activate.wall_clock = Duration::from_secs(30);
+    config
+}
+
+fn granted(lang: Lang) {
+    let component = lang.component("conformance-emit-events");
     modgate_tests::run(async {
-        let host = test_host(Backend::Sqlite).await.expect("sqlite");
-        let module = load(host.lifecycle.engine(), manifest("conformance", &["emit:events"]), CONFORMANCE_EMIT_EVENTS)
+        let host = test_host_configured(Backend::Sqlite, SqlLimits::default(), roomy()).await.expect("sqlite");
+        let module = load(host.lifecycle.engine(), manifest("conformance", &["emit:events"]), component)
             .expect("loads with the permission");
         for tenant in [acme(), globex()] {
             if let Err(e) = module.activate(&tenant, &format!("tenant={tenant}")).await {
@@ -30,7 +49,6 @@ pub fn conformance_emit_events() {
     });
 }
 
-#[test]
-fn conformance_emit_events_no_permission() {
-    super::no_permission_twin_is_refused(CONFORMANCE_EMIT_EVENTS, "emit:events", "modgate:host/events");
+fn without_the_permission(lang: Lang) {
+    super::no_permission_twin_is_refused(lang.component("conformance-emit-events"), "emit:events", "modgate:host/events");
 }

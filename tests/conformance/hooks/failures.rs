@@ -3,10 +3,10 @@
 //! operator's other policy); a failing after-hook is reported and the
 //! committed write stands. The host keeps serving throughout.
 
-use modgate_artifacts::{CONFORMANCE_HOOKS, HOOK_PROBE};
+use modgate_artifacts::HOOK_PROBE;
 use modgate_host::default_host::{HostOptions, default_host};
 use modgate_host::hooks::{DataHooks, Decision, FailurePolicy, HookConfig, HookTarget, RunResult};
-use modgate_tests::{TestHost, on_both_backends};
+use modgate_tests::{Lang, TestHost, on_both_backends};
 use sea_orm::ConnectionTrait;
 
 use super::support::{
@@ -79,32 +79,35 @@ on_both_backends! {
     }
 }
 
-on_both_backends! {
-    async fn a_module_that_cannot_be_loaded_fails_its_hooks_and_not_the_others(host) {
-        create_shop_items(&host).await;
-        let _publisher = start_hooks(&host, HookConfig::default()).await;
-        install_approved(&host, &ACME, &conformance_manifest("alpha"), CONFORMANCE_HOOKS).await;
-        install_approved(&host, &ACME, &probe_manifest("probe", "1.0.0"), HOOK_PROBE).await;
-        // The probe's stored component is damaged; a process that has not
-        // loaded it yet (a new lifecycle over the same database) cannot.
-        let db = host.storage.connection();
-        let damage = modgate_host::storage::statement(
-            db.get_database_backend(),
-            "UPDATE modgate_module_versions SET component = ? WHERE module = 'probe'",
-            [b"not a component".to_vec().into()],
-        );
-        db.execute_raw(damage).await.unwrap();
-        let fresh = std::sync::Arc::new(default_host(host.storage.clone(), HostOptions::default()).unwrap());
-        let config = HookConfig { refresh: std::time::Duration::ZERO, ..HookConfig::default() };
-        let hooks = DataHooks::start(fresh, items(), config).await.unwrap();
+modgate_tests::in_every_language! {
+    on_both_backends:
+    a_module_that_cannot_be_loaded_fails_its_hooks_and_not_the_others => a_module_that_cannot_be_loaded_fails_its_hooks_and_not_the_others,
+}
 
-        let target = HookTarget::new(&ACME, "item");
-        let decision = hooks.before_create(&target, item("i-1", "hello", "allow")).await.unwrap();
-        let runs: Vec<(&str, &RunResult)> = decision.report().runs.iter().map(|r| (r.module.as_str(), &r.result)).collect();
-        assert_eq!(runs[0], ("alpha", &RunResult::Adjusted(vec!["title".into()])), "the other module's hook ran");
-        assert!(matches!(runs[1], ("probe", RunResult::Failed { code: "not-available", counted: false, .. })), "{runs:?}");
-        assert_eq!(decision.into_result().unwrap_err().code(), "hook-failed", "its check did not run: fail closed");
-        let read = hooks.after_read(&target, vec![item("i-1", "t", "allow")]).await.unwrap();
-        assert_eq!(read.rows[0]["note"], "seen i-1", "after-read still ran alpha's hook");
-    }
+async fn a_module_that_cannot_be_loaded_fails_its_hooks_and_not_the_others(host: TestHost, lang: Lang) {
+    create_shop_items(&host).await;
+    let _publisher = start_hooks(&host, HookConfig::default()).await;
+    install_approved(&host, &ACME, &conformance_manifest("alpha"), lang.component("conformance-hooks")).await;
+    install_approved(&host, &ACME, &probe_manifest("probe", "1.0.0"), HOOK_PROBE).await;
+    // The probe's stored component is damaged; a process that has not
+    // loaded it yet (a new lifecycle over the same database) cannot.
+    let db = host.storage.connection();
+    let damage = modgate_host::storage::statement(
+        db.get_database_backend(),
+        "UPDATE modgate_module_versions SET component = ? WHERE module = 'probe'",
+        [b"not a component".to_vec().into()],
+    );
+    db.execute_raw(damage).await.unwrap();
+    let fresh = std::sync::Arc::new(default_host(host.storage.clone(), HostOptions::default()).unwrap());
+    let config = HookConfig { refresh: std::time::Duration::ZERO, ..HookConfig::default() };
+    let hooks = DataHooks::start(fresh, items(), config).await.unwrap();
+
+    let target = HookTarget::new(&ACME, "item");
+    let decision = hooks.before_create(&target, item("i-1", "hello", "allow")).await.unwrap();
+    let runs: Vec<(&str, &RunResult)> = decision.report().runs.iter().map(|r| (r.module.as_str(), &r.result)).collect();
+    assert_eq!(runs[0], ("alpha", &RunResult::Adjusted(vec!["title".into()])), "the other module's hook ran");
+    assert!(matches!(runs[1], ("probe", RunResult::Failed { code: "not-available", counted: false, .. })), "{runs:?}");
+    assert_eq!(decision.into_result().unwrap_err().code(), "hook-failed", "its check did not run: fail closed");
+    let read = hooks.after_read(&target, vec![item("i-1", "t", "allow")]).await.unwrap();
+    assert_eq!(read.rows[0]["note"], "seen i-1", "after-read still ran alpha's hook");
 }

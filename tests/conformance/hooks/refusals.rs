@@ -3,12 +3,11 @@
 //! an approval of an undeclared hook (`unknown-hook`), and the integrator's
 //! own mistakes (`not-registered`, `invalid-record`, `invalid-entity`).
 
-use modgate_artifacts::CONFORMANCE_HOOKS;
 use modgate_host::hookable::{FieldType, HookableEntities, HookableEntity};
 use modgate_host::hooks::{HookConfig, HookTarget};
 use modgate_host::lifecycle::{HookSelection, InstallRequest};
 use modgate_host::manifest::HookWhen;
-use modgate_tests::{acme, on_both_backends, source};
+use modgate_tests::{Lang, TestHost, acme, on_both_backends, source};
 use serde_json::json;
 
 use super::support::{conformance_manifest, install, start_hooks};
@@ -17,38 +16,41 @@ fn hooking(hooks: &str) -> String {
     format!("name = \"conformance\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\n{hooks}")
 }
 
-on_both_backends! {
-    async fn hooks_on_what_the_integrator_does_not_offer_are_refused_at_install(host) {
-        let install_error = async |manifest: String| {
-            host.lifecycle
-                .install(InstallRequest::new(source(&manifest, CONFORMANCE_HOOKS), acme()))
-                .await
-                .unwrap_err()
-        };
-        // Before any integrator published its entities, nothing is hookable.
-        let error = install_error(conformance_manifest("conformance")).await;
-        assert_eq!(error.code(), "not-hookable");
-        assert!(error.to_string().contains("this host makes no entity hookable"), "{error}");
+modgate_tests::in_every_language! {
+    on_both_backends:
+    hooks_on_what_the_integrator_does_not_offer_are_refused_at_install => hooks_on_what_the_integrator_does_not_offer_are_refused_at_install,
+}
 
-        let _hooks = start_hooks(&host, HookConfig::default()).await;
-        let error = install_error(hooking("[[hooks]]\nentity = \"cart\"\nwhen = \"before-create\"")).await;
-        assert_eq!(error.code(), "not-hookable");
-        assert!(error.to_string().contains("before-create cart: the host has no hookable entity \"cart\" (fix: hook one of the entities this host makes hookable: item)"), "{error}");
-        let error = install_error(hooking("[[hooks]]\nentity = \"item\"\nwhen = \"on-action\"\naction = \"refund\"")).await;
-        assert!(error.to_string().contains("item cannot be hooked on-action refund (fix: hook it at one of:"), "{error}");
-        assert!(host.lifecycle.list(None).await.unwrap().is_empty(), "nothing was installed");
-
-        // The same module hooking what is offered installs; approving an
-        // undeclared hook is refused.
-        install(&host, &acme(), &conformance_manifest("conformance"), CONFORMANCE_HOOKS).await;
-        let error = host
-            .lifecycle
-            .approve_hooks(&acme(), "conformance", &HookSelection::Only(vec!["before-create cart".into()]), "op")
+async fn hooks_on_what_the_integrator_does_not_offer_are_refused_at_install(host: TestHost, lang: Lang) {
+    let install_error = async |manifest: String| {
+        host.lifecycle
+            .install(InstallRequest::new(source(&manifest, lang.component("conformance-hooks")), acme()))
             .await
-            .unwrap_err();
-        assert_eq!(error.code(), "unknown-hook");
-        assert!(error.to_string().contains("declared hooks: before-create item,"), "{error}");
-    }
+            .unwrap_err()
+    };
+    // Before any integrator published its entities, nothing is hookable.
+    let error = install_error(conformance_manifest("conformance")).await;
+    assert_eq!(error.code(), "not-hookable");
+    assert!(error.to_string().contains("this host makes no entity hookable"), "{error}");
+
+    let _hooks = start_hooks(&host, HookConfig::default()).await;
+    let error = install_error(hooking("[[hooks]]\nentity = \"cart\"\nwhen = \"before-create\"")).await;
+    assert_eq!(error.code(), "not-hookable");
+    assert!(error.to_string().contains("before-create cart: the host has no hookable entity \"cart\" (fix: hook one of the entities this host makes hookable: item)"), "{error}");
+    let error = install_error(hooking("[[hooks]]\nentity = \"item\"\nwhen = \"on-action\"\naction = \"refund\"")).await;
+    assert!(error.to_string().contains("item cannot be hooked on-action refund (fix: hook it at one of:"), "{error}");
+    assert!(host.lifecycle.list(None).await.unwrap().is_empty(), "nothing was installed");
+
+    // The same module hooking what is offered installs; approving an
+    // undeclared hook is refused.
+    install(&host, &acme(), &conformance_manifest("conformance"), lang.component("conformance-hooks")).await;
+    let error = host
+        .lifecycle
+        .approve_hooks(&acme(), "conformance", &HookSelection::Only(vec!["before-create cart".into()]), "op")
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "unknown-hook");
+    assert!(error.to_string().contains("declared hooks: before-create item,"), "{error}");
 }
 
 on_both_backends! {

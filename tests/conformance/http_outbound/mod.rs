@@ -12,16 +12,21 @@
 
 pub mod server;
 
-use modgate_artifacts::CONFORMANCE_HTTP_OUTBOUND;
 use modgate_host::capabilities::outbound::{Allowlist, AllowlistEntry, Credential, Outbound, StaticSecrets};
 use modgate_host::capabilities::{BuiltinServices, builtin};
 use modgate_host::engine::{Engine, EngineConfig, Extensions, InstallSettings};
 use modgate_host::lifecycle::InstallRequest;
 use modgate_host::storage::Backend;
-use modgate_tests::{acme, globex, load, manifest, source, test_host};
+use modgate_tests::{Lang, acme, globex, load, manifest, source, test_host};
 
 pub use server::UpstreamServer;
 use modgate_host::testing::Tripwire;
+
+modgate_tests::in_every_language! {
+    conformance_http_outbound => only_allowlisted_destinations_are_reached,
+    conformance_http_outbound_no_permission => without_the_permission,
+    installing_without_the_acknowledgement_is_refused_naming_it => without_the_acknowledgement,
+}
 
 /// An allowlist entry for a loopback port, its address allowed exactly.
 fn loopback_entry(port: u16, secret: &str) -> AllowlistEntry {
@@ -32,8 +37,7 @@ fn loopback_entry(port: u16, secret: &str) -> AllowlistEntry {
         .expect("a valid entry")
 }
 
-#[test]
-pub fn conformance_http_outbound() {
+fn only_allowlisted_destinations_are_reached(lang: Lang) {
     modgate_tests::run(async {
         let upstream = UpstreamServer::start().await;
         let globex_only = UpstreamServer::start().await;
@@ -45,7 +49,7 @@ pub fn conformance_http_outbound() {
             .expect("header values");
         let services = BuiltinServices { outbound: Outbound::default().with_secrets(secrets), ..BuiltinServices::default() };
         let engine = Engine::new(EngineConfig::default(), builtin(services)).expect("engine starts");
-        let module = load(&engine, manifest("conformance", &["http:outbound"]), CONFORMANCE_HTTP_OUTBOUND)
+        let module = load(&engine, manifest("conformance", &["http:outbound"]), lang.component("conformance-http-outbound"))
             .expect("loads with the permission");
 
         let (u, g, t) = (upstream.port, globex_only.port, tripwire.port);
@@ -101,17 +105,15 @@ fn closed_entry(port: u16) -> AllowlistEntry {
         .expect("a valid entry")
 }
 
-#[test]
-fn conformance_http_outbound_no_permission() {
-    super::no_permission_twin_is_refused(CONFORMANCE_HTTP_OUTBOUND, "http:outbound", "wasi:http/outgoing-handler");
+fn without_the_permission(lang: Lang) {
+    super::no_permission_twin_is_refused(lang.component("conformance-http-outbound"), "http:outbound", "wasi:http/outgoing-handler");
 }
 
-#[test]
-fn installing_without_the_acknowledgement_is_refused_naming_it() {
+fn without_the_acknowledgement(lang: Lang) {
     modgate_tests::run(async {
         let host = test_host(Backend::Sqlite).await.expect("sqlite");
         let manifest = "name = \"conformance\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\npermissions = [\"http:outbound\"]\n";
-        let request = InstallRequest::new(source(manifest, CONFORMANCE_HTTP_OUTBOUND), acme());
+        let request = InstallRequest::new(source(manifest, lang.component("conformance-http-outbound")), acme());
         let refused = host.lifecycle.install(request.clone()).await.expect_err("needs the acknowledgement");
         assert_eq!(refused.code(), "acknowledgement-required");
         assert!(refused.to_string().contains("http:outbound"), "{refused}");

@@ -4,10 +4,14 @@
 //! identity handed over. The twin declares routes without the export and is
 //! refused at install.
 
-use modgate_artifacts::{CONFORMANCE_BASE, CONFORMANCE_SERVE};
 use modgate_host::lifecycle::InstallRequest;
 use modgate_tests::http::{GLOBEX_HOST, http_harness, json, test_http_config};
-use modgate_tests::{acme, globex, source};
+use modgate_tests::{Lang, acme, globex, source};
+
+modgate_tests::in_every_language! {
+    conformance_serve => an_approved_route_answers_with_what_arrived,
+    conformance_serve_no_export => routes_without_the_export_are_refused,
+}
 
 const MANIFEST: &str = r#"
 name = "conformance"
@@ -19,12 +23,11 @@ method = "POST"
 path = "/things/{id}"
 "#;
 
-#[test]
-pub fn conformance_serve() {
+fn an_approved_route_answers_with_what_arrived(lang: Lang) {
     modgate_tests::run(async {
         let h = http_harness(test_http_config()).await;
         for (tenant, host) in [(acme(), None), (globex(), Some(GLOBEX_HOST))] {
-            h.install(&tenant, MANIFEST, CONFORMANCE_SERVE).await;
+            h.install(&tenant, MANIFEST, lang.component("conformance-serve")).await;
             h.approve_all(&tenant, "conformance").await;
             let token = h.token(tenant.as_str(), "cu-9");
             let mut request = h
@@ -49,13 +52,12 @@ pub fn conformance_serve() {
     });
 }
 
-#[test]
-fn conformance_serve_no_export() {
+fn routes_without_the_export_are_refused(lang: Lang) {
     modgate_tests::run(async {
         let h = http_harness(test_http_config()).await;
         let error = h
             .lifecycle
-            .install(InstallRequest::new(source(MANIFEST, CONFORMANCE_BASE), acme()))
+            .install(InstallRequest::new(source(MANIFEST, lang.component("conformance-base")), acme()))
             .await
             .unwrap_err();
         assert_eq!(error.code(), "component-refused");

@@ -3,10 +3,14 @@
 //! and the verified customer handed over. The twin declares a slot without
 //! the export and is refused at install.
 
-use modgate_artifacts::{CONFORMANCE_BASE, CONFORMANCE_SLOTS};
 use modgate_host::lifecycle::InstallRequest;
 use modgate_tests::http::{GLOBEX_HOST, http_harness, json, test_http_config};
-use modgate_tests::{acme, globex, source};
+use modgate_tests::{Lang, acme, globex, source};
+
+modgate_tests::in_every_language! {
+    conformance_slots => a_declared_slot_renders_typed_widgets,
+    conformance_slots_no_export => slots_without_the_export_are_refused,
+}
 
 const MANIFEST: &str = r#"
 name = "conformance"
@@ -15,12 +19,11 @@ compatible-core = "^1.0"
 slots = ["product-page.details"]
 "#;
 
-#[test]
-pub fn conformance_slots() {
+fn a_declared_slot_renders_typed_widgets(lang: Lang) {
     modgate_tests::run(async {
         let h = http_harness(test_http_config()).await;
         for (tenant, host) in [(acme(), None), (globex(), Some(GLOBEX_HOST))] {
-            h.install(&tenant, MANIFEST, CONFORMANCE_SLOTS).await;
+            h.install(&tenant, MANIFEST, lang.component("conformance-slots")).await;
             let token = h.token(tenant.as_str(), "cu-9");
             let mut request = h
                 .client
@@ -44,13 +47,12 @@ pub fn conformance_slots() {
     });
 }
 
-#[test]
-fn conformance_slots_no_export() {
+fn slots_without_the_export_are_refused(lang: Lang) {
     modgate_tests::run(async {
         let h = http_harness(test_http_config()).await;
         let error = h
             .lifecycle
-            .install(InstallRequest::new(source(MANIFEST, CONFORMANCE_BASE), acme()))
+            .install(InstallRequest::new(source(MANIFEST, lang.component("conformance-base")), acme()))
             .await
             .unwrap_err();
         assert_eq!(error.code(), "component-refused");

@@ -3,12 +3,18 @@
 //! handler's own checks (ids, ISO 4217 currencies, the tenant it is told)
 //! pass. The same component without the permission is refused at install.
 
-use modgate_artifacts::CONFORMANCE_SUBSCRIBE_EVENTS;
 use modgate_host::bindings::exports::modgate::commerce::core_event_handler::CoreEvent as DeliveredCoreEvent;
 use modgate_host::engine::{ErrorCode, Extensions, InstallSettings, InvocationError, LoadError};
 use modgate_host::events::{Amount, CoreEvent};
 use modgate_host::verify::ProblemCode;
-use modgate_tests::{acme, default_engine, globex, load, manifest, manifest_from};
+use modgate_tests::{Lang, acme, default_engine, globex, load, manifest, manifest_from};
+
+use super::subscribe_events::COMPONENT;
+
+modgate_tests::in_every_language! {
+    conformance_subscribe_core_events => granted,
+    conformance_subscribe_core_events_no_permission => without_the_permission,
+}
 
 const MANIFEST: &str = "name = \"conformance\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\npermissions = [\"subscribe:events\"]\nsubscriptions = [\"order.paid\", \"mod.emitter.ping\"]\n";
 
@@ -36,10 +42,9 @@ fn delivered(tenant: &str, event: &CoreEvent) -> DeliveredCoreEvent {
     }
 }
 
-#[test]
-pub fn conformance_subscribe_core_events() {
+fn granted(lang: Lang) {
     let engine = default_engine();
-    let module = load(&engine, manifest_from(MANIFEST), CONFORMANCE_SUBSCRIBE_EVENTS).expect("loads with the permission");
+    let module = load(&engine, manifest_from(MANIFEST), lang.component(COMPONENT)).expect("loads with the permission");
     modgate_tests::run(async {
         for tenant in [acme(), globex()] {
             let settings = Extensions::new().with(InstallSettings::new(format!("{{\"expect\":\"tenant={tenant}\"}}")));
@@ -58,9 +63,8 @@ pub fn conformance_subscribe_core_events() {
     });
 }
 
-#[test]
-fn conformance_subscribe_core_events_no_permission() {
-    let refused = load(&default_engine(), manifest("conformance", &[]), CONFORMANCE_SUBSCRIBE_EVENTS).expect_err("refused");
+fn without_the_permission(lang: Lang) {
+    let refused = load(&default_engine(), manifest("conformance", &[]), lang.component(COMPONENT)).expect_err("refused");
     let LoadError::Refused { report, .. } = refused else { panic!("expected a refusal, got {refused}") };
     let problem = report
         .problems

@@ -5,12 +5,20 @@
 //! the permission, the handler without subscriptions, subscriptions
 //! without the permission.
 
-use modgate_artifacts::CONFORMANCE_SUBSCRIBE_EVENTS;
 use modgate_host::bindings::exports::modgate::host::event_handler::Event;
 use modgate_host::engine::{ErrorCode, Extensions, InstallSettings, InvocationError, LoadError};
 use modgate_host::manifest::ManifestErrorCode;
 use modgate_host::verify::ProblemCode;
-use modgate_tests::{acme, default_engine, globex, load, manifest, manifest_from};
+use modgate_tests::{Lang, acme, default_engine, globex, load, manifest, manifest_from};
+
+modgate_tests::in_every_language! {
+    conformance_subscribe_events => granted,
+    conformance_subscribe_events_no_permission => without_the_permission,
+    a_handler_export_without_subscriptions_is_refused => without_subscriptions,
+}
+
+/// One component for both subscription worlds (`subscribe_core_events` uses it too).
+pub const COMPONENT: &str = "conformance-subscribe-events";
 
 const MANIFEST: &str = "name = \"conformance\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\npermissions = [\"subscribe:events\"]\nsubscriptions = [\"mod.emitter.ping\", \"order.paid\"]\n";
 
@@ -24,10 +32,9 @@ fn event(tenant: &str, payload: &str) -> Event {
     }
 }
 
-#[test]
-pub fn conformance_subscribe_events() {
+fn granted(lang: Lang) {
     let engine = default_engine();
-    let module = load(&engine, manifest_from(MANIFEST), CONFORMANCE_SUBSCRIBE_EVENTS).expect("loads with the permission");
+    let module = load(&engine, manifest_from(MANIFEST), lang.component(COMPONENT)).expect("loads with the permission");
     modgate_tests::run(async {
         for tenant in [acme(), globex()] {
             let settings = Extensions::new().with(InstallSettings::new(format!("{{\"expect\":\"tenant={tenant}\"}}")));
@@ -44,9 +51,8 @@ pub fn conformance_subscribe_events() {
     });
 }
 
-#[test]
-fn conformance_subscribe_events_no_permission() {
-    let refused = load(&default_engine(), manifest("conformance", &[]), CONFORMANCE_SUBSCRIBE_EVENTS).expect_err("refused");
+fn without_the_permission(lang: Lang) {
+    let refused = load(&default_engine(), manifest("conformance", &[]), lang.component(COMPONENT)).expect_err("refused");
     let LoadError::Refused { report, .. } = refused else { panic!("expected a refusal, got {refused}") };
     let problem = report
         .problems
@@ -56,9 +62,8 @@ fn conformance_subscribe_events_no_permission() {
     assert!(problem.fix.contains("add \"subscribe:events\""), "{problem}");
 }
 
-#[test]
-fn a_handler_export_without_subscriptions_is_refused() {
-    let refused = load(&default_engine(), manifest("conformance", &["subscribe:events"]), CONFORMANCE_SUBSCRIBE_EVENTS)
+fn without_subscriptions(lang: Lang) {
+    let refused = load(&default_engine(), manifest("conformance", &["subscribe:events"]), lang.component(COMPONENT))
         .expect_err("refused");
     let LoadError::Refused { report, .. } = refused else { panic!("expected a refusal, got {refused}") };
     let handlers: Vec<&str> = report

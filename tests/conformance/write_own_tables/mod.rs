@@ -3,9 +3,9 @@
 //! manifest), then runs its checks for both sample tenants — each sees only
 //! its own rows.
 
-use modgate_artifacts::CONFORMANCE_WRITE_OWN_TABLES;
 use modgate_host::lifecycle::InstallRequest;
-use modgate_tests::{acme, globex, on_both_backends, source};
+use modgate_host::storage::Backend;
+use modgate_tests::{Lang, acme, globex, source, test_host};
 
 /// The conformance module's manifest.
 pub const MANIFEST: &str = r#"
@@ -27,10 +27,27 @@ columns = [
 indexes = [{ columns = ["owner", "stars"], unique = true }]
 "#;
 
-on_both_backends! {
-    async fn conformance_write_own_tables(host) {
+modgate_tests::in_every_language! {
+    conformance_write_own_tables => on_sqlite,
+    conformance_write_own_tables_on_postgres => on_postgres,
+    conformance_write_own_tables_no_permission => without_the_permission,
+}
+
+fn on_sqlite(lang: Lang) {
+    granted(Backend::Sqlite, lang);
+}
+
+fn on_postgres(lang: Lang) {
+    granted(Backend::Postgres, lang);
+}
+
+fn granted(backend: Backend, lang: Lang) {
+    let component = lang.component("conformance-write-own-tables");
+    modgate_tests::run(async {
+        // No PostgreSQL server: skipped, unless MODGATE_REQUIRE_POSTGRES=1.
+        let Some(host) = test_host(backend).await else { return };
         for tenant in [acme(), globex()] {
-            let request = InstallRequest::new(source(MANIFEST, CONFORMANCE_WRITE_OWN_TABLES), tenant.clone());
+            let request = InstallRequest::new(source(MANIFEST, component), tenant.clone());
             host.lifecycle.install(request).await.expect("installs");
         }
         for tenant in [acme(), globex()] {
@@ -39,10 +56,9 @@ on_both_backends! {
                 panic!("conformance failed for tenant {tenant}: {e}");
             }
         }
-    }
+    });
 }
 
-#[test]
-fn conformance_write_own_tables_no_permission() {
-    super::no_permission_twin_is_refused(CONFORMANCE_WRITE_OWN_TABLES, "write:own-tables", "modgate:host/tables");
+fn without_the_permission(lang: Lang) {
+    super::no_permission_twin_is_refused(lang.component("conformance-write-own-tables"), "write:own-tables", "modgate:host/tables");
 }

@@ -27,3 +27,19 @@ export function expectCode(call, code, what) {
   if (!got) throw ModgateError.handler(`conformance check failed: ${what}: expected ${code}, got success`);
   if (got.code !== code) throw ModgateError.handler(`conformance check failed: ${what}: expected ${code}, got ${got.message}`);
 }
+
+/**
+ * A ULID as the host writes them: 26 upper-case Crockford base32
+ * characters (no I, L, O, U), the first at most `7`.
+ */
+export function isUlid(id) {
+  return /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/.test(id);
+}
+
+/**
+ * Looks like an RFC 3339 UTC timestamp (`2026-12-01T10:00:00Z`, optionally
+ * with fractional seconds).
+ */
+export function isUtcTimestamp(t) {
+  return t.length >= 20 && t[4] === '-' && t[7] === '-' && t[10] === 'T' && t[13] === ':' && t[16] === ':' && t.endsWith('Z');
+}

@@ -4,10 +4,11 @@ oversized line is truncated by the host rather than trapping, and settings
 arrive unchanged."""
 
 from kit import check, param
-from modgate import log, settings
+from modgate import exported, log, settings
 from wit_world import exports
 
 
+@exported
 class Lifecycle(exports.Lifecycle):
     def activate(self, s: str) -> None:
         check(param(s, "echo") == "hello", "settings arrive unchanged")

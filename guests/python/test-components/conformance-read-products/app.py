@@ -2,11 +2,12 @@
 twin is guests/test-components/conformance-read-products)."""
 
 from kit import check, expect_code, param
-from modgate import ErrorCode
+from modgate import ErrorCode, exported
 from wit_world import exports
 from wit_world.imports import commerce_types, products
 
 
+@exported
 class Lifecycle(exports.Lifecycle):
     def activate(self, s: str) -> None:
         expect, absent = param(s, "expect"), param(s, "absent")

@@ -5,6 +5,7 @@ catches. Anything else returns normally."""
 
 import sys
 
+from modgate import exported
 from wit_world import exports
 
 
@@ -12,6 +13,7 @@ def down(depth: int) -> int:
     return down(depth + 1) + 1
 
 
+@exported
 class Lifecycle(exports.Lifecycle):
     def activate(self, settings: str) -> None:
         if settings == "loop":

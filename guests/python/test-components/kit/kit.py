@@ -34,3 +34,16 @@ def expect_code(call, code: ErrorCode, what: str) -> None:
         raise Error.handler(f"conformance check failed: {what}: expected {code_name(code)}, got success")
     if got.code != code:
         raise Error.handler(f"conformance check failed: {what}: expected {code_name(code)}, got {got}")
+
+
+def is_ulid(id: str) -> bool:
+    """A ULID as the host writes them: 26 upper-case Crockford base32
+    characters (no I, L, O, U), the first at most ``7``."""
+    return len(id) == 26 and all(c in "0123456789ABCDEFGHJKMNPQRSTVWXYZ" for c in id) and id[0] <= "7"
+
+
+def is_utc_timestamp(timestamp: str) -> bool:
+    """Looks like an RFC 3339 UTC timestamp (``2026-12-01T10:00:00Z``,
+    optionally with fractional seconds)."""
+    t = timestamp
+    return len(t) >= 20 and t[4] == "-" and t[7] == "-" and t[10] == "T" and t[13] == ":" and t[16] == ":" and t.endswith("Z")

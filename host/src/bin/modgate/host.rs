@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 use modgate_host::default_host::{HostOptions, default_host};
+use modgate_host::engine::EngineConfig;
 use modgate_host::lifecycle::{InstallError, Lifecycle};
 use modgate_host::storage::Storage;
 
@@ -35,7 +36,14 @@ where
                 return ExitCode::from(1);
             }
         };
-        let lifecycle = match default_host(storage, HostOptions::default()) {
+        // Compiled components are kept beside the data: the next command, or
+        // a serving process on the same folder, loads a big Python or
+        // JavaScript component instead of compiling it again (~20 s).
+        let options = HostOptions {
+            engine: EngineConfig { compile_cache: Some(database.data_dir.join("compile-cache")), ..EngineConfig::default() },
+            ..HostOptions::default()
+        };
+        let lifecycle = match default_host(storage, options) {
             Ok(lifecycle) => lifecycle,
             Err(e) => {
                 eprintln!("modgate: starting the engine: {e}");

@@ -59,7 +59,12 @@ pub fn installed(outcome: &InstallOutcome) {
         }
     }
     println!("  artifact: {}", outcome.artifact_key);
-    println!("  activate: {:.1} ms", outcome.activation_time.as_secs_f64() * 1000.0);
+    println!(
+        "  activate: {:.1} ms, {} fuel, {} ops",
+        outcome.activation_time.as_secs_f64() * 1000.0,
+        outcome.activation_fuel_used,
+        outcome.activation_ops_used
+    );
     for warning in &outcome.warnings {
         println!("  warning:  {warning}");
     }

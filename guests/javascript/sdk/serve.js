@@ -1,0 +1,90 @@
+// Serving HTTP: the host routes approved requests under `/modules/<name>/`
+// to the module's `wasi:http/incoming-handler`. Import this only in modules
+// that declare routes (the `serve` world), and export what `serve` returns:
+//
+//     export const incomingHandler = serve((request) => json(200, { hello: request.path }));
+//
+// (StarlingMonkey's fetch event cannot be the export: it is built for an
+// older wasi:http than our worlds, see guests/build/src/javascript.rs.)
+//
+// The host has already checked the route and the operator's approvals,
+// verified the customer's token and dropped every client-supplied
+// `modgate-*` header: `request.customerId` is the verified customer.
+import { Fields, OutgoingResponse, ResponseOutparam } from 'wasi:http/types@0.2.12';
+import { bytes, methodName, readBody, writeBody } from './wasi-http.js';
+
+const decoder = new TextDecoder();
+
+/**
+ * The `incomingHandler` export answering every request with
+ * `handler(request)`. `request` is `{ method, path, query, headers, body,
+ * header(name), customerId, tenant }` (`path` relative to the mount,
+ * `query` without `?` or `null`, `headers` as `[name, bytes]`, `body` the
+ * whole body as bytes); the handler returns a response (see `json`). A
+ * handler that throws answers 500 with a JSON error rather than trapping.
+ */
+export function serve(handler) {
+  return {
+    handle(incoming, out) {
+      let response;
+      try {
+        response = handler(readRequest(incoming));
+      } catch (thrown) {
+        response = errorResponse(500, 'internal', String(thrown && thrown.name));
+      }
+      send(out, response);
+    },
+  };
+}
+
+function readRequest(incoming) {
+  const target = incoming.pathWithQuery() || '/';
+  const at = target.indexOf('?');
+  const headers = incoming.headers().entries();
+  const header = (name) => {
+    const wanted = name.toLowerCase();
+    const found = headers.find(([key]) => key.toLowerCase() === wanted);
+    return found ? decoder.decode(found[1]) : null;
+  };
+  return {
+    method: methodName(incoming.method()),
+    path: at < 0 ? target : target.slice(0, at),
+    query: at < 0 ? null : target.slice(at + 1),
+    headers,
+    body: readBody(incoming.consume()),
+    header,
+    customerId: header('modgate-customer-id') || null,
+    tenant: header('modgate-tenant'),
+  };
+}
+
+function send(out, response) {
+  const headers = new Fields();
+  for (const [name, value] of response.headers || []) {
+    try {
+      headers.append(name, bytes(value));
+    } catch {
+      // A header the host forbids is skipped; it filters again anyway.
+    }
+  }
+  const outgoing = new OutgoingResponse(headers);
+  outgoing.setStatusCode(response.status);
+  const body = outgoing.body();
+  ResponseOutparam.set(out, { tag: 'ok', val: outgoing });
+  writeBody(body, bytes(response.body || ''));
+}
+
+/** A JSON response: `value` as JSON text, with `headers` (`[name, value]`) added. */
+export function json(status, value, headers = []) {
+  return { status, headers: [['content-type', 'application/json'], ...headers], body: JSON.stringify(value) };
+}
+
+/** A plain-text response. */
+export function text(status, body) {
+  return { status, headers: [['content-type', 'text/plain; charset=utf-8']], body };
+}
+
+/** A JSON error, `{"error":{"code":…,"message":…}}`, as the other SDKs answer. */
+export function errorResponse(status, code, message) {
+  return json(status, { error: { code, message } });
+}
