@@ -38,6 +38,46 @@ fn verify_refuses_an_ungranted_import_naming_the_permission() {
     assert!(stdout.contains("verdict    REFUSED"), "{stdout}");
 }
 
+/// A module folder `name` in a temp dir: `module.toml` asking for
+/// `permissions`, and `entry` (`app.py`, `index.js`) holding `code`.
+fn polyglot_module(name: &str, permissions: &str, entry: &str, code: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join(name);
+    std::fs::create_dir(&module).unwrap();
+    std::fs::write(
+        module.join("module.toml"),
+        format!("name = {name:?}\nversion = \"0.1.0\"\ncompatible-core = \"^1.0\"\npermissions = [{permissions}]\n"),
+    )
+    .unwrap();
+    std::fs::write(module.join(entry), code).unwrap();
+    (dir, module)
+}
+
+const PYTHON_READING_PRODUCTS: &str = "from modgate import exported, log\nfrom wit_world import exports\nfrom wit_world.imports import products\n\n\n@exported\nclass Lifecycle(exports.Lifecycle):\n    def activate(self, settings: str) -> None:\n        log.info(products.get(\"p-1\").name)\n";
+
+#[test]
+fn verify_builds_a_python_module_folder_against_its_manifest() {
+    let (_dir, module) = polyglot_module("cli-python", "\"read:products\"", "app.py", PYTHON_READING_PRODUCTS);
+    let out = modgate().arg("verify").arg(&module).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("modgate:commerce/products@1.0.0"), "{stdout}");
+    assert!(stdout.contains("verdict    ACCEPTED"), "{stdout}");
+}
+
+#[test]
+fn a_python_module_using_an_interface_its_manifest_does_not_ask_for_does_not_build() {
+    // Built against the base world only, the app's import of `products`
+    // cannot be satisfied: the build fails and says where.
+    let (_dir, module) = polyglot_module("cli-python-ungranted", "", "app.py", PYTHON_READING_PRODUCTS);
+    let out = modgate().arg("verify").arg(&module).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("[component-not-found]"), "{stdout}");
+    assert!(stdout.contains("building the Python guest failed"), "{stdout}");
+    assert!(stdout.contains("products"), "{stdout}");
+}
+
 #[test]
 fn verify_reports_every_manifest_error_and_exits_one() {
     let dir = tempfile::tempdir().unwrap();

@@ -57,15 +57,18 @@ pub fn locate_component(dir: &Path, manifest: &Manifest) -> Result<LocatedCompon
     build_rust_guest(dir, &cargo_toml)
 }
 
+/// The problem a failed build of the guest in `dir` is reported as.
+fn build_failed(dir: &Path, language: &str, message: String) -> Problem {
+    Problem::new(
+        ProblemCode::ComponentNotFound,
+        dir.display().to_string(),
+        format!("building the {language} guest failed: {message}"),
+        "fix the build error above, then run verify again",
+    )
+}
+
 fn build_rust_guest(dir: &Path, cargo_toml: &Path) -> Result<LocatedComponent, Problem> {
-    let failed = |message: String| {
-        Problem::new(
-            ProblemCode::ComponentNotFound,
-            dir.display().to_string(),
-            format!("building the Rust guest failed: {message}"),
-            "fix the build error above, then run verify again",
-        )
-    };
+    let failed = |message: String| build_failed(dir, "Rust", message);
     let wanted = std::fs::canonicalize(dir).map_err(|e| failed(e.to_string()))?;
     let package = guest_packages(cargo_toml)
         .map_err(|e| failed(e.to_string()))?
@@ -95,14 +98,7 @@ fn checkout() -> PathBuf {
 }
 
 fn build_polyglot_guest(dir: &Path, language: Language) -> Result<LocatedComponent, Problem> {
-    let failed = |message: String| {
-        Problem::new(
-            ProblemCode::ComponentNotFound,
-            dir.display().to_string(),
-            format!("building the {language} guest failed: {message}"),
-            "fix the build error above, then run verify again",
-        )
-    };
+    let failed = |message: String| build_failed(dir, &language.to_string(), message);
     let repo = checkout();
     let tree = GuestTree::of_repo(&repo);
     if !tree.guests.join(language.folder()).is_dir() {
