@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use modgate_guest_build::{GuestSource, GuestTree, Language, build_components, build_guest_sources, guest_packages};
+use modgate_guest_build::{BuiltComponent, GuestSource, GuestTree, Language, build_components, build_guest_sources, guest_packages};
 use modgate_manifest::Manifest;
 
 use crate::verify::problem::{Problem, ProblemCode};
@@ -57,6 +57,16 @@ pub fn locate_component(dir: &Path, manifest: &Manifest) -> Result<LocatedCompon
     build_rust_guest(dir, &cargo_toml)
 }
 
+/// The one component a build of one guest produced.
+fn just_built(built: Vec<BuiltComponent>, failed: impl Fn(String) -> Problem) -> Result<LocatedComponent, Problem> {
+    let path = built
+        .into_iter()
+        .next()
+        .map(|b| b.path)
+        .ok_or_else(|| failed("no component was produced".to_owned()))?;
+    Ok(LocatedComponent { path, built: true })
+}
+
 /// The problem a failed build of the guest in `dir` is reported as.
 fn build_failed(dir: &Path, language: &str, message: String) -> Problem {
     Problem::new(
@@ -82,12 +92,7 @@ fn build_rust_guest(dir: &Path, cargo_toml: &Path) -> Result<LocatedComponent, P
         .unwrap_or_else(|| dir.join("target"));
     let built = build_components(cargo_toml, std::slice::from_ref(&package), &out_dir)
         .map_err(|e| failed(e.to_string()))?;
-    let path = built
-        .into_iter()
-        .next()
-        .map(|b| b.path)
-        .ok_or_else(|| failed("no component was produced".to_owned()))?;
-    Ok(LocatedComponent { path, built: true })
+    just_built(built, failed)
 }
 
 /// The checkout this host was built from: its `wit/` and `guests/` hold the
@@ -110,10 +115,5 @@ fn build_polyglot_guest(dir: &Path, language: Language) -> Result<LocatedCompone
     let source = GuestSource::from_dir(dir).map_err(|e| failed(e.to_string()))?;
     let out_dir = repo.join("target/guests");
     let built = build_guest_sources(&tree, std::slice::from_ref(&source), &out_dir).map_err(|e| failed(e.to_string()))?;
-    let path = built
-        .into_iter()
-        .next()
-        .map(|b| b.path)
-        .ok_or_else(|| failed("no component was produced".to_owned()))?;
-    Ok(LocatedComponent { path, built: true })
+    just_built(built, failed)
 }
