@@ -78,6 +78,45 @@ fn a_python_module_using_an_interface_its_manifest_does_not_ask_for_does_not_bui
     assert!(stdout.contains("products"), "{stdout}");
 }
 
+const JAVASCRIPT_READING_PRODUCTS: &str = "import * as log from 'modgate/log';\nimport { get } from 'modgate:commerce/products@1.0.0';\n\nexport const lifecycle = {\n  activate(_settings) {\n    log.info(get('p-1').name);\n  },\n};\n";
+
+#[test]
+fn verify_builds_a_javascript_module_folder_outside_the_checkout() {
+    // The SDK (`modgate/log`) is bundled from the checkout's
+    // guests/javascript/sdk although the folder has no node_modules.
+    let (_dir, module) = polyglot_module("cli-javascript", "\"read:products\"", "index.js", JAVASCRIPT_READING_PRODUCTS);
+    let out = modgate().arg("verify").arg(&module).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("modgate:commerce/products@1.0.0"), "{stdout}");
+    assert!(stdout.contains("verdict    ACCEPTED"), "{stdout}");
+}
+
+#[test]
+fn a_javascript_module_importing_a_package_nothing_provides_does_not_build() {
+    // Left unresolved, the import would become one of the component's,
+    // which no world offers: the bundler refuses it, naming the file.
+    let code = "import pad from 'left-pad';\nexport const lifecycle = { activate(_settings) { pad('x', 2); } };\n";
+    let (_dir, module) = polyglot_module("cli-javascript-unresolved", "", "index.js", code);
+    let out = modgate().arg("verify").arg(&module).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("[component-not-found]"), "{stdout}");
+    assert!(stdout.contains("building the JavaScript guest failed"), "{stdout}");
+    assert!(stdout.contains("Could not resolve 'left-pad'"), "{stdout}");
+}
+
+#[test]
+fn a_javascript_module_without_node_on_the_path_is_a_missing_toolchain() {
+    let (_dir, module) = polyglot_module("cli-javascript-no-node", "", "index.js", JAVASCRIPT_READING_PRODUCTS);
+    let empty = tempfile::tempdir().unwrap();
+    let out = modgate().arg("verify").arg(&module).env("PATH", empty.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("[guest-toolchain-missing]"), "{stdout}");
+    assert!(stdout.contains("install Node.js 20 or newer"), "{stdout}");
+}
+
 #[test]
 fn verify_reports_every_manifest_error_and_exits_one() {
     let dir = tempfile::tempdir().unwrap();

@@ -11,7 +11,8 @@ use modgate_host::capabilities::outbound::{Allowlist, Outbound, StaticResolver, 
 use modgate_host::engine::{EngineConfig, TenantId};
 use modgate_host::hooks::{DataHooks, HookConfig};
 use modgate_host::http::{HttpConfig, ModuleBridge};
-use modgate_host::lifecycle::{HookSelection, InstallRequest, Lifecycle, ModuleSource, RouteSelection};
+use modgate_host::lifecycle::{HookSelection, InstallError, InstallRequest, Lifecycle, ModuleSource, RouteSelection};
+use modgate_host::verify::ProblemCode;
 use modgate_host::default_host::{HostOptions, default_host};
 use modgate_host::events::{EventConfig, EventWorker, Outbox};
 use modgate_host::mail::{MailConfig, MailOutbox, MailTransport, MailWorker, Senders};
@@ -51,6 +52,9 @@ pub struct Options {
     /// Port of the stand-in competitor price API on 127.0.0.1 (0: a free
     /// one).
     pub price_api_port: u16,
+    /// Where compiled modules are kept between starts (`None`:
+    /// `<data_dir>/compile-cache`). Tests share one across runs.
+    pub compile_cache: Option<PathBuf>,
 }
 
 /// The assembled application.
@@ -99,7 +103,10 @@ impl Storefront {
             outbound: outbound(&price_api)?,
             // A restart loads the Python and JavaScript modules' compiled
             // code instead of compiling it again (~20 s each).
-            engine: EngineConfig { compile_cache: Some(options.data_dir.join("compile-cache")), ..EngineConfig::default() },
+            engine: EngineConfig {
+                compile_cache: Some(options.compile_cache.clone().unwrap_or_else(|| options.data_dir.join("compile-cache"))),
+                ..EngineConfig::default()
+            },
             ..HostOptions::default()
         };
         let changes = ShopChanges::new(storage.connection().clone(), outbox.clone());
@@ -188,11 +195,11 @@ struct OperatorChoices {
     allowlist: Option<Allowlist>,
 }
 
-/// The price-watch module calls the stand-in price API, and only it; every
-/// other bundled module gets the defaults.
+/// The price-watch modules (Rust and Python) call the stand-in price API,
+/// and only it; every other bundled module gets the defaults.
 fn operator_choices(module: &str, price_api: &PriceApi) -> anyhow::Result<OperatorChoices> {
     Ok(match module {
-        "price-watch" => OperatorChoices {
+        "price-watch" | "price-watch-py" => OperatorChoices {
             settings: Some(serde_json::json!({ "api": price_api.base_url() })),
             allowlist: Some(price_api.allowlist()?),
         },
@@ -289,29 +296,45 @@ fn sha2_digest(bytes: &[u8]) -> [u8; 32] {
     sha2::Sha256::digest(bytes).into()
 }
 
-/// Reads (building Rust guests first, with cargo's progress on stderr) the
-/// modules in `dirs`.
-pub fn read_modules(dirs: &[PathBuf]) -> anyhow::Result<Vec<ModuleSource>> {
-    dirs.iter()
-        .map(|dir| {
-            ModuleSource::from_dir(dir, EngineConfig::default().max_component_bytes)
-                .with_context(|| format!("building the module in {}", dir.display()))
-        })
-        .collect()
+/// The modules read from their folders, and the ones left out.
+pub struct ReadModules {
+    /// Built and read, ready to install.
+    pub modules: Vec<ModuleSource>,
+    /// Python or JavaScript modules this machine cannot build (python3 or
+    /// node is missing), each with what to install: the demo runs without
+    /// them rather than not at all.
+    pub skipped: Vec<String>,
 }
 
-/// The reference modules shipped in `guests/modules/`.
+/// Reads the modules in `dirs`, building them first: Rust guests with cargo
+/// (its progress on stderr), Python and JavaScript guests with the
+/// toolchains the guest build installs into the clone on first use. Any
+/// other failure to build or read a module fails the whole read.
+pub fn read_modules(dirs: &[PathBuf]) -> anyhow::Result<ReadModules> {
+    let mut read = ReadModules { modules: Vec::new(), skipped: Vec::new() };
+    for dir in dirs {
+        match ModuleSource::from_dir(dir, EngineConfig::default().max_component_bytes) {
+            Ok(module) => read.modules.push(module),
+            Err(InstallError::Source(problem)) if problem.code == ProblemCode::GuestToolchainMissing => {
+                read.skipped.push(format!("{}: {}", dir.display(), problem.message));
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("building the module in {}", dir.display()))),
+        }
+    }
+    Ok(read)
+}
+
+/// The reference modules shipped in `guests/modules/` (Rust),
+/// `guests/python/modules/` and `guests/javascript/modules/`.
 pub fn bundled_modules() -> Vec<PathBuf> {
-    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../guests/modules");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&modules)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|entry| entry.path())
-                .filter(|path| path.join("module.toml").is_file())
-                .collect()
-        })
-        .unwrap_or_default();
+    let guests = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../guests");
+    let mut dirs: Vec<PathBuf> = ["modules", "python/modules", "javascript/modules"]
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(guests.join(folder)).into_iter().flatten())
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.join("module.toml").is_file())
+        .collect();
     dirs.sort();
     dirs
 }

@@ -23,4 +23,4 @@ pub mod prices;
 pub mod review_form;
 pub mod reviews;
 
-pub use app::{Options, Storefront, bundled_modules, read_modules};
+pub use app::{Options, ReadModules, Storefront, bundled_modules, read_modules};

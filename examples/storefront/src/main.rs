@@ -40,17 +40,27 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let args = Args::parse();
     let dirs = bundled_modules();
-    step(1, &format!("building {} reference module(s) for wasm32 (the first time takes a minute or two)", dirs.len()));
-    let modules = read_modules(&dirs)?;
+    step(
+        1,
+        &format!(
+            "building {} reference module(s) in Rust, Python and JavaScript (the first time takes a few minutes: it installs the Python and JavaScript toolchains into the clone)",
+            dirs.len()
+        ),
+    );
+    let read = read_modules(&dirs)?;
+    for skipped in &read.skipped {
+        println!("      skipped {skipped}");
+    }
     step(2, &format!("opening {} (SQLite) and installing modules", args.data_dir.display()));
     let storefront = Storefront::start(Options {
         data_dir: args.data_dir.clone(),
-        modules,
+        modules: read.modules,
         http: HttpConfig::default(),
         events: EventConfig::default(),
         mail: MailConfig::default(),
         hooks: HookConfig { failure_policy: args.hook_failure, ..HookConfig::default() },
         price_api_port: args.price_api_port,
+        compile_cache: None,
     })
     .await?;
     for line in &storefront.module_report {
@@ -100,6 +110,13 @@ async fn main() -> anyhow::Result<()> {
     curl -X POST -H \"Authorization: Bearer $OPERATOR_TOKEN\" -d '{{\"price_minor\": 9900}}' http://{address}/admin/products/grinder/price
     curl http://{address}/modules/price-watch/quotes/grinder
   The grinder's card now says \"Seen for €95.00 at Example Prices\".
+
+  Modules in Python and JavaScript: price-watch-py is price-watch written in
+  Python (it quoted the grinder too: its badge sits beside the Rust one's),
+  and likes, written in JavaScript, is the \"♡ Like\" button on every card:
+    curl http://{address}/modules/price-watch-py/quotes/grinder
+    curl -X POST -H \"Authorization: Bearer $TOKEN\" http://{address}/modules/likes/products/grinder/toggle
+    curl http://{address}/modules/likes/products/grinder
 
   Press Ctrl-C to stop. Data stays in {data} for the next start.
 ",

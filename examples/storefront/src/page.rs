@@ -260,7 +260,8 @@ const STYLE: &str = "<style>body{font-family:system-ui,sans-serif;margin:2rem;co
 
 /// The storefront's own script: toggles call the module's endpoint (the
 /// browser attaches the session cookie to this same-origin request and
-/// says so in `Sec-Fetch-Site`) and update the button from the JSON answer.
+/// says so in `Sec-Fetch-Site`) and update the button from the JSON
+/// answer's `active` (see "Slots" in docs/writing-a-module.md).
 pub const SCRIPT: &str = r#"document.addEventListener('click', async (event) => {
   const button = event.target.closest('button.toggle');
   if (!button) return;
@@ -270,7 +271,7 @@ pub const SCRIPT: &str = r#"document.addEventListener('click', async (event) => 
     const response = await fetch(button.dataset.action, { method: 'POST', credentials: 'same-origin' });
     const body = await response.json();
     if (!response.ok) throw new Error(body.error ? body.error.code : response.status);
-    const active = body.saved === true;
+    const active = body.active === true;
     button.setAttribute('aria-pressed', String(active));
     button.textContent = active ? button.dataset.activeLabel : button.dataset.label;
   } catch (error) {

@@ -284,6 +284,7 @@ async fn serve(modules: Vec<ModuleSource>) -> Served {
         mail: MailConfig::default(),
         hooks: HookConfig::default(),
         price_api_port: 0,
+        compile_cache: None,
     })
     .await
     .expect("storefront starts");

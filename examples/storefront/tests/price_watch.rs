@@ -31,6 +31,7 @@ async fn start(data_dir: &std::path::Path) -> Storefront {
         mail: MailConfig::default(),
         hooks: HookConfig::default(),
         price_api_port: 0,
+        compile_cache: None,
     })
     .await
     .expect("storefront starts")

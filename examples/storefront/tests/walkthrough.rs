@@ -41,6 +41,7 @@ async fn start(data_dir: &std::path::Path, price_api_port: u16) -> (Storefront, 
         mail: MailConfig::default(),
         hooks: HookConfig::default(),
         price_api_port,
+        compile_cache: None,
     })
     .await
     .expect("storefront starts");
@@ -261,7 +262,7 @@ async fn the_page_signs_in_with_an_httponly_cookie_that_only_same_origin_writes_
     let response = client.post(&toggle).header("cookie", &cookie).header("sec-fetch-site", "same-origin").send().await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body, serde_json::json!({ "product_id": "tamper", "saved": true }));
+    assert_eq!(body, serde_json::json!({ "product_id": "tamper", "saved": true, "active": true }));
     let response = client.get(format!("{base}/modules/wishlist/items")).header("cookie", &cookie).send().await.unwrap();
     let listed: serde_json::Value = response.json().await.unwrap();
     assert_eq!(listed["items"][0]["product_id"], "tamper", "a GET needs no proof of origin");

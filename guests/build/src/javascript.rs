@@ -27,6 +27,9 @@ impl JavaScriptToolchain {
         let toolchain = JavaScriptToolchain {
             dir: javascript_dir.to_path_buf(),
         };
+        // Every build runs node (rolldown and componentize-js are node
+        // programs); only an install runs npm.
+        require("node")?;
         let marker = javascript_dir.join("node_modules/.modgate-package-lock.json");
         let ready = || toolchain.bin("componentize-js").is_file() && std::fs::read(&marker).is_ok_and(|m| m == lock);
         if ready() {
@@ -36,14 +39,7 @@ impl JavaScriptToolchain {
         if ready() {
             return Ok(toolchain);
         }
-        for tool in ["node", "npm"] {
-            tool_version(tool, "--version").map_err(|reason| GuestBuildError::ToolchainMissing {
-                tool: tool.to_owned(),
-                needed_for: "JavaScript guests",
-                reason,
-                fix: "install Node.js 20 or newer with npm (Debian: apt-get install nodejs npm)",
-            })?;
-        }
+        require("npm")?;
         announce(&format!(
             "installing the JavaScript guest toolchain (componentize-js, rolldown, as package-lock.json pins them) into {} — first build only",
             javascript_dir.join("node_modules").display()
@@ -111,4 +107,14 @@ impl JavaScriptToolchain {
         }
         run_tool(&mut cmd, &format!("componentize-js for {}", entry.display()))
     }
+}
+
+/// `ToolchainMissing` with the fix unless `tool --version` runs.
+fn require(tool: &str) -> Result<(), GuestBuildError> {
+    tool_version(tool, "--version").map(|_| ()).map_err(|reason| GuestBuildError::ToolchainMissing {
+        tool: tool.to_owned(),
+        needed_for: "JavaScript guests",
+        reason,
+        fix: "install Node.js 20 or newer with npm (Debian: apt-get install nodejs npm)",
+    })
 }

@@ -99,7 +99,9 @@ impl PythonToolchain {
             // Only the app and the SDK are the guest's path; an activated
             // venv's site-packages would otherwise be searched too.
             .env_remove("VIRTUAL_ENV")
-            // Keep the guest's folder free of __pycache__.
+            // No bytecode from the host's Python. componentize-py's own
+            // pre-initialisation still leaves `__pycache__` beside the
+            // sources: git and the inputs hash ignore it.
             .env("PYTHONDONTWRITEBYTECODE", "1");
         run_tool(&mut cmd, &format!("componentize-py for {}", app_dir.display()))
     }

@@ -76,7 +76,16 @@ function send(out, response) {
 
 /** A JSON response: `value` as JSON text, with `headers` (`[name, value]`) added. */
 export function json(status, value, headers = []) {
-  return { status, headers: [['content-type', 'application/json'], ...headers], body: JSON.stringify(value) };
+  return { status, headers: [['content-type', 'application/json'], ...headers], body: jsonText(value) };
+}
+
+/**
+ * `value` as JSON text with `<`, `>` and `&` escaped (`\u003c`...), as the
+ * Rust SDK writes it: the same value, but no text a browser could ever read
+ * as markup, whatever a string holds.
+ */
+export function jsonText(value) {
+  return JSON.stringify(value).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A plain-text response. */

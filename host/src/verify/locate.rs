@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use modgate_guest_build::{BuiltComponent, GuestSource, GuestTree, Language, build_components, build_guest_sources, guest_packages};
+use modgate_guest_build::{BuiltComponent, GuestBuildError, GuestSource, GuestTree, Language, build_components, build_guest_sources, guest_packages};
 use modgate_manifest::Manifest;
 
 use crate::verify::problem::{Problem, ProblemCode};
@@ -114,6 +114,11 @@ fn build_polyglot_guest(dir: &Path, language: Language) -> Result<LocatedCompone
     }
     let source = GuestSource::from_dir(dir).map_err(|e| failed(e.to_string()))?;
     let out_dir = repo.join("target/guests");
-    let built = build_guest_sources(&tree, std::slice::from_ref(&source), &out_dir).map_err(|e| failed(e.to_string()))?;
+    let built = build_guest_sources(&tree, std::slice::from_ref(&source), &out_dir).map_err(|e| match e {
+        GuestBuildError::ToolchainMissing { fix, .. } => {
+            Problem::new(ProblemCode::GuestToolchainMissing, dir.display().to_string(), e.to_string(), fix)
+        }
+        e => failed(e.to_string()),
+    })?;
     just_built(built, failed)
 }

@@ -25,6 +25,9 @@ pub enum ProblemCode {
     InvalidManifest,
     /// The component file could not be found or built.
     ComponentNotFound,
+    /// A Python or JavaScript module cannot be built on this machine: the
+    /// tool its toolchain runs on (python3, node, npm) is not installed.
+    GuestToolchainMissing,
     /// An import's functions or types differ from what the host links.
     IncompatibleImport,
     /// An export the host calls has functions or types the host does not expect.
@@ -56,6 +59,7 @@ impl ProblemCode {
             ProblemCode::ExportNeedsPermission => "export-needs-permission",
             ProblemCode::InvalidManifest => "invalid-manifest",
             ProblemCode::ComponentNotFound => "component-not-found",
+            ProblemCode::GuestToolchainMissing => "guest-toolchain-missing",
             ProblemCode::IncompatibleImport => "incompatible-import",
             ProblemCode::IncompatibleExport => "incompatible-export",
             ProblemCode::TooManyInstances => "too-many-instances",

@@ -51,6 +51,7 @@ impl Shop {
             mail: MailConfig::default(),
             hooks,
             price_api_port: 0,
+        compile_cache: None,
         })
         .await
         .expect("storefront starts");

@@ -209,13 +209,17 @@ fn remove(customer: &str, product: &str) -> Result<(), Error> {
 
 fn toggle(customer: &str, product: &str) -> Result<Response, Refusal> {
     check_product_id(product)?;
-    if is_saved(customer, product)? {
-        remove(customer, product)?;
-        Ok(item_state(product, false))
-    } else {
+    let saved = !is_saved(customer, product)?;
+    if saved {
         add(customer, product)?;
-        Ok(item_state(product, true))
+    } else {
+        remove(customer, product)?;
     }
+    // `active` is the new state the slot's toggle button shows.
+    Ok(Response::json(
+        200,
+        format!("{{\"product_id\":{},\"saved\":{saved},\"active\":{saved}}}", json::string(product)),
+    ))
 }
 
 fn saved_count(customer: &str) -> Result<i64, Error> {

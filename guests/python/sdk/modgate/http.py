@@ -17,7 +17,7 @@ from typing import List, Optional, Sequence, Tuple
 from componentize_py_types import Err, Ok
 from wit_world.imports import http_types, outgoing_handler
 
-from modgate.bodies import read_body, write_body
+from modgate.bodies import BodyTooLarge, read_body, write_body
 
 
 class HttpError(Exception):
@@ -55,9 +55,9 @@ class Response:
         return 300 <= self.status < 400
 
 
-def get(url: str) -> Response:
+def get(url: str, headers: Sequence[Tuple[str, str]] = (), max_response_body: Optional[int] = None) -> Response:
     """``GET url``."""
-    return send("GET", url)
+    return send("GET", url, headers, max_response_body=max_response_body)
 
 
 def post(url: str, body: bytes, headers: Sequence[Tuple[str, str]] = ()) -> Response:
@@ -65,9 +65,16 @@ def post(url: str, body: bytes, headers: Sequence[Tuple[str, str]] = ()) -> Resp
     return send("POST", url, headers, body)
 
 
-def send(method: str, url: str, headers: Sequence[Tuple[str, str]] = (), body: Optional[bytes] = None) -> Response:
+def send(
+    method: str,
+    url: str,
+    headers: Sequence[Tuple[str, str]] = (),
+    body: Optional[bytes] = None,
+    max_response_body: Optional[int] = None,
+) -> Response:
     """Sends a request and reads the whole response; raises
-    :class:`HttpError` when no response came."""
+    :class:`HttpError` when no response came, or when its body is longer
+    than ``max_response_body`` bytes (the reading stops there)."""
     scheme, sep, rest = url.partition("://")
     if not sep or scheme.lower() not in ("http", "https"):
         raise HttpError(None, f"{url!r}: only http:// and https:// URLs are sent")
@@ -106,7 +113,11 @@ def send(method: str, url: str, headers: Sequence[Tuple[str, str]] = (), body: O
     if isinstance(result, Err):
         raise HttpError(result.value, f"{method} {url}: {_code_name(result.value)}")
     response = result.value
-    return Response(response.status(), response.headers().entries(), read_body(response.consume()))
+    try:
+        answer_body = read_body(response.consume(), max_response_body)
+    except BodyTooLarge as e:
+        raise HttpError(None, f"{method} {url}: {e}") from None
+    return Response(response.status(), response.headers().entries(), answer_body)
 
 
 _METHODS = {

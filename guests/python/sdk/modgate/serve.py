@@ -24,6 +24,9 @@ from modgate.bodies import read_body, write_body
 
 _CUSTOMER_HEADER = "modgate-customer-id"
 _TENANT_HEADER = "modgate-tenant"
+# Outside strings JSON has none of these characters, so escaping them
+# everywhere changes no value.
+_MARKUP_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&"}
 
 
 @dataclass
@@ -87,8 +90,10 @@ class Response:
 
     @classmethod
     def json(cls, status: int, value) -> "Response":
-        """``value`` as compact JSON text."""
-        text = json.dumps(value, separators=(",", ":"))
+        """``value`` as compact JSON text, with ``<``, ``>`` and ``&`` escaped
+        (``\\u003c``...) as the Rust SDK writes it: the same value, but no
+        text a browser could ever read as markup."""
+        text = json.dumps(value, separators=(",", ":")).translate(_MARKUP_ESCAPES)
         return cls(status, [("content-type", "application/json")], text.encode())
 
     @classmethod
