@@ -20,7 +20,9 @@ use modgate_host::manifest::verify_manifest;
 use modgate_host::testing::InMemoryCommerce;
 
 fn engine(fuel: bool) -> Engine {
-    let mut config = EngineConfig { fuel, ..EngineConfig::default() };
+    // The Python and JavaScript components take ~20 s each to compile: a
+    // second run loads them from the cache.
+    let mut config = EngineConfig { fuel, compile_cache: Some(modgate_artifacts::COMPILE_CACHE.into()), ..EngineConfig::default() };
     config.budgets.set(
         InvocationContext::Activate,
         Budget { ops: 10_000, fuel: u64::MAX / 2, wall_clock: Duration::from_secs(60) },
