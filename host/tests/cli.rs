@@ -38,6 +38,12 @@ fn verify_refuses_an_ungranted_import_naming_the_permission() {
     assert!(stdout.contains("verdict    REFUSED"), "{stdout}");
 }
 
+/// `modgate verify <module>`: its exit code, and stdout followed by stderr.
+fn verify(module: &Path) -> (Option<i32>, String) {
+    let out = modgate().arg("verify").arg(module).output().unwrap();
+    (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
 /// A module folder `name` in a temp dir: `module.toml` asking for
 /// `permissions`, and `entry` (`app.py`, `index.js`) holding `code`.
 fn polyglot_module(name: &str, permissions: &str, entry: &str, code: &str) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -58,9 +64,8 @@ const PYTHON_READING_PRODUCTS: &str = "from modgate import exported, log\nfrom w
 #[test]
 fn verify_builds_a_python_module_folder_against_its_manifest() {
     let (_dir, module) = polyglot_module("cli-python", "\"read:products\"", "app.py", PYTHON_READING_PRODUCTS);
-    let out = modgate().arg("verify").arg(&module).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let (code, stdout) = verify(&module);
+    assert_eq!(code, Some(0), "{stdout}");
     assert!(stdout.contains("modgate:commerce/products@1.0.0"), "{stdout}");
     assert!(stdout.contains("verdict    ACCEPTED"), "{stdout}");
 }
@@ -70,9 +75,8 @@ fn a_python_module_using_an_interface_its_manifest_does_not_ask_for_does_not_bui
     // Built against the base world only, the app's import of `products`
     // cannot be satisfied: the build fails and says where.
     let (_dir, module) = polyglot_module("cli-python-ungranted", "", "app.py", PYTHON_READING_PRODUCTS);
-    let out = modgate().arg("verify").arg(&module).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let (code, stdout) = verify(&module);
+    assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("[component-not-found]"), "{stdout}");
     assert!(stdout.contains("building the Python guest failed"), "{stdout}");
     assert!(stdout.contains("products"), "{stdout}");
@@ -85,9 +89,8 @@ fn verify_builds_a_javascript_module_folder_outside_the_checkout() {
     // The SDK (`modgate/log`) is bundled from the checkout's
     // guests/javascript/sdk although the folder has no node_modules.
     let (_dir, module) = polyglot_module("cli-javascript", "\"read:products\"", "index.js", JAVASCRIPT_READING_PRODUCTS);
-    let out = modgate().arg("verify").arg(&module).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let (code, stdout) = verify(&module);
+    assert_eq!(code, Some(0), "{stdout}");
     assert!(stdout.contains("modgate:commerce/products@1.0.0"), "{stdout}");
     assert!(stdout.contains("verdict    ACCEPTED"), "{stdout}");
 }
@@ -98,9 +101,8 @@ fn a_javascript_module_importing_a_package_nothing_provides_does_not_build() {
     // which no world offers: the bundler refuses it, naming the file.
     let code = "import pad from 'left-pad';\nexport const lifecycle = { activate(_settings) { pad('x', 2); } };\n";
     let (_dir, module) = polyglot_module("cli-javascript-unresolved", "", "index.js", code);
-    let out = modgate().arg("verify").arg(&module).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let (code, stdout) = verify(&module);
+    assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("[component-not-found]"), "{stdout}");
     assert!(stdout.contains("building the JavaScript guest failed"), "{stdout}");
     assert!(stdout.contains("Could not resolve 'left-pad'"), "{stdout}");

@@ -5,23 +5,15 @@
 //! product card's actions slot. Both are installed and approved by the
 //! storefront's first start, for both tenants.
 
-use std::net::SocketAddr;
-use std::time::Duration;
-
 use modgate_host::engine::TenantId;
 use modgate_host::events::EventConfig;
 use modgate_host::hooks::HookConfig;
 use modgate_host::http::HttpConfig;
-use modgate_host::lifecycle::ModuleSource;
 use modgate_host::mail::MailConfig;
 use storefront::{Options, Storefront};
 
-fn module(dir: &str, component: &str) -> ModuleSource {
-    ModuleSource {
-        manifest_text: std::fs::read_to_string(format!("{dir}/module.toml")).unwrap(),
-        component: modgate_artifacts::read(component),
-    }
-}
+mod served;
+use served::{module, serve, wait_for};
 
 async fn start(data_dir: &std::path::Path) -> Storefront {
     Storefront::start(Options {
@@ -42,33 +34,10 @@ async fn start(data_dir: &std::path::Path) -> Storefront {
     .expect("storefront starts")
 }
 
-async fn serve(storefront: Storefront) -> (String, tokio::task::JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address: SocketAddr = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move {
-        let _ = storefront.serve(listener).await;
-    });
-    (format!("http://{address}"), server)
-}
-
 async fn json(request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(serde_json::Value::Null))
-}
-
-/// Polls `url` until it answers 200 and `ready` holds for its JSON.
-async fn wait_for(client: &reqwest::Client, url: &str, ready: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
-    let mut last = serde_json::Value::Null;
-    for _ in 0..600 {
-        let (status, body) = json(client.get(url)).await;
-        if status == 200 && ready(&body) {
-            return body;
-        }
-        last = body;
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{url} never became ready; last answer {last}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,26 +6,21 @@
 //! restart on another API port updates the operator's allowlist and
 //! settings.
 
-use std::net::SocketAddr;
-use std::time::Duration;
-
 use modgate_host::engine::TenantId;
 use modgate_host::events::EventConfig;
 use modgate_host::hooks::HookConfig;
 use modgate_host::http::HttpConfig;
-use modgate_host::lifecycle::ModuleSource;
 use modgate_host::mail::MailConfig;
 use sea_orm::ConnectionTrait;
 use storefront::{Options, Storefront};
 
+mod served;
+use served::{module, serve, wait_for};
+
 async fn start(data_dir: &std::path::Path) -> Storefront {
-    let module = ModuleSource {
-        manifest_text: std::fs::read_to_string(format!("{}/module.toml", modgate_artifacts::PRICE_WATCH_DIR)).unwrap(),
-        component: modgate_artifacts::read(modgate_artifacts::PRICE_WATCH),
-    };
     Storefront::start(Options {
         data_dir: data_dir.to_path_buf(),
-        modules: vec![module],
+        modules: vec![module(modgate_artifacts::PRICE_WATCH_DIR, modgate_artifacts::PRICE_WATCH)],
         http: HttpConfig::default(),
         events: EventConfig::default(),
         mail: MailConfig::default(),
@@ -35,31 +30,6 @@ async fn start(data_dir: &std::path::Path) -> Storefront {
     })
     .await
     .expect("storefront starts")
-}
-
-async fn serve(storefront: Storefront) -> (String, tokio::task::JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address: SocketAddr = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move {
-        let _ = storefront.serve(listener).await;
-    });
-    (format!("http://{address}"), server)
-}
-
-/// Polls `url` until it answers 200 and `ready` holds for its JSON.
-async fn wait_for(client: &reqwest::Client, url: &str, ready: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
-    let mut last = serde_json::Value::Null;
-    for _ in 0..600 {
-        let response = client.get(url).send().await.unwrap();
-        if response.status().is_success() {
-            last = response.json().await.unwrap();
-            if ready(&last) {
-                return last;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{url} never became ready; last answer {last}");
 }
 
 async fn cheaper_events(storefront_db: &sea_orm::DatabaseConnection) -> i64 {

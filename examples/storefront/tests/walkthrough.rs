@@ -6,21 +6,14 @@
 //! and an accepted one rated on the page, and a second start over the same
 //! data keeps modules and items.
 
-use std::net::SocketAddr;
-
 use modgate_host::events::EventConfig;
 use modgate_host::hooks::HookConfig;
 use modgate_host::mail::MailConfig;
 use modgate_host::http::HttpConfig;
-use modgate_host::lifecycle::ModuleSource;
 use storefront::{Options, Storefront};
 
-fn module(dir: &str, component: &str) -> ModuleSource {
-    ModuleSource {
-        manifest_text: std::fs::read_to_string(format!("{dir}/module.toml")).unwrap(),
-        component: modgate_artifacts::read(component),
-    }
-}
+mod served;
+use served::{module, serve};
 
 /// A free loopback port for the stand-in price API, the same for every
 /// start of one test (price-watch's allowlist names the port).
@@ -47,15 +40,6 @@ async fn start(data_dir: &std::path::Path, price_api_port: u16) -> (Storefront, 
     .expect("storefront starts");
     let token = storefront.token_for("acme", "cu-ada").unwrap();
     (storefront, token)
-}
-
-async fn serve(storefront: Storefront) -> (String, tokio::task::JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address: SocketAddr = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move {
-        let _ = storefront.serve(listener).await;
-    });
-    (format!("http://{address}"), server)
 }
 
 /// Waits until the first start's price API (stopped with its storefront)

@@ -15,6 +15,14 @@ Import a capability's module only when the module was granted it: its
 bindings exist only in the worlds of granted permissions.
 """
 
-from modgate.errors import Error, ErrorCode, exported
-
 __all__ = ["Error", "ErrorCode", "exported"]
+
+
+def __getattr__(name):
+    # Imported on first use, so that the pure helpers (``modgate.money``,
+    # ``modgate.names``) also load outside a component, in unit tests.
+    if name in __all__:
+        from modgate import errors
+
+        return getattr(errors, name)
+    raise AttributeError(f"module 'modgate' has no attribute {name!r}")
