@@ -102,7 +102,7 @@ impl Storefront {
             mail: Some(mail_outbox.clone()),
             outbound: outbound(&price_api)?,
             // A restart loads the Python and JavaScript modules' compiled
-            // code instead of compiling it again (~20 s each).
+            // code instead of compiling it again (14–19 s each).
             engine: EngineConfig {
                 compile_cache: Some(options.compile_cache.clone().unwrap_or_else(|| options.data_dir.join("compile-cache"))),
                 ..EngineConfig::default()

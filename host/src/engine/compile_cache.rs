@@ -3,7 +3,7 @@
 //! compilation settings. A restart, or another engine of the same settings,
 //! loads a component it compiled before instead of compiling it again —
 //! what installing a big Python or JavaScript component costs (figures in
-//! `docs/guests.md`).
+//! `docs/writing-a-module.md`, "What to expect").
 //!
 //! Cranelift's per-function incremental cache was measured too and is not
 //! used: it halved compiling a second Python component (the same CPython),

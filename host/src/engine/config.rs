@@ -59,8 +59,8 @@ pub struct EngineConfig {
     /// A folder for the on-disk cache of compiled components: a restart, or
     /// another engine of the same settings, loads a component instead of
     /// compiling it again. Compiling is what installing a big component
-    /// costs (a Python or JavaScript guest: about 20 s on two cores; loading
-    /// it from the cache: under a second; `docs/guests.md`). The folder must
+    /// costs (a Python or JavaScript guest: 14–19 s on two cores; loading
+    /// it from the cache: under a second; `docs/writing-a-module.md`). The folder must
     /// be writable by the host only. Default `None` (no disk cache; each
     /// engine still compiles a component once).
     pub compile_cache: Option<PathBuf>,

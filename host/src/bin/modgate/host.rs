@@ -38,7 +38,7 @@ where
         };
         // Compiled components are kept beside the data: the next command, or
         // a serving process on the same folder, loads a big Python or
-        // JavaScript component instead of compiling it again (~20 s).
+        // JavaScript component instead of compiling it again (14–19 s).
         let options = HostOptions {
             engine: EngineConfig { compile_cache: Some(database.data_dir.join("compile-cache")), ..EngineConfig::default() },
             ..HostOptions::default()
