@@ -1,6 +1,7 @@
 //! The whole-system suite: conformance per WIT world, budgets, install-time
 //! refusals, and the contracts themselves. One test binary (faster to link).
 
+mod admin;
 pub mod big_runtimes;
 pub mod budgets;
 pub mod conformance;

@@ -28,7 +28,7 @@ wasmtime::component::bindgen!({
         }
     ",
     world: "modgate:bindings/host",
-    imports: { default: async },
+    imports: { default: async | tracing },
     exports: { default: async },
 });
 

@@ -20,11 +20,15 @@
 //!   dispatcher that runs modules' data hooks on them.
 //! - [`storage`], [`lifecycle`]: the database, installs and approvals.
 //! - [`events`], [`mail`]: the outboxes and their workers.
+//! - [`metrics`], [`usage`]: what invocations cost and which capabilities
+//!   they used (Prometheus, the usage audit and least-privilege report).
+//! - [`admin`]: the operator's HTTP API and web page.
 //! - [`default_host`]: the built-in capabilities over one database.
 //! - [`testing`]: sample commerce data and the capability test kit.
 
 #![deny(missing_docs)]
 
+pub mod admin;
 mod backoff;
 pub mod bindings;
 pub mod breaker;
@@ -38,11 +42,13 @@ pub mod hooks;
 pub mod http;
 pub mod lifecycle;
 pub mod mail;
+pub mod metrics;
 mod seconds;
 pub mod storage;
 mod sync;
 pub mod tenant;
 pub mod testing;
+pub mod usage;
 pub mod verify;
 
 pub use modgate_manifest as manifest;

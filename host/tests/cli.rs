@@ -512,3 +512,64 @@ fn the_outbound_allowlist_is_set_at_install_shown_changed_and_refused_when_wrong
     assert_eq!(code, Some(0));
     assert!(stdout.contains("(empty: every request is refused)"), "{stdout}");
 }
+
+#[test]
+fn modules_are_disabled_enabled_reconfigured_and_audited() {
+    let data = tempfile::tempdir().unwrap();
+    let wishlist = repo().join("guests/modules/wishlist");
+    let (code, stdout, stderr) = run(&["install", wishlist.to_str().unwrap(), "--tenant", "acme", "--acknowledge-risk"], data.path());
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+
+    let (code, stdout, stderr) = run(&["disable", "wishlist", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("wishlist is disabled for acme"), "{stdout}");
+    let (_, stdout, _) = run(&["disable", "wishlist", "--tenant", "acme"], data.path());
+    assert!(stdout.contains("wishlist was already disabled for acme"), "{stdout}");
+    let (_, stdout, _) = run(&["list", "--json"], data.path());
+    assert!(stdout.contains("\"enabled\": false"), "{stdout}");
+    let (code, stdout, _) = run(&["enable", "wishlist", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("wishlist is enabled for acme"), "{stdout}");
+
+    let (code, stdout, _) = run(&["settings", "wishlist", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("\"max-items\": 100"), "{stdout}");
+    let (code, stdout, stderr) = run(&["settings", "wishlist", "--tenant", "acme", "--set", "{\"max-items\": 7}"], data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("\"max-items\": 7"), "{stdout}");
+    let (code, _, stderr) = run(&["settings", "wishlist", "--tenant", "acme", "--set", "{\"max-items\": 0}"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("[invalid-settings]") && stderr.contains("settings /max-items"), "{stderr}");
+    let (code, _, stderr) = run(&["settings", "wishlist", "--tenant", "acme", "--set", "not json"], data.path());
+    assert_eq!(code, Some(2), "{stderr}");
+
+    // No serving process ran it here: every declared permission is unused.
+    let (code, stdout, stderr) = run(&["audit", "wishlist", "--tenant", "acme", "--days", "7"], data.path());
+    assert_eq!(code, Some(1), "unused permissions: {stdout}\n{stderr}");
+    assert!(stdout.contains("email:send"), "{stdout}");
+    assert!(stdout.contains("permissions = []"), "{stdout}");
+    let (code, stdout, _) = run(&["audit", "wishlist", "--tenant", "acme", "--json"], data.path());
+    assert_eq!(code, Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["unused"], serde_json::json!(["read:products", "write:own-tables", "subscribe:events", "email:send"]));
+    assert_eq!(report["window_days"], 30);
+    let (code, _, stderr) = run(&["audit", "nobody", "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("[not-installed]"), "{stderr}");
+
+    // The audit log names the command's user.
+    let url = format!("sqlite://{}", data.path().join("modgate.db").display());
+    let actors: Vec<(String, String)> = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        use sea_orm::{ConnectionTrait, Statement};
+        let db = sea_orm::Database::connect(&url).await.unwrap();
+        let rows = db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), "SELECT actor, action FROM modgate_audit_log ORDER BY id"))
+            .await
+            .unwrap();
+        rows.iter().map(|row| (row.try_get("", "actor").unwrap(), row.try_get("", "action").unwrap())).collect()
+    });
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
+    let actions: Vec<&str> = actors.iter().map(|(_, action)| action.as_str()).collect();
+    assert_eq!(actions, ["install", "disable", "enable", "settings"]);
+    assert!(actors.iter().all(|(actor, _)| *actor == format!("cli:{user}")), "{actors:?}");
+}

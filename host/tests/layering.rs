@@ -38,7 +38,10 @@ fn crossings(folder: &str, forbidden: &[&str]) -> Vec<String> {
 
 #[test]
 fn the_engine_imports_no_capability_storage_http_or_lifecycle() {
-    let found = crossings("engine", &["capabilities", "storage", "http", "lifecycle", "events", "default_host", "testing"]);
+    let found = crossings(
+        "engine",
+        &["capabilities", "storage", "http", "lifecycle", "events", "default_host", "testing", "metrics", "usage", "admin"],
+    );
     assert!(found.is_empty(), "the engine crosses its seam:\n{}", found.join("\n"));
 }
 
@@ -52,6 +55,16 @@ fn storage_does_not_reach_back_into_the_engine() {
 fn the_breaker_knows_nothing_of_http() {
     let found = crossings("breaker", &["http", "engine", "capabilities", "storage", "lifecycle"]);
     assert!(found.is_empty(), "the breaker depends on a caller:\n{}", found.join("\n"));
+}
+
+#[test]
+fn metrics_and_usage_only_observe_and_the_lifecycle_knows_no_admin_api() {
+    for observer in ["metrics", "usage"] {
+        let found = crossings(observer, &["admin", "lifecycle", "http", "capabilities", "hooks"]);
+        assert!(found.is_empty(), "{observer} reaches past the invocations it observes:\n{}", found.join("\n"));
+    }
+    let found = crossings("lifecycle", &["admin", "metrics", "http"]);
+    assert!(found.is_empty(), "the lifecycle depends on its callers:\n{}", found.join("\n"));
 }
 
 #[test]

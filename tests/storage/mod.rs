@@ -1,5 +1,6 @@
 //! Storage, tenants and own tables, each scenario on SQLite and PostgreSQL.
 
+mod artifacts;
 pub mod hostile_sql;
 mod install;
 mod isolation;

@@ -8,7 +8,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::Router;
 use modgate_host::capabilities::outbound::{Allowlist, Outbound, StaticResolver, StaticSecrets, SystemResolver};
-use modgate_host::engine::{EngineConfig, TenantId};
+use modgate_host::admin::{AdminApi, AdminConfig, Operator};
+use modgate_host::engine::{EngineConfig, InvocationObservers, TenantId};
+use modgate_host::metrics::Metrics;
+use modgate_host::usage::UsageRecorder;
 use modgate_host::hooks::{DataHooks, HookConfig};
 use modgate_host::http::{HttpConfig, ModuleBridge};
 use modgate_host::lifecycle::{HookSelection, InstallError, InstallRequest, Lifecycle, ModuleSource, RouteSelection};
@@ -28,6 +31,9 @@ use crate::mailbox;
 use crate::catalog::Catalog;
 use crate::prices::{PRICE_API_HOST, PRICE_API_SECRET, PriceApi};
 use crate::reviews::ShopReviews;
+
+/// How often counted capability calls are written to the database.
+const USAGE_FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The tenants of the demo: `acme` is the default, `globex` answers on
 /// `globex.localhost`.
@@ -52,9 +58,13 @@ pub struct Options {
     /// Port of the stand-in competitor price API on 127.0.0.1 (0: a free
     /// one).
     pub price_api_port: u16,
-    /// Where compiled modules are kept between starts (`None`:
-    /// `<data_dir>/compile-cache`). Tests share one across runs.
+    /// Wasmtime's compile cache, for test suites that compile the same big
+    /// components in many processes (`None`: off). Installed modules are
+    /// kept compiled in `<data_dir>/artifacts` either way.
     pub compile_cache: Option<PathBuf>,
+    /// Dev mode: every module is granted every permission it asks for,
+    /// without acknowledgement (loopback only).
+    pub dev_mode: bool,
 }
 
 /// The assembled application.
@@ -79,6 +89,13 @@ pub struct Storefront {
     pub module_report: Vec<String>,
     /// The stand-in competitor price API the price-watch module calls.
     pub price_api: PriceApi,
+    /// The operator's admin API and page, for a listener of their own.
+    pub admin_router: Router,
+    /// What invocations cost, per module (also served at `/metrics` of the
+    /// admin listener).
+    pub metrics: Arc<Metrics>,
+    /// The capability calls modules make, for the least-privilege report.
+    pub usage: Arc<UsageRecorder>,
 }
 
 impl Storefront {
@@ -96,21 +113,26 @@ impl Storefront {
         let outbox = Outbox::new(storage.clone());
         let mail_outbox = MailOutbox::new(storage.clone(), senders()?);
         let price_api = PriceApi::start(options.price_api_port, &random_key()?).await?;
+        let metrics = Metrics::new();
+        let usage = UsageRecorder::new();
         let options_of_host = HostOptions {
             commerce: catalog.clone().into_commerce(contacts.clone()),
             outbox: Some(outbox.clone()),
             mail: Some(mail_outbox.clone()),
             outbound: outbound(&price_api)?,
-            // A restart loads the Python and JavaScript modules' compiled
-            // code instead of compiling it again (14–19 s each).
             engine: EngineConfig {
-                compile_cache: Some(options.compile_cache.clone().unwrap_or_else(|| options.data_dir.join("compile-cache"))),
+                compile_cache: options.compile_cache.clone(),
+                observers: InvocationObservers::default().with(metrics.clone()).with(usage.clone()),
                 ..EngineConfig::default()
             },
             ..HostOptions::default()
         };
         let changes = ShopChanges::new(storage.connection().clone(), outbox.clone());
-        let lifecycle = Arc::new(default_host(storage, options_of_host)?);
+        // A restart loads the modules' compiled code (`artifacts/`) instead
+        // of compiling it again (a Python or JavaScript one: 14–19 s).
+        let lifecycle = Arc::new(default_host(storage, options_of_host)?.with_artifact_dir(options.data_dir.join("artifacts")));
+        lifecycle.set_dev_mode(options.dev_mode);
+        usage.spawn_flusher(lifecycle.storage().clone(), USAGE_FLUSH_EVERY);
         // Published before the installs: a module hooking an entity the shop
         // does not offer is refused at install.
         let hooks = DataHooks::start(lifecycle.clone(), hookable::entities()?, options.hooks)
@@ -162,7 +184,22 @@ impl Storefront {
                 admin::router(admin.clone()).merge(mailbox::router(admin))
             })
             .merge(bridge.router());
+        let admin_router = AdminApi::new(
+            lifecycle.clone(),
+            AdminConfig {
+                operators: vec![Operator { name: "shop-operator".into(), token: operator_token.clone() }],
+                ..AdminConfig::default()
+            },
+        )
+        .with_bridge(bridge.clone())
+        .with_hooks(hooks.clone())
+        .with_metrics(metrics.clone())
+        .with_usage(usage.clone())
+        .router();
         Ok(Storefront {
+            admin_router,
+            metrics,
+            usage,
             router,
             bridge,
             lifecycle,
@@ -179,6 +216,12 @@ impl Storefront {
     /// A ready-made token for a sample customer.
     pub fn token_for(&self, tenant: &str, customer: &str) -> anyhow::Result<String> {
         auth::customer_token(&self.secret, &TenantId::new(tenant)?, customer)
+    }
+
+    /// Serves the admin API and page on `listener` until the process ends.
+    pub async fn serve_admin(router: Router, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+        axum::serve(listener, router).await?;
+        Ok(())
     }
 
     /// Serves on `listener` until the process ends.

@@ -22,5 +22,6 @@ pub mod page;
 pub mod prices;
 pub mod review_form;
 pub mod reviews;
+pub mod telemetry;
 
 pub use app::{Options, ReadModules, Storefront, bundled_modules, read_modules};

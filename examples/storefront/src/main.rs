@@ -4,12 +4,15 @@
 
 use std::path::PathBuf;
 
+use std::net::{IpAddr, SocketAddr};
+
 use clap::Parser;
+use modgate_host::admin::check_listen_address;
 use modgate_host::events::EventConfig;
 use modgate_host::hooks::{FailurePolicy, HookConfig};
 use modgate_host::http::HttpConfig;
 use modgate_host::mail::MailConfig;
-use storefront::{Options, Storefront, bundled_modules, read_modules};
+use storefront::{Options, Storefront, bundled_modules, read_modules, telemetry};
 
 /// The modgate storefront demo.
 #[derive(Debug, Parser)]
@@ -29,16 +32,46 @@ struct Args {
     /// price-watch module calls (0 picks a free one).
     #[arg(long, default_value_t = 8081, env = "STOREFRONT_PRICE_API_PORT")]
     price_api_port: u16,
+    /// Address both listeners bind to. Keep loopback unless a proxy in
+    /// front terminates TLS; dev mode refuses anything else.
+    #[arg(long, default_value = "127.0.0.1", env = "STOREFRONT_BIND")]
+    bind: IpAddr,
+    /// Port of the operator's admin API and page (0 picks a free one).
+    #[arg(long, default_value_t = 8082, env = "STOREFRONT_ADMIN_PORT")]
+    admin_port: u16,
+    /// Dev mode: every module is granted every permission it asks for,
+    /// without review. For a module author's own machine only: refused on a
+    /// non-loopback address.
+    #[arg(long)]
+    dev: bool,
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,storefront=info".into()),
-        )
-        .init();
+fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    let address = SocketAddr::new(args.bind, args.port);
+    let admin_address = SocketAddr::new(args.bind, args.admin_port);
+    for listen in [address, admin_address] {
+        if let Err(refused) = check_listen_address(args.dev, listen) {
+            eprintln!("storefront: refused [{}]: {refused}", refused.code());
+            std::process::exit(2);
+        }
+    }
+    if args.dev {
+        eprintln!("{DEV_MODE_BANNER}");
+    }
+    // Before the runtime: the trace exporter's HTTP client runs its own thread.
+    let traces = telemetry::init("warn,storefront=info")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let served = runtime.block_on(run(args, address, admin_address));
+    drop(runtime);
+    if let Some(traces) = traces {
+        // Flushes the spans still buffered.
+        let _ = traces.shutdown();
+    }
+    served
+}
+
+async fn run(args: Args, address: SocketAddr, admin_address: SocketAddr) -> anyhow::Result<()> {
     let dirs = bundled_modules();
     step(
         1,
@@ -61,13 +94,17 @@ async fn main() -> anyhow::Result<()> {
         hooks: HookConfig { failure_policy: args.hook_failure, ..HookConfig::default() },
         price_api_port: args.price_api_port,
         compile_cache: None,
+        dev_mode: args.dev,
     })
     .await?;
     for line in &storefront.module_report {
         println!("      {line}");
     }
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port)).await?;
+    let listener = tokio::net::TcpListener::bind(address).await?;
     let address = listener.local_addr()?;
+    let admin_listener = tokio::net::TcpListener::bind(admin_address).await?;
+    let admin_address = admin_listener.local_addr()?;
+    tokio::spawn(Storefront::serve_admin(storefront.admin_router.clone(), admin_listener));
     let token = storefront.token_for("acme", "cu-ada")?;
     step(3, &format!("serving on http://{address}"));
     println!(
@@ -118,15 +155,29 @@ async fn main() -> anyhow::Result<()> {
     curl -X POST -H \"Authorization: Bearer $TOKEN\" http://{address}/modules/likes/products/grinder/toggle
     curl http://{address}/modules/likes/products/grinder
 
+  The operator's admin page and API (sign in with the operator token):
+    http://{admin_address}/admin/
+    curl -H \"Authorization: Bearer $OPERATOR_TOKEN\" http://{admin_address}/api/v1/admin/tenants/acme/modules
+  What each module used, and the permissions it never did:
+    target/release/modgate audit wishlist --tenant acme --data-dir {data}
+  Prometheus metrics:  http://{admin_address}/metrics  (same bearer token)
+{dev}
   Press Ctrl-C to stop. Data stays in {data} for the next start.
 ",
         data = args.data_dir.display(),
         operator = storefront.operator_token,
         prices = storefront.price_api.address,
-        port = address.port()
+        port = address.port(),
+        dev = if args.dev { DEV_MODE_BANNER } else { "" },
     );
     storefront.serve(listener).await
 }
+
+/// Printed at start and under the walkthrough: nobody should run dev mode
+/// without noticing.
+const DEV_MODE_BANNER: &str = "
+  !!! DEV MODE: every module is granted every permission it asks for, without
+  !!! review or acknowledgement. Never expose this host.";
 
 fn step(number: u32, text: &str) {
     println!("[{number}/3] {text}");

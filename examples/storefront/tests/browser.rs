@@ -285,6 +285,7 @@ async fn serve(modules: Vec<ModuleSource>) -> Served {
         hooks: HookConfig::default(),
         price_api_port: 0,
         compile_cache: None,
+        dev_mode: false,
     })
     .await
     .expect("storefront starts");

@@ -29,6 +29,7 @@ async fn start(data_dir: &std::path::Path) -> Storefront {
         price_api_port: 0,
         // Compiled once for the whole test run, not once per storefront.
         compile_cache: Some(modgate_artifacts::COMPILE_CACHE.into()),
+        dev_mode: false,
     })
     .await
     .expect("storefront starts")

@@ -27,6 +27,7 @@ async fn start(data_dir: &std::path::Path) -> Storefront {
         hooks: HookConfig::default(),
         price_api_port: 0,
         compile_cache: None,
+        dev_mode: false,
     })
     .await
     .expect("storefront starts")

@@ -35,6 +35,7 @@ async fn start(data_dir: &std::path::Path, price_api_port: u16) -> (Storefront, 
         hooks: HookConfig::default(),
         price_api_port,
         compile_cache: None,
+        dev_mode: false,
     })
     .await
     .expect("storefront starts");

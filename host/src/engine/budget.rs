@@ -1,6 +1,6 @@
 //! Budgets: what one invocation may spend, per invocation context (SPEC §5).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -138,37 +138,60 @@ impl Budgets {
     }
 }
 
-/// Counts the capability operations of one invocation. Clones share the
-/// count, so host code that cannot borrow the invocation's state (a
-/// wasmtime-wasi-http hook) takes from the same budget.
+/// Counts the capability operations of one invocation, and which
+/// operations they were (for the usage audit). Clones share the count, so
+/// host code that cannot borrow the invocation's state (a wasmtime-wasi-http
+/// hook) takes from the same budget.
 #[derive(Debug, Clone)]
 pub struct OpsCounter {
     limit: u32,
-    used: Arc<AtomicU32>,
+    shared: Arc<OpsShared>,
+}
+
+#[derive(Debug, Default)]
+struct OpsShared {
+    used: AtomicU32,
+    /// Calls per operation name, refused ones included: a call the budget
+    /// refused still shows the module uses the capability. Few distinct
+    /// names per invocation, so a list beats a map.
+    calls: Mutex<Vec<(&'static str, u32)>>,
 }
 
 impl OpsCounter {
     /// A counter allowing `limit` operations.
     pub fn new(limit: u32) -> Self {
-        OpsCounter { limit, used: Arc::new(AtomicU32::new(0)) }
+        OpsCounter { limit, shared: Arc::default() }
     }
 
-    /// Takes one operation; `false` when the budget is used up (nothing is
-    /// taken then).
-    pub fn try_take(&self) -> bool {
-        self.used
+    /// Takes one `operation`; `false` when the budget is used up (nothing
+    /// is taken then, but the call is tallied).
+    pub fn try_take(&self, operation: &'static str) -> bool {
+        {
+            let mut calls = self.shared.calls.lock().unwrap_or_else(|p| p.into_inner());
+            match calls.iter_mut().find(|(name, _)| *name == operation) {
+                Some((_, count)) => *count = count.saturating_add(1),
+                None => calls.push((operation, 1)),
+            }
+        }
+        self.shared
+            .used
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| (used < self.limit).then_some(used + 1))
             .is_ok()
     }
 
     /// Operations taken so far.
     pub fn used(&self) -> u32 {
-        self.used.load(Ordering::Relaxed)
+        self.shared.used.load(Ordering::Relaxed)
     }
 
     /// The limit.
     pub fn limit(&self) -> u32 {
         self.limit
+    }
+
+    /// Calls per operation name so far (`products.get`, `tables.query`, …).
+    pub fn calls(&self) -> Vec<(&'static str, u32)> {
+        self.shared.calls.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 
@@ -188,14 +211,24 @@ mod tests {
     #[test]
     fn ops_counter_stops_at_its_limit() {
         let ops = OpsCounter::new(2);
-        assert!(ops.try_take());
-        assert!(ops.try_take());
-        assert!(!ops.try_take());
+        assert!(ops.try_take("products.get"));
+        assert!(ops.try_take("products.get"));
+        assert!(!ops.try_take("tables.query"));
         assert_eq!(ops.used(), 2);
     }
 
     #[test]
+    fn every_call_is_tallied_by_operation_refused_ones_too() {
+        let ops = OpsCounter::new(2);
+        let shared = ops.clone();
+        ops.try_take("products.get");
+        shared.try_take("tables.query");
+        ops.try_take("products.get");
+        assert_eq!(ops.calls(), vec![("products.get", 2), ("tables.query", 1)]);
+    }
+
+    #[test]
     fn a_zero_budget_refuses_the_first_operation() {
-        assert!(!OpsCounter::new(0).try_take());
+        assert!(!OpsCounter::new(0).try_take("events.emit"));
     }
 }

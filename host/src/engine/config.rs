@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::engine::budget::Budgets;
 use crate::engine::memory::ComponentCaps;
 use crate::engine::module_log::LogLimits;
+use crate::engine::observer::InvocationObservers;
 
 /// How the engine runs modules.
 #[derive(Debug, Clone)]
@@ -64,6 +65,9 @@ pub struct EngineConfig {
     /// be writable by the host only. Default `None` (no disk cache; each
     /// engine still compiles a component once).
     pub compile_cache: Option<PathBuf>,
+    /// Who hears how each invocation ended (metrics, the usage audit).
+    /// Default: none.
+    pub observers: InvocationObservers,
 }
 
 impl Default for EngineConfig {
@@ -89,6 +93,7 @@ impl Default for EngineConfig {
             max_component_bytes: 32 << 20,
             log: LogLimits::default(),
             compile_cache: None,
+            observers: InvocationObservers::default(),
         }
     }
 }

@@ -7,6 +7,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use tracing::Instrument;
+
 use wasmtime::component::{Instance, InstancePre, ResourceTableError};
 use wasmtime::{PoolConcurrencyLimitError, Store, Trap, UpdateDeadline};
 
@@ -17,6 +19,7 @@ use crate::engine::guest_text::bounded_message;
 use crate::engine::memory::{InvocationMemory, MemoryLimitReached, MemoryLimiter};
 use crate::engine::extensions::Extensions;
 use crate::engine::module::ModuleInner;
+use crate::engine::observer::{InvocationObservers, InvocationRecord};
 use crate::engine::state::{InvocationSetup, InvocationState};
 use crate::tenant::TenantId;
 
@@ -44,6 +47,7 @@ pub(crate) struct Invocation {
     started: Instant,
     fuel: bool,
     memory: Arc<InvocationMemory>,
+    observers: InvocationObservers,
     _admitted: Admitted,
 }
 
@@ -56,8 +60,24 @@ impl Invocation {
         extensions: &Extensions,
     ) -> Result<Self, InvocationError> {
         let started = Instant::now();
-        let admitted = module.shared.admission.admit(&module.name, &module.shares, tenant, context.into())?;
         let config = &module.shared.config;
+        let admitted = match module.shared.admission.admit(&module.name, &module.shares, tenant, context.into()) {
+            Ok(admitted) => admitted,
+            Err(busy) => {
+                config.observers.finished(&InvocationRecord {
+                    module: &module.name,
+                    tenant,
+                    context,
+                    error: Some(&busy),
+                    elapsed: started.elapsed(),
+                    fuel_used: 0,
+                    ops_used: 0,
+                    memory_peak_bytes: 0,
+                    op_calls: &[],
+                });
+                return Err(busy);
+            }
+        };
         let budget = config.budgets.for_context(context);
         let memory = InvocationMemory::new(config.memory_limit_bytes);
         let deadline = started + budget.wall_clock;
@@ -100,6 +120,7 @@ impl Invocation {
             started,
             fuel: config.fuel,
             memory,
+            observers: config.observers.clone(),
             _admitted: admitted,
         })
     }
@@ -117,10 +138,17 @@ impl Invocation {
     ) -> Result<Invoked<R>, InvocationError> {
         let store = &mut self.store;
         let pre = &self.pre;
+        let span = tracing::info_span!(
+            "invocation",
+            module = &*self.module,
+            tenant = store.data().core.tenant().as_str(),
+            context = self.context.as_str(),
+        );
         let result = within_deadline(self.budget.wall_clock, self.grace, async {
             let instance = pre.instantiate_async(&mut *store).await?;
             call(&mut *store, &instance).await
         })
+        .instrument(span)
         .await;
         self.finish(result)
     }
@@ -136,15 +164,31 @@ impl Invocation {
         } else {
             0
         };
-        match result {
-            Ok(value) => Ok(Invoked {
-                value,
+        let elapsed = self.started.elapsed();
+        let core = &self.store.data().core;
+        let ops_used = core.ops_used();
+        let outcome = result.map_err(|error| self.classify(error));
+        if !self.observers.is_empty() {
+            self.observers.finished(&InvocationRecord {
+                module: &self.module,
+                tenant: core.tenant(),
+                context: self.context,
+                error: outcome.as_ref().err(),
+                elapsed,
                 fuel_used,
-                ops_used: self.store.data_mut().core().ops_used(),
-                elapsed: self.started.elapsed(),
-            }),
-            Err(error) => Err(self.classify(error)),
+                ops_used,
+                // Nothing charged is released within an invocation: what it
+                // holds at the end is the most it held.
+                memory_peak_bytes: self.memory.used(),
+                op_calls: &core.op_calls(),
+            });
         }
+        outcome.map(|value| Invoked {
+            value,
+            fuel_used,
+            ops_used,
+            elapsed,
+        })
     }
 
     fn classify(&self, error: wasmtime::Error) -> InvocationError {

@@ -18,6 +18,7 @@
 //!    No state survives between invocations, tenants or customers.
 
 mod admission;
+mod artifacts;
 mod budget;
 pub mod capability;
 mod check;
@@ -34,6 +35,7 @@ mod linker_cache;
 mod memory;
 mod module;
 pub mod module_log;
+mod observer;
 mod serve;
 mod slots;
 mod state;
@@ -48,6 +50,7 @@ pub use budget::{Budget, Budgets, InvocationContext, OpsCounter};
 pub use capability::{
     Capability, CapabilityRegistry, CapabilityView, InvocationFacts, ModuleFacts, RegistryBuilder, RegistryError, Via,
 };
+pub use artifacts::{ArtifactRefused, SerializedArtifact};
 pub use check::CheckedComponent;
 pub use config::EngineConfig;
 pub use error::{BusyShare, ErrorCode, GuestLimit, InvocationError, error_code_name};
@@ -56,6 +59,7 @@ pub use invocation::Invoked;
 pub(crate) use invocation::classify_host_side;
 pub use memory::{ComponentCaps, InvocationMemory, MemoryLimitReached, MemoryLimiter, MemoryUse};
 pub use module::LoadedModule;
+pub use observer::{InvocationObserver, InvocationObservers, InvocationRecord};
 pub use serve::{ModuleRequest, ModuleResponse, NoOutboundHooks};
 pub use extensions::{Extensions, InstallSettings};
 pub use state::{InvocationCore, InvocationState, LogWriter, OpsBudget};

@@ -150,7 +150,7 @@ fn typed<T: Default + Send + 'static>(slot: &mut Box<dyn Any + Send>) -> &mut T 
 impl InvocationCore {
     /// Takes one capability operation from the budget, or answers
     /// `budget-exhausted` naming the operation.
-    pub fn take_op(&mut self, operation: &str) -> Result<(), WitError> {
+    pub fn take_op(&mut self, operation: &'static str) -> Result<(), WitError> {
         take_op(&self.ops, self.context, operation)
     }
 
@@ -179,6 +179,11 @@ impl InvocationCore {
     /// Capability operations used so far.
     pub fn ops_used(&self) -> u32 {
         self.ops.used()
+    }
+
+    /// Calls per capability operation so far, refused ones included.
+    pub fn op_calls(&self) -> Vec<(&'static str, u32)> {
+        self.ops.calls()
     }
 
     /// When the invocation's wall-clock budget runs out: host work done for
@@ -258,13 +263,13 @@ pub struct OpsBudget {
 
 impl OpsBudget {
     /// Takes one operation, or answers `budget-exhausted` naming it.
-    pub fn take(&self, operation: &str) -> Result<(), WitError> {
+    pub fn take(&self, operation: &'static str) -> Result<(), WitError> {
         take_op(&self.ops, self.context, operation)
     }
 }
 
-fn take_op(ops: &OpsCounter, context: InvocationContext, operation: &str) -> Result<(), WitError> {
-    if ops.try_take() {
+fn take_op(ops: &OpsCounter, context: InvocationContext, operation: &'static str) -> Result<(), WitError> {
+    if ops.try_take(operation) {
         Ok(())
     } else {
         Err(WitError::new(

@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, Q
 
 use super::approving::{ApprovalKind, approved_subjects};
 
-use super::{InstallError, Lifecycle, records};
+use super::{ArtifactUse, InstallError, Lifecycle, records};
 use crate::capabilities::outbound::Allowlist;
 use crate::engine::{Extensions, InstallSettings, LoadedModule};
 use crate::tenant::TenantId;
@@ -145,6 +145,8 @@ impl Lifecycle {
         }
         let manifest = stored.manifest()?;
         let grants = records::parse_permissions(module, &stored.install.granted)?;
+        let content_hash = stored_content_hash(module, &stored.version.component_hash)?;
+        let artifact = self.adopt_stored_artifact(content_hash).await;
         let engine = self.engine.clone();
         let component = stored.version.component.clone();
         // Compiling can take a while: keep it off the async workers.
@@ -155,6 +157,9 @@ impl Lifecycle {
                 message: format!("loading the stored component failed: {e}"),
             })?
             .map_err(|e| InstallError::Load(Box::new(e)))?;
+        if artifact != ArtifactUse::Adopted {
+            self.store_artifact(content_hash).await;
+        }
         self.remember(tenant, loaded.clone());
         Ok(Some((loaded, stored.install.version_id)))
     }
@@ -197,6 +202,14 @@ impl Lifecycle {
             .ok_or_else(|| not_installed(tenant, module))?;
         Ok((tx, stored))
     }
+}
+
+/// The stored component's SHA-256, as recorded at install.
+fn stored_content_hash(module: &str, hex_hash: &str) -> Result<[u8; 32], InstallError> {
+    hex::decode(hex_hash)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .ok_or_else(|| InstallError::Corrupt { module: module.to_owned(), message: format!("stored component hash {hex_hash:?}") })
 }
 
 fn not_installed(tenant: &TenantId, module: &str) -> InstallError {

@@ -109,6 +109,11 @@ fn allowlist_warning(grants: &BTreeSet<Permission>, allowlist: &Allowlist) -> Op
     })
 }
 
+fn content_hash_of(component: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(component).into()
+}
+
 fn check_request(request: &InstallRequest) -> Result<Checked, InstallError> {
     let verified = verify_manifest(&request.source.manifest_text, &CORE_VERSION).map_err(InstallError::InvalidManifest)?;
     let manifest = verified.manifest;
@@ -171,11 +176,34 @@ impl Lifecycle {
     }
 
     /// Installs (or upgrades) a module for a tenant. All or nothing.
+    ///
+    /// In dev mode ([`Lifecycle::set_dev_mode`]) every permission the
+    /// manifest asks for is granted and acknowledged, whatever the request
+    /// says, and the audit entry says so.
     pub async fn install(&self, request: InstallRequest) -> Result<InstallOutcome, InstallError> {
+        self.install_recorded(request, None).await
+    }
+
+    /// [`Lifecycle::install`], audited as `action` instead of
+    /// `install`/`upgrade` (a settings change re-installs the same version).
+    pub(super) async fn install_recorded(
+        &self,
+        mut request: InstallRequest,
+        action: Option<&'static str>,
+    ) -> Result<InstallOutcome, InstallError> {
+        let dev_mode = self.dev_mode();
+        if dev_mode {
+            request.grants = None;
+            request.acknowledge_risk = true;
+        }
         let checked = check_request(&request)?;
         let tenant = &request.tenant;
         let name = checked.manifest.name.as_str().to_owned();
+        let artifact = self.adopt_stored_artifact(content_hash_of(&request.source.component)).await;
         let module = self.engine.load(checked.manifest.clone(), &request.source.component, checked.grants.clone())?;
+        if artifact != super::ArtifactUse::Adopted {
+            self.store_artifact(module.content_hash()).await;
+        }
         let component_hash = hex::encode(module.content_hash());
         let artifact_key = self.engine.artifact_key(module.content_hash());
 
@@ -251,8 +279,9 @@ impl Lifecycle {
             &tx,
             tenant,
             &name,
-            if previous.is_some() { "upgrade" } else { "install" },
+            action.unwrap_or(if previous.is_some() { "upgrade" } else { "install" }),
             serde_json::json!({
+                "dev-mode": dev_mode,
                 "version": version,
                 "previous-version": previous_version,
                 "granted": checked.grants.iter().map(|p| p.as_str()).collect::<Vec<_>>(),

@@ -9,26 +9,38 @@
 //! transaction. Any failure rolls the whole transaction back: a failed
 //! install changes nothing.
 
+mod actor;
 mod approvals;
 mod approving;
+mod artifacts;
+mod audit_log;
 mod error;
 mod hooks;
 mod install;
+mod least_privilege;
 mod outbound;
+mod reconfigure;
 mod records;
+mod review;
 mod settings;
 mod source;
 mod status;
 mod subscriptions;
+mod switching;
 mod uninstall;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
+pub use actor::{DEFAULT_ACTOR, acting_as, current_actor};
 pub use approvals::{InstallInputs, ServingRecord};
+pub use artifacts::ArtifactUse;
+pub use audit_log::{AuditQuery, AuditRecord, MAX_AUDIT_ENTRIES};
 pub use approving::{Approvals, HookSelection, RouteSelection, route_subject};
 pub use error::InstallError;
 pub use install::{InstallOutcome, InstallRequest};
+pub use review::{InstallReview, PermissionReview, TableChangeReview};
 pub use settings::{SettingsProblem, validate_settings};
 pub use source::ModuleSource;
 pub use status::{
@@ -44,6 +56,8 @@ pub struct Lifecycle {
     engine: Arc<Engine>,
     storage: Storage,
     loaded: RwLock<HashMap<(TenantId, String), LoadedModule>>,
+    dev_mode: AtomicBool,
+    artifacts: Option<artifacts::ArtifactStore>,
 }
 
 impl Lifecycle {
@@ -54,7 +68,25 @@ impl Lifecycle {
             engine,
             storage,
             loaded: RwLock::new(HashMap::new()),
+            dev_mode: AtomicBool::new(false),
+            artifacts: None,
         }
+    }
+
+    /// Dev mode: every install is granted every permission its manifest
+    /// asks for, without acknowledgement (what an author wants on their own
+    /// machine; never on a shared host — the admin listener refuses a
+    /// public address in dev mode, `crate::admin::check_listen_address`).
+    pub fn set_dev_mode(&self, on: bool) {
+        if on {
+            tracing::warn!("DEV MODE: every module is granted every permission it asks for, without review");
+        }
+        self.dev_mode.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether dev mode is on.
+    pub fn dev_mode(&self) -> bool {
+        self.dev_mode.load(Ordering::Relaxed)
     }
 
     /// The engine.

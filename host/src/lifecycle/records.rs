@@ -260,7 +260,7 @@ pub(crate) async fn audit(
         at: Set(now_rfc3339()),
         tenant: Set(Some(tenant.as_str().to_owned())),
         module: Set(Some(module.to_owned())),
-        actor: Set("operator".into()),
+        actor: Set(super::actor::current_actor()),
         action: Set(action.to_owned()),
         detail: Set(detail.to_string()),
     }

@@ -69,6 +69,9 @@ pub struct ModuleStatus {
     pub acknowledged: Vec<Permission>,
     /// Stored settings.
     pub settings: serde_json::Value,
+    /// The JSON Schema settings are validated against, if the module has
+    /// settings.
+    pub settings_schema: Option<serde_json::Value>,
     /// SHA-256 of the component.
     pub component_hash: String,
     /// Compiled artifact cache key.
@@ -238,6 +241,7 @@ impl Lifecycle {
             granted,
             acknowledged: parse_permissions(module, &install.acknowledged)?.into_iter().collect(),
             settings: serde_json::from_str(&install.settings).unwrap_or(serde_json::Value::Null),
+            settings_schema: manifest.settings_schema.clone(),
             component_hash: version.component_hash,
             artifact_key: version.artifact_key,
             installed_at: install.installed_at,

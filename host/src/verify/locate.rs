@@ -22,10 +22,34 @@ pub struct LocatedComponent {
 /// a Python (`app.py`) or JavaScript (`index.js`) guest (installing its
 /// toolchain into this modgate checkout if needed).
 pub fn locate_component(dir: &Path, manifest: &Manifest) -> Result<LocatedComponent, Problem> {
+    match built_component(dir, manifest)? {
+        Some(found) => Ok(found),
+        None => build_component(dir, manifest),
+    }
+}
+
+/// The component already in `dir` (the manifest's `component` file, else
+/// `<name>.wasm` beside the manifest), never building anything: what a
+/// service reading a folder on an operator's behalf uses, since building
+/// runs the folder's own code (a crate's `build.rs`, a package's scripts).
+pub fn locate_built_component(dir: &Path, manifest: &Manifest) -> Result<LocatedComponent, Problem> {
+    built_component(dir, manifest)?.ok_or_else(|| {
+        Problem::new(
+            ProblemCode::ComponentNotFound,
+            dir.display().to_string(),
+            format!("no built component: neither `component` in module.toml nor {}.wasm exists", manifest.name.as_str()),
+            "build the module first (`modgate verify <folder>` builds a guest crate, app.py or index.js), then try again",
+        )
+    })
+}
+
+/// The manifest's `component` (an error when it names no file) or the
+/// `<name>.wasm` beside the manifest; `None` when neither is there.
+fn built_component(dir: &Path, manifest: &Manifest) -> Result<Option<LocatedComponent>, Problem> {
     if let Some(relative) = &manifest.component {
         let path = dir.join(relative);
         return if path.is_file() {
-            Ok(LocatedComponent { path, built: false })
+            Ok(Some(LocatedComponent { path, built: false }))
         } else {
             Err(Problem::new(
                 ProblemCode::ComponentNotFound,
@@ -36,9 +60,11 @@ pub fn locate_component(dir: &Path, manifest: &Manifest) -> Result<LocatedCompon
         };
     }
     let beside = dir.join(format!("{}.wasm", manifest.name.as_str()));
-    if beside.is_file() {
-        return Ok(LocatedComponent { path: beside, built: false });
-    }
+    Ok(beside.is_file().then_some(LocatedComponent { path: beside, built: false }))
+}
+
+/// Builds the guest in `dir`: a Python or JavaScript folder, or a Rust crate.
+fn build_component(dir: &Path, manifest: &Manifest) -> Result<LocatedComponent, Problem> {
     if let Some(language) = Language::of_dir(dir) {
         return build_polyglot_guest(dir, language);
     }
@@ -48,8 +74,8 @@ pub fn locate_component(dir: &Path, manifest: &Manifest) -> Result<LocatedCompon
             ProblemCode::ComponentNotFound,
             dir.display().to_string(),
             format!(
-                "no component: neither `component` in module.toml nor {} exists, and the folder is no Rust crate, app.py or index.js",
-                beside.display()
+                "no component: neither `component` in module.toml nor {}.wasm exists, and the folder is no Rust crate, app.py or index.js",
+                dir.join(manifest.name.as_str()).display()
             ),
             "set `component = \"<file>.wasm\"` in module.toml or put the component beside it",
         ));

@@ -21,6 +21,6 @@ pub use component::{ComponentReport, ImportEntry, check_component};
 pub use contents::{ComponentCounts, count_contents};
 pub use file::read_component_file;
 pub use decode::{ComponentSurface, decode_surface};
-pub use locate::{LocatedComponent, locate_component};
+pub use locate::{LocatedComponent, locate_built_component, locate_component};
 pub use problem::{Problem, ProblemCode};
 pub use report::{VerifyReport, verify_module_dir};

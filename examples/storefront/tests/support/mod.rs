@@ -51,7 +51,8 @@ impl Shop {
             mail: MailConfig::default(),
             hooks,
             price_api_port: 0,
-        compile_cache: None,
+            compile_cache: None,
+            dev_mode: false,
         })
         .await
         .expect("storefront starts");

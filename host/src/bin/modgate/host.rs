@@ -5,8 +5,7 @@
 use std::process::ExitCode;
 
 use modgate_host::default_host::{HostOptions, default_host};
-use modgate_host::engine::EngineConfig;
-use modgate_host::lifecycle::{InstallError, Lifecycle};
+use modgate_host::lifecycle::{InstallError, Lifecycle, acting_as};
 use modgate_host::storage::Storage;
 
 use crate::Database;
@@ -36,21 +35,21 @@ where
                 return ExitCode::from(1);
             }
         };
-        // Compiled components are kept beside the data: the next command, or
-        // a serving process on the same folder, loads a big Python or
-        // JavaScript component instead of compiling it again (14–19 s).
-        let options = HostOptions {
-            engine: EngineConfig { compile_cache: Some(database.data_dir.join("compile-cache")), ..EngineConfig::default() },
-            ..HostOptions::default()
-        };
+        // Compiled components are kept beside the data, their digests in the
+        // database: a serving process on the same folder loads a component
+        // this command installed instead of compiling it again (a Python or
+        // JavaScript one: 14–19 s).
+        let options = HostOptions::default();
         let lifecycle = match default_host(storage, options) {
-            Ok(lifecycle) => lifecycle,
+            Ok(lifecycle) => lifecycle.with_artifact_dir(database.data_dir.join("artifacts")),
             Err(e) => {
                 eprintln!("modgate: starting the engine: {e}");
                 return ExitCode::from(1);
             }
         };
-        match command(&lifecycle).await {
+        // The audit log names who ran the command.
+        let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
+        match acting_as(format!("cli:{user}"), command(&lifecycle)).await {
             Ok(code) => code,
             Err(error) => {
                 eprintln!("modgate: refused [{}]: {error}", error.code());

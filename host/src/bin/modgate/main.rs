@@ -3,6 +3,7 @@
 mod allowlist;
 mod host;
 mod mail;
+mod operate;
 mod print;
 
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use modgate_host::capabilities::outbound::Allowlist;
 use modgate_host::capabilities::{BuiltinServices, builtin};
 use modgate_host::engine::{Engine, EngineConfig, TenantId};
 use modgate_host::events::dead_letters;
-use modgate_host::lifecycle::{Approvals, HookSelection, InstallRequest, ModuleSource, RouteSelection};
+use modgate_host::lifecycle::{current_actor, Approvals, HookSelection, InstallRequest, ModuleSource, RouteSelection};
 use modgate_host::manifest::Permission;
 use modgate_host::verify::verify_module_dir;
 
@@ -27,7 +28,7 @@ struct Cli {
 
 /// Where the host keeps its data.
 #[derive(Debug, Args)]
-struct Database {
+pub struct Database {
     /// Data directory of the embedded SQLite database (created on first use).
     #[arg(long, env = "MODGATE_DATA_DIR", default_value = "data", global = true)]
     data_dir: PathBuf,
@@ -155,6 +156,8 @@ enum Command {
     /// show, add, remove, clear.
     #[command(subcommand)]
     Allowlist(allowlist::AllowlistCommand),
+    #[command(flatten)]
+    Operate(operate::OperateCommand),
 }
 
 /// `modgate events …`.
@@ -350,7 +353,7 @@ fn main() -> ExitCode {
             let Some(tenant) = parse_tenant(&choice.tenant) else { return ExitCode::from(2) };
             let (module, asked) = (choice.module.clone(), choice.approvals());
             host::run(&choice.database, async move |lifecycle| {
-                let approved = lifecycle.approve(&tenant, &module, &asked, "operator (cli)").await?;
+                let approved = lifecycle.approve(&tenant, &module, &asked, &current_actor()).await?;
                 print::approvals_changed("approve", &module, tenant.as_str(), &approved);
                 Ok(ExitCode::SUCCESS)
             })
@@ -409,10 +412,11 @@ fn main() -> ExitCode {
         }
         Command::Mail(command) => mail::run(command),
         Command::Allowlist(command) => allowlist::run(command),
+        Command::Operate(command) => operate::run(command),
     }
 }
 
-fn parse_tenant(text: &str) -> Option<TenantId> {
+pub(crate) fn parse_tenant(text: &str) -> Option<TenantId> {
     match TenantId::new(text) {
         Ok(tenant) => Some(tenant),
         Err(e) => {

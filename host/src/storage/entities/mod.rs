@@ -4,8 +4,12 @@
 //! the same rows read the same on SQLite and PostgreSQL.
 
 pub mod approval;
+pub mod artifact;
 pub mod audit_entry;
 pub mod install;
 pub mod module;
 pub mod module_version;
 pub mod tenant;
+pub mod usage_call;
+pub mod usage_latency;
+pub mod usage_series;

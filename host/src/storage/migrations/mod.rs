@@ -7,6 +7,8 @@ mod m0003_events;
 mod m0004_mail;
 mod m0005_hooks;
 mod m0006_outbound;
+mod m0007_usage;
+mod m0008_artifacts;
 
 use sea_orm_migration::prelude::*;
 
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_mail::Migration),
             Box::new(m0005_hooks::Migration),
             Box::new(m0006_outbound::Migration),
+            Box::new(m0007_usage::Migration),
+            Box::new(m0008_artifacts::Migration),
         ]
     }
 
