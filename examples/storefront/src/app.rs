@@ -11,7 +11,7 @@ use modgate_host::capabilities::outbound::{Allowlist, Outbound, StaticResolver, 
 use modgate_host::admin::{AdminApi, AdminConfig, Operator};
 use modgate_host::engine::{EngineConfig, InvocationObservers, TenantId};
 use modgate_host::metrics::Metrics;
-use modgate_host::usage::UsageRecorder;
+use modgate_host::usage::{DEFAULT_FLUSH_INTERVAL, UsageRecorder};
 use modgate_host::hooks::{DataHooks, HookConfig};
 use modgate_host::http::{HttpConfig, ModuleBridge};
 use modgate_host::lifecycle::{HookSelection, InstallError, InstallRequest, Lifecycle, ModuleSource, RouteSelection};
@@ -31,9 +31,6 @@ use crate::mailbox;
 use crate::catalog::Catalog;
 use crate::prices::{PRICE_API_HOST, PRICE_API_SECRET, PriceApi};
 use crate::reviews::ShopReviews;
-
-/// How often counted capability calls are written to the database.
-const USAGE_FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The tenants of the demo: `acme` is the default, `globex` answers on
 /// `globex.localhost`.
@@ -65,6 +62,26 @@ pub struct Options {
     /// Dev mode: every module is granted every permission it asks for,
     /// without acknowledgement (loopback only).
     pub dev_mode: bool,
+}
+
+impl Options {
+    /// `modules` installed for every tenant, data in `data_dir`, and every
+    /// other choice at its default: the bridge, events, mail and hooks
+    /// configurations, the stand-in price API on a free port, no compile
+    /// cache, dev mode off.
+    pub fn new(data_dir: impl Into<PathBuf>, modules: Vec<ModuleSource>) -> Self {
+        Options {
+            data_dir: data_dir.into(),
+            modules,
+            http: HttpConfig::default(),
+            events: EventConfig::default(),
+            mail: MailConfig::default(),
+            hooks: HookConfig::default(),
+            price_api_port: 0,
+            compile_cache: None,
+            dev_mode: false,
+        }
+    }
 }
 
 /// The assembled application.
@@ -132,7 +149,7 @@ impl Storefront {
         // of compiling it again (a Python or JavaScript one: 14–19 s).
         let lifecycle = Arc::new(default_host(storage, options_of_host)?.with_artifact_dir(options.data_dir.join("artifacts")));
         lifecycle.set_dev_mode(options.dev_mode);
-        usage.spawn_flusher(lifecycle.storage().clone(), USAGE_FLUSH_EVERY);
+        usage.spawn_flusher(lifecycle.storage().clone(), DEFAULT_FLUSH_INTERVAL);
         // Published before the installs: a module hooking an entity the shop
         // does not offer is refused at install.
         let hooks = DataHooks::start(lifecycle.clone(), hookable::entities()?, options.hooks)

@@ -1,17 +1,14 @@
 //! `target/release/storefront` (the README quick start builds it): builds the reference modules, opens
 //! (or creates) the demo database, installs and approves the modules on
-//! first start, and serves the storefront on 127.0.0.1.
-
-use std::path::PathBuf;
+//! first start, and serves the storefront on 127.0.0.1 and the operator's
+//! admin API and page on a listener of their own.
 
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 
 use clap::Parser;
 use modgate_host::admin::check_listen_address;
-use modgate_host::events::EventConfig;
 use modgate_host::hooks::{FailurePolicy, HookConfig};
-use modgate_host::http::HttpConfig;
-use modgate_host::mail::MailConfig;
 use storefront::{Options, Storefront, bundled_modules, read_modules, telemetry};
 
 /// The modgate storefront demo.
@@ -86,15 +83,10 @@ async fn run(args: Args, address: SocketAddr, admin_address: SocketAddr) -> anyh
     }
     step(2, &format!("opening {} (SQLite) and installing modules", args.data_dir.display()));
     let storefront = Storefront::start(Options {
-        data_dir: args.data_dir.clone(),
-        modules: read.modules,
-        http: HttpConfig::default(),
-        events: EventConfig::default(),
-        mail: MailConfig::default(),
         hooks: HookConfig { failure_policy: args.hook_failure, ..HookConfig::default() },
         price_api_port: args.price_api_port,
-        compile_cache: None,
         dev_mode: args.dev,
+        ..Options::new(args.data_dir.clone(), read.modules)
     })
     .await?;
     for line in &storefront.module_report {

@@ -21,11 +21,7 @@
 
 use std::time::Instant;
 
-use modgate_host::events::EventConfig;
-use modgate_host::hooks::HookConfig;
-use modgate_host::http::HttpConfig;
 use modgate_host::lifecycle::ModuleSource;
-use modgate_host::mail::MailConfig;
 use serde_json::{Value, json};
 use storefront::{Options, Storefront};
 
@@ -56,16 +52,10 @@ impl Shop {
     async fn start(modules: Vec<ModuleSource>, dev_mode: bool) -> Shop {
         let data = tempfile::tempdir().unwrap();
         let storefront = Storefront::start(Options {
-            data_dir: data.path().to_path_buf(),
-            modules,
-            http: HttpConfig::default(),
-            events: EventConfig::default(),
-            mail: MailConfig::default(),
-            hooks: HookConfig::default(),
-            price_api_port: 0,
             // The likes component is compiled once for the whole test run.
             compile_cache: Some(modgate_artifacts::COMPILE_CACHE.into()),
             dev_mode,
+            ..Options::new(data.path().to_path_buf(), modules)
         })
         .await
         .expect("storefront starts");

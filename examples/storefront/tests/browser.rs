@@ -30,11 +30,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use modgate_host::events::EventConfig;
-use modgate_host::hooks::HookConfig;
-use modgate_host::http::HttpConfig;
 use modgate_host::lifecycle::ModuleSource;
-use modgate_host::mail::MailConfig;
 use storefront::{Options, Storefront};
 
 /// How long one browser run may take before the test gives up.
@@ -276,17 +272,7 @@ struct Served {
 
 async fn serve(modules: Vec<ModuleSource>) -> Served {
     let data = tempfile::tempdir().unwrap();
-    let storefront = Storefront::start(Options {
-        data_dir: data.path().to_path_buf(),
-        modules,
-        http: HttpConfig::default(),
-        events: EventConfig::default(),
-        mail: MailConfig::default(),
-        hooks: HookConfig::default(),
-        price_api_port: 0,
-        compile_cache: None,
-        dev_mode: false,
-    })
+    let storefront = Storefront::start(Options::new(data.path().to_path_buf(), modules))
     .await
     .expect("storefront starts");
     let token = storefront.token_for("acme", "cu-ada").unwrap();

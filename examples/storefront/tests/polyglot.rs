@@ -6,10 +6,6 @@
 //! storefront's first start, for both tenants.
 
 use modgate_host::engine::TenantId;
-use modgate_host::events::EventConfig;
-use modgate_host::hooks::HookConfig;
-use modgate_host::http::HttpConfig;
-use modgate_host::mail::MailConfig;
 use storefront::{Options, Storefront};
 
 mod served;
@@ -17,19 +13,12 @@ use served::{module, serve, wait_for};
 
 async fn start(data_dir: &std::path::Path) -> Storefront {
     Storefront::start(Options {
-        data_dir: data_dir.to_path_buf(),
-        modules: vec![
-            module(modgate_artifacts::python::PRICE_WATCH_PY_DIR, modgate_artifacts::python::PRICE_WATCH_PY),
-            module(modgate_artifacts::javascript::LIKES_DIR, modgate_artifacts::javascript::LIKES),
-        ],
-        http: HttpConfig::default(),
-        events: EventConfig::default(),
-        mail: MailConfig::default(),
-        hooks: HookConfig::default(),
-        price_api_port: 0,
         // Compiled once for the whole test run, not once per storefront.
         compile_cache: Some(modgate_artifacts::COMPILE_CACHE.into()),
-        dev_mode: false,
+        ..Options::new(data_dir.to_path_buf(), vec![
+            module(modgate_artifacts::python::PRICE_WATCH_PY_DIR, modgate_artifacts::python::PRICE_WATCH_PY),
+            module(modgate_artifacts::javascript::LIKES_DIR, modgate_artifacts::javascript::LIKES),
+        ])
     })
     .await
     .expect("storefront starts")

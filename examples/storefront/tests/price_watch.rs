@@ -7,10 +7,6 @@
 //! settings.
 
 use modgate_host::engine::TenantId;
-use modgate_host::events::EventConfig;
-use modgate_host::hooks::HookConfig;
-use modgate_host::http::HttpConfig;
-use modgate_host::mail::MailConfig;
 use sea_orm::ConnectionTrait;
 use storefront::{Options, Storefront};
 
@@ -18,17 +14,7 @@ mod served;
 use served::{module, serve, wait_for};
 
 async fn start(data_dir: &std::path::Path) -> Storefront {
-    Storefront::start(Options {
-        data_dir: data_dir.to_path_buf(),
-        modules: vec![module(modgate_artifacts::PRICE_WATCH_DIR, modgate_artifacts::PRICE_WATCH)],
-        http: HttpConfig::default(),
-        events: EventConfig::default(),
-        mail: MailConfig::default(),
-        hooks: HookConfig::default(),
-        price_api_port: 0,
-        compile_cache: None,
-        dev_mode: false,
-    })
+    Storefront::start(Options::new(data_dir.to_path_buf(), vec![module(modgate_artifacts::PRICE_WATCH_DIR, modgate_artifacts::PRICE_WATCH)]))
     .await
     .expect("storefront starts")
 }

@@ -12,10 +12,6 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::body::Bytes;
 use axum::routing::post;
-use modgate_host::events::EventConfig;
-use modgate_host::hooks::HookConfig;
-use modgate_host::http::HttpConfig;
-use modgate_host::mail::MailConfig;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use opentelemetry_proto::tonic::trace::v1::Span;
@@ -67,17 +63,7 @@ fn invocations_and_capability_calls_are_exported_as_spans() {
 
     let data = tempfile::tempdir().unwrap();
     runtime.block_on(async {
-        let storefront = Storefront::start(Options {
-            data_dir: data.path().to_path_buf(),
-            modules: vec![module(modgate_artifacts::WISHLIST_DIR, modgate_artifacts::WISHLIST)],
-            http: HttpConfig::default(),
-            events: EventConfig::default(),
-            mail: MailConfig::default(),
-            hooks: HookConfig::default(),
-            price_api_port: 0,
-            compile_cache: None,
-            dev_mode: false,
-        })
+        let storefront = Storefront::start(Options::new(data.path().to_path_buf(), vec![module(modgate_artifacts::WISHLIST_DIR, modgate_artifacts::WISHLIST)]))
         .await
         .expect("storefront starts");
         let token = storefront.token_for("acme", "cu-ada").unwrap();

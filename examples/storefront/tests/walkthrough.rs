@@ -6,10 +6,6 @@
 //! and an accepted one rated on the page, and a second start over the same
 //! data keeps modules and items.
 
-use modgate_host::events::EventConfig;
-use modgate_host::hooks::HookConfig;
-use modgate_host::mail::MailConfig;
-use modgate_host::http::HttpConfig;
 use storefront::{Options, Storefront};
 
 mod served;
@@ -23,19 +19,12 @@ fn free_port() -> u16 {
 
 async fn start(data_dir: &std::path::Path, price_api_port: u16) -> (Storefront, String) {
     let storefront = Storefront::start(Options {
-        data_dir: data_dir.to_path_buf(),
-        modules: vec![
+        price_api_port,
+        ..Options::new(data_dir.to_path_buf(), vec![
             module(modgate_artifacts::WISHLIST_DIR, modgate_artifacts::WISHLIST),
             module(modgate_artifacts::REVIEWS_DIR, modgate_artifacts::REVIEWS),
             module(modgate_artifacts::PRICE_WATCH_DIR, modgate_artifacts::PRICE_WATCH),
-        ],
-        http: HttpConfig::default(),
-        events: EventConfig::default(),
-        mail: MailConfig::default(),
-        hooks: HookConfig::default(),
-        price_api_port,
-        compile_cache: None,
-        dev_mode: false,
+        ])
     })
     .await
     .expect("storefront starts");

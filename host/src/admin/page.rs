@@ -1,4 +1,5 @@
-//! The operator's web page under `/admin/`: three static files (`page/`),
+//! The operator's web page under `/admin/`: static files (`page/`: the
+//! HTML, the stylesheet, `app.js` and the modules it imports),
 //! compiled into the binary, served without authentication because they
 //! hold no data. The page asks the operator for the token, keeps it in
 //! `sessionStorage` and calls the API with it as a bearer header; every
@@ -24,27 +25,28 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
      img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 const INDEX_HTML: &str = include_str!("page/index.html");
-const APP_JS: &str = include_str!("page/app.js");
 const APP_CSS: &str = include_str!("page/app.css");
 
-/// The page's routes: `/admin/` (and `/admin` redirecting to it),
-/// `/admin/app.js`, `/admin/app.css`.
+/// The page's script: `app.js` and the modules it imports, each served as
+/// `/admin/<name>`.
+const SCRIPTS: [(&str, &str); 4] = [
+    ("app.js", include_str!("page/app.js")),
+    ("dom.js", include_str!("page/dom.js")),
+    ("settings-form.js", include_str!("page/settings-form.js")),
+    ("charts.js", include_str!("page/charts.js")),
+];
+
+/// The page's routes: `/admin/` (and `/admin` redirecting to it), its
+/// scripts and `/admin/app.css`.
 pub(super) fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new()
+    let mut routes = Router::new()
         .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
-        .route(
-            "/admin/",
-            get(|| async { file("text/html; charset=utf-8", INDEX_HTML) }),
-        )
-        .route(
-            "/admin/app.js",
-            get(|| async { file("text/javascript; charset=utf-8", APP_JS) }),
-        )
-        .route(
-            "/admin/app.css",
-            get(|| async { file("text/css; charset=utf-8", APP_CSS) }),
-        )
-        .layer(axum::middleware::map_response(with_page_headers))
+        .route("/admin/", get(|| async { file("text/html; charset=utf-8", INDEX_HTML) }))
+        .route("/admin/app.css", get(|| async { file("text/css; charset=utf-8", APP_CSS) }));
+    for (name, script) in SCRIPTS {
+        routes = routes.route(&format!("/admin/{name}"), get(move || async move { file("text/javascript; charset=utf-8", script) }));
+    }
+    routes.layer(axum::middleware::map_response(with_page_headers))
 }
 
 fn file(content_type: &'static str, body: &'static str) -> Response {
@@ -97,7 +99,7 @@ mod tests {
             );
         }
         assert_eq!(inline_handlers(INDEX_HTML), Vec::<&str>::new());
-        assert!(INDEX_HTML.contains(r#"<script src="/admin/app.js" defer></script>"#));
+        assert!(INDEX_HTML.contains(r#"<script type="module" src="/admin/app.js"></script>"#));
     }
 
     #[test]
@@ -110,7 +112,9 @@ mod tests {
             "eval(",
             "new Function",
         ] {
-            assert!(!APP_JS.contains(forbidden), "app.js uses {forbidden}");
+            for (name, script) in SCRIPTS {
+                assert!(!script.contains(forbidden), "{name} uses {forbidden}");
+            }
         }
     }
 }

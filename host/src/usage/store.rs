@@ -149,36 +149,15 @@ where
         .into()
 }
 
-async fn upsert_calls(
-    tx: &DatabaseTransaction,
-    rows: Vec<usage_call::ActiveModel>,
-) -> Result<(), StorageError> {
+async fn upsert_calls(tx: &DatabaseTransaction, rows: Vec<usage_call::ActiveModel>) -> Result<(), StorageError> {
     use usage_call::{Column, Entity};
-    let on_conflict = OnConflict::columns([
-        Column::Tenant,
-        Column::Module,
-        Column::Permission,
-        Column::Operation,
-        Column::Day,
-    ])
-    .value(Column::Calls, added(Entity, Column::Calls))
-    .to_owned();
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        Entity::insert_many(chunk.to_vec())
-            .on_conflict(on_conflict.clone())
-            .exec_without_returning(tx)
-            .await
-            .map_err(StorageError::db(
-                "adding operation calls to modgate_usage_calls",
-            ))?;
-    }
-    Ok(())
+    let on_conflict = OnConflict::columns([Column::Tenant, Column::Module, Column::Permission, Column::Operation, Column::Day])
+        .value(Column::Calls, added(Entity, Column::Calls))
+        .to_owned();
+    insert_adding(tx, rows, on_conflict, "adding operation calls to modgate_usage_calls").await
 }
 
-async fn upsert_series(
-    tx: &DatabaseTransaction,
-    rows: Vec<usage_series::ActiveModel>,
-) -> Result<(), StorageError> {
+async fn upsert_series(tx: &DatabaseTransaction, rows: Vec<usage_series::ActiveModel>) -> Result<(), StorageError> {
     use usage_series::{Column, Entity};
     let on_conflict = OnConflict::columns([Column::Tenant, Column::Module, Column::Minute])
         .values([
@@ -186,45 +165,37 @@ async fn upsert_series(
             (Column::Errors, added(Entity, Column::Errors)),
             (Column::Fuel, added(Entity, Column::Fuel)),
             (Column::Ops, added(Entity, Column::Ops)),
-            (
-                Column::MemoryPeakBytes,
-                larger(Entity, Column::MemoryPeakBytes),
-            ),
+            (Column::MemoryPeakBytes, larger(Entity, Column::MemoryPeakBytes)),
         ])
         .to_owned();
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        Entity::insert_many(chunk.to_vec())
-            .on_conflict(on_conflict.clone())
-            .exec_without_returning(tx)
-            .await
-            .map_err(StorageError::db(
-                "adding invocations to modgate_usage_series",
-            ))?;
-    }
-    Ok(())
+    insert_adding(tx, rows, on_conflict, "adding invocations to modgate_usage_series").await
 }
 
-async fn upsert_latency(
-    tx: &DatabaseTransaction,
-    rows: Vec<usage_latency::ActiveModel>,
-) -> Result<(), StorageError> {
+async fn upsert_latency(tx: &DatabaseTransaction, rows: Vec<usage_latency::ActiveModel>) -> Result<(), StorageError> {
     use usage_latency::{Column, Entity};
-    let on_conflict = OnConflict::columns([
-        Column::Tenant,
-        Column::Module,
-        Column::Minute,
-        Column::Bucket,
-    ])
-    .value(Column::Invocations, added(Entity, Column::Invocations))
-    .to_owned();
+    let on_conflict = OnConflict::columns([Column::Tenant, Column::Module, Column::Minute, Column::Bucket])
+        .value(Column::Invocations, added(Entity, Column::Invocations))
+        .to_owned();
+    insert_adding(tx, rows, on_conflict, "adding latencies to modgate_usage_latency").await
+}
+
+/// Inserts `rows`, [`ROWS_PER_STATEMENT`] per statement, each conflict
+/// resolved by `on_conflict` (adding to the row).
+async fn insert_adding<A>(
+    tx: &DatabaseTransaction,
+    rows: Vec<A>,
+    on_conflict: OnConflict,
+    what: &'static str,
+) -> Result<(), StorageError>
+where
+    A: sea_orm::ActiveModelTrait + Clone + Send,
+{
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        Entity::insert_many(chunk.to_vec())
+        <A::Entity as EntityTrait>::insert_many(chunk.to_vec())
             .on_conflict(on_conflict.clone())
             .exec_without_returning(tx)
             .await
-            .map_err(StorageError::db(
-                "adding latencies to modgate_usage_latency",
-            ))?;
+            .map_err(StorageError::db(what))?;
     }
     Ok(())
 }

@@ -4,11 +4,8 @@
 use std::net::SocketAddr;
 
 use modgate_host::engine::TenantId;
-use modgate_host::events::EventConfig;
 use modgate_host::hooks::HookConfig;
-use modgate_host::http::HttpConfig;
 use modgate_host::lifecycle::ModuleSource;
-use modgate_host::mail::MailConfig;
 use modgate_host::storage::Storage;
 use sea_orm::{ConnectionTrait, Statement};
 use storefront::{Options, Storefront};
@@ -44,15 +41,8 @@ impl Shop {
     pub async fn start(hooks: HookConfig) -> Shop {
         let data = tempfile::tempdir().unwrap();
         let storefront = Storefront::start(Options {
-            data_dir: data.path().to_path_buf(),
-            modules: vec![reviews_module()],
-            http: HttpConfig::default(),
-            events: EventConfig::default(),
-            mail: MailConfig::default(),
             hooks,
-            price_api_port: 0,
-            compile_cache: None,
-            dev_mode: false,
+            ..Options::new(data.path().to_path_buf(), vec![reviews_module()])
         })
         .await
         .expect("storefront starts");

@@ -8,7 +8,11 @@
 //
 // State lives in the few variables below; each view has an `open…`
 // function that loads what it shows and a `render…` function that draws it.
-'use strict';
+// Building the DOM (dom.js), the settings form (settings-form.js) and the
+// charts (charts.js) are modules of their own.
+import { $, cells, el, fillBody, fillList } from './dom.js';
+import { drawChart } from './charts.js';
+import { readSettings, renderSettingsForm } from './settings-form.js';
 
 const TOKEN_KEY = 'modgate-operator-token';
 const TENANT_KEY = 'modgate-tenant';
@@ -19,39 +23,6 @@ let tenant = sessionStorage.getItem(TENANT_KEY) || '';
 let current = null; // the module view's module, as GET …/modules/{module} answers
 let pendingReview = null; // the install review shown, as POST …/reviews answers
 let busy = 0; // actions under way (document.body's data-busy, for tests and the cursor)
-
-const $ = (id) => document.getElementById(id);
-
-// ---- Building the DOM (text only) ----
-
-/** An element with fixed attributes (`class`, `data-*`, …) and text or node children. */
-function el(tag, attributes, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes || {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === 'onclick') node.addEventListener('click', action(value));
-    else node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child !== undefined && child !== null && child !== false) node.append(child);
-  }
-  return node;
-}
-
-function cells(...values) {
-  return el('tr', {}, values.map((value) => el('td', {}, value)));
-}
-
-function fillBody(tableId, rows, emptyText) {
-  const body = $(tableId).tBodies[0];
-  const columns = $(tableId).tHead.rows[0].cells.length;
-  body.replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: columns, class: 'none' }, emptyText))]));
-}
-
-function fillList(listId, items, emptyText) {
-  const nodes = items.map((item) => (item instanceof Node ? item : el('li', {}, item)));
-  $(listId).replaceChildren(...(nodes.length ? nodes : [el('li', { class: 'none' }, emptyText || 'none')]));
-}
 
 function show(view) {
   for (const id of VIEWS) $(id).hidden = id !== view;
@@ -190,7 +161,7 @@ async function openModules() {
   const modules = tenant ? await api('GET', `${tenantPath()}/modules`) : [];
   const rows = modules.map((m) =>
     el('tr', { 'data-testid': 'module-row', 'data-module': m.module },
-      el('td', {}, el('button', { type: 'button', class: 'link', 'data-testid': 'open-module', onclick: () => openModule(m.module) }, m.module)),
+      el('td', {}, el('button', { type: 'button', class: 'link', 'data-testid': 'open-module', onclick: action(() => openModule(m.module)) }, m.module)),
       el('td', {}, m.version),
       el('td', {}, stateText(m.enabled)),
       el('td', {}, breakerText(m.breaker)),
@@ -249,7 +220,7 @@ function approvalRow(kind, subject, approved, extra) {
     el('td', {}, el('code', {}, subject)),
     el('td', {}, el('span', { class: approved ? 'approved' : 'unapproved' }, approved ? 'approved' : 'not approved')),
     extra.map((text) => el('td', {}, text)),
-    el('td', {}, el('button', { type: 'button', 'data-testid': `${verb}-${kind}`, onclick: () => changeApproval(verb, { [list]: [subject] }) },
+    el('td', {}, el('button', { type: 'button', 'data-testid': `${verb}-${kind}`, onclick: action(() => changeApproval(verb, { [list]: [subject] })) },
       approved ? 'Revoke' : 'Approve')));
 }
 
@@ -295,88 +266,11 @@ async function uninstall() {
   await openModules();
 }
 
-// ---- Settings, generated from the module's JSON Schema ----
-
-function fieldKind(property) {
-  if (Array.isArray(property.enum)) return 'enum';
-  return ['string', 'integer', 'number', 'boolean'].includes(property.type) ? property.type : 'unsupported';
-}
-
-function renderSettingsForm(schema, values) {
-  const form = $('settings-form');
-  $('settings-problems').hidden = true;
-  const properties = (schema && schema.properties) || {};
-  const names = Object.keys(properties);
-  if (!names.length) {
-    form.replaceChildren(el('p', { class: 'help' }, 'This module has no settings.'));
-    return;
-  }
-  const stored = values && typeof values === 'object' ? values : {};
-  form.replaceChildren(
-    ...names.map((name, index) => settingField(name, properties[name], stored[name], index)),
-    el('button', { type: 'submit', id: 'settings-save', 'data-testid': 'settings-save' }, 'Save settings'));
-}
-
-function settingField(name, property, value, index) {
-  const id = `setting-${index}`;
-  const kind = fieldKind(property);
-  const shown = value === undefined ? property.default : value;
-  const help = [property.description, constraintsText(property), property.default === undefined ? '' : `Default: ${JSON.stringify(property.default)}.`]
-    .filter(Boolean).join(' ');
-  const control = settingControl(kind, property, shown);
-  Object.assign(control, { id });
-  control.dataset.setting = name;
-  control.dataset.kind = kind;
-  control.setAttribute('aria-describedby', `${id}-help`);
-  const label = el('label', { for: id }, property.title || name);
-  const input = kind === 'boolean' ? el('span', {}, control, ' ', label) : [label, control];
-  return el('p', { class: 'setting', 'data-testid': 'setting' }, input,
-    el('small', { id: `${id}-help`, class: 'help' }, kind === 'unsupported' ? `${help} Not editable here: kept as stored.` : help));
-}
-
-function settingControl(kind, property, shown) {
-  if (kind === 'enum') {
-    return el('select', {}, property.enum.map((option, i) =>
-      el('option', { value: i, selected: JSON.stringify(option) === JSON.stringify(shown) }, typeof option === 'string' ? option : JSON.stringify(option))));
-  }
-  if (kind === 'boolean') return el('input', { type: 'checkbox', checked: shown === true });
-  if (kind === 'integer' || kind === 'number') {
-    return el('input', { type: 'number', min: property.minimum, max: property.maximum, step: kind === 'integer' ? 1 : 'any', value: shown ?? '' });
-  }
-  if (kind === 'string') return el('input', { type: 'text', maxlength: property.maxLength, value: shown ?? '' });
-  return el('textarea', { readonly: true, rows: 2 }, JSON.stringify(shown ?? null));
-}
-
-function constraintsText(property) {
-  const limits = [];
-  if (property.minimum !== undefined) limits.push(`at least ${property.minimum}`);
-  if (property.maximum !== undefined) limits.push(`at most ${property.maximum}`);
-  if (property.maxLength !== undefined) limits.push(`at most ${property.maxLength} characters`);
-  return limits.length ? `${limits.join(', ')}.` : '';
-}
-
-/** The settings object the form says: stored values of fields not editable here are kept. */
-function readSettings() {
-  const settings = current.settings && typeof current.settings === 'object' ? structuredClone(current.settings) : {};
-  const properties = current.settings_schema.properties;
-  for (const control of $('settings-form').querySelectorAll('[data-setting]')) {
-    const name = control.dataset.setting;
-    const kind = control.dataset.kind;
-    if (kind === 'enum') settings[name] = properties[name].enum[Number(control.value)];
-    else if (kind === 'boolean') settings[name] = control.checked;
-    else if (kind === 'integer' || kind === 'number') {
-      if (control.value === '') delete settings[name];
-      else settings[name] = Number(control.value);
-    } else if (kind === 'string') settings[name] = control.value;
-  }
-  return settings;
-}
-
 async function saveSettings(event) {
   event.preventDefault();
   $('settings-problems').hidden = true;
   try {
-    await api('PUT', `${modulePath(current.module)}/settings`, readSettings());
+    await api('PUT', `${modulePath(current.module)}/settings`, readSettings(current));
   } catch (failure) {
     if (failure.status !== 422) throw failure;
     showProblems('settings-problems', failure);
@@ -413,52 +307,6 @@ async function loadUsage() {
     { label: 'p99', color: '#b91c1c', values: series('latency_p99_ms') }]);
   drawChart($('chart-fuel'), axis, [{ label: 'fuel', color: '#6d28d9', values: series('fuel') }]);
   drawChart($('chart-ops'), axis, [{ label: 'ops', color: '#0f766e', values: series('ops') }]);
-}
-
-function shortNumber(value) {
-  if (value >= 1e9) return `${(value / 1e9).toFixed(1)}G`;
-  if (value >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
-  if (value >= 1e3) return `${(value / 1e3).toFixed(1)}k`;
-  return String(Math.round(value * 100) / 100);
-}
-
-/** A line chart of `series` over the minutes of `axis`, with a legend. */
-function drawChart(canvas, axis, series) {
-  const g = canvas.getContext('2d');
-  const [left, right, top, bottom] = [56, 10, 24, 22];
-  const width = canvas.width - left - right;
-  const height = canvas.height - top - bottom;
-  const max = Math.max(1, ...series.map((s) => s.values.reduce((a, b) => Math.max(a, b), 0)));
-  const x = (i) => left + (axis.length > 1 ? (i * width) / (axis.length - 1) : width / 2);
-  const y = (value) => top + height - (value / max) * height;
-  g.clearRect(0, 0, canvas.width, canvas.height);
-  g.font = '11px sans-serif';
-  g.lineWidth = 1;
-  for (const fraction of [0, 0.5, 1]) {
-    g.strokeStyle = '#d4d4d8';
-    g.beginPath();
-    g.moveTo(left, y(max * fraction));
-    g.lineTo(left + width, y(max * fraction));
-    g.stroke();
-    g.fillStyle = '#52525b';
-    g.fillText(shortNumber(max * fraction), 4, y(max * fraction) + 4);
-  }
-  g.fillText(axis[0].slice(11, 16), left, canvas.height - 6);
-  g.fillText(`${axis[axis.length - 1].slice(11, 16)} UTC`, left + width - 60, canvas.height - 6);
-  let legend = left;
-  for (const s of series) {
-    g.strokeStyle = s.color;
-    g.lineWidth = 2;
-    g.beginPath();
-    s.values.forEach((value, i) => (i ? g.lineTo(x(i), y(value)) : g.moveTo(x(i), y(value))));
-    g.stroke();
-    g.fillStyle = s.color;
-    g.fillRect(legend, 8, 10, 10);
-    g.fillStyle = '#18181b';
-    g.fillText(s.label, legend + 14, 17);
-    legend += 30 + g.measureText(s.label).width;
-  }
-  canvas.dataset.max = String(max);
 }
 
 // ---- Least privilege ----
