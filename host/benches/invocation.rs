@@ -2,6 +2,8 @@
 //! - `fresh_instance/minimal`: instantiate + one `activate` call + drop, minimal Rust guest.
 //! - `host_call/products_get`: one guest→host capability call (1000 calls per
 //!   invocation, minus an empty invocation, divided by 1000 — see docs/benchmarks.md).
+//! - `observed/…`: the fresh instance and the 1000 host calls with the
+//!   metrics and the usage recorder observing the engine.
 //! - `fuel/{on,off}`: a CPU-bound guest (1 M xorshift rounds) with and without fuel metering.
 //! - `python/…`, `javascript/…`: the same three for the Python and JavaScript
 //!   twins of those guests (`guests/{python,javascript}/test-components/`),
@@ -15,14 +17,25 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use modgate_host::CORE_VERSION;
 use modgate_host::capabilities::{BuiltinServices, builtin};
-use modgate_host::engine::{Budget, Engine, EngineConfig, InvocationContext, LoadedModule, TenantId};
+use modgate_host::engine::{Budget, Engine, EngineConfig, InvocationContext, InvocationObservers, LoadedModule, TenantId};
+use modgate_host::metrics::Metrics;
+use modgate_host::usage::UsageRecorder;
 use modgate_host::manifest::verify_manifest;
 use modgate_host::testing::InMemoryCommerce;
 
 fn engine(fuel: bool) -> Engine {
+    engine_observed(fuel, InvocationObservers::default())
+}
+
+fn engine_observed(fuel: bool, observers: InvocationObservers) -> Engine {
     // The Python and JavaScript components take ~20 s each to compile: a
     // second run loads them from the cache.
-    let mut config = EngineConfig { fuel, compile_cache: Some(modgate_artifacts::COMPILE_CACHE.into()), ..EngineConfig::default() };
+    let mut config = EngineConfig {
+        fuel,
+        compile_cache: Some(modgate_artifacts::COMPILE_CACHE.into()),
+        observers,
+        ..EngineConfig::default()
+    };
     config.budgets.set(
         InvocationContext::Activate,
         Budget { ops: 10_000, fuel: u64::MAX / 2, wall_clock: Duration::from_secs(60) },
@@ -60,6 +73,20 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("invocation_with_1000_products_get", |b| {
         b.iter(|| runtime.block_on(calls.activate(&tenant, "1000")).unwrap())
+    });
+    group.finish();
+
+    // What an operator's observers add: the same invocations with the
+    // metrics and the usage recorder attached (as the storefront runs).
+    let observed = engine_observed(true, InvocationObservers::default().with(Metrics::new()).with(UsageRecorder::new()));
+    let minimal_observed = load(&observed, "minimal", "", modgate_artifacts::MINIMAL);
+    let calls_observed = load(&observed, "calls", "\"read:products\"", modgate_artifacts::HOST_CALLS);
+    let mut group = c.benchmark_group("observed");
+    group.bench_function("fresh_instance/minimal", |b| {
+        b.iter(|| runtime.block_on(minimal_observed.activate(&tenant, "")).unwrap())
+    });
+    group.bench_function("invocation_with_1000_products_get", |b| {
+        b.iter(|| runtime.block_on(calls_observed.activate(&tenant, "1000")).unwrap())
     });
     group.finish();
 

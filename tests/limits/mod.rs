@@ -7,4 +7,5 @@ mod capacity;
 pub mod host_state;
 mod memory;
 mod output;
+mod published;
 mod rss;
