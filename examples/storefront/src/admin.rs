@@ -16,6 +16,7 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+pub(crate) use modgate_host::admin::constant_time_eq;
 use modgate_host::engine::TenantId;
 use modgate_host::http::ModuleBridge;
 use modgate_host::storage::Storage;
@@ -156,9 +157,4 @@ fn refuse(status: StatusCode, code: &'static str, message: &str) -> Refusal {
         code,
         message: message.to_owned(),
     }
-}
-
-/// Compares secrets without leaking where they differ.
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -49,7 +49,8 @@ fn operator_of(api: &AdminApi, headers: &HeaderMap) -> Result<String, ApiError> 
     })
 }
 
-/// Compares secrets without leaking where they differ.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares secrets without leaking where they differ (the storefront's
+/// own operator endpoints use it too).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -33,6 +33,7 @@ use axum::routing::{get, post, put};
 use tower::ServiceBuilder;
 
 pub use actions::{ApprovalBody, Changed, Switched, UninstallQuery};
+pub use auth::constant_time_eq;
 pub use config::{AdminConfig, Operator};
 pub use error::ApiError;
 pub use listen::{ListenError, check_listen_address};

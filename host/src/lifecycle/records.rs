@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use modgate_manifest::{Manifest, Permission, verify_manifest};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::InstallError;
 use crate::CORE_VERSION;
@@ -48,17 +48,22 @@ pub(crate) async fn find_install(
     Ok(version.map(|version| StoredInstall { install, version }))
 }
 
-pub(crate) async fn all_installs(
-    conn: &impl ConnectionTrait,
-    tenant: Option<&TenantId>,
-) -> Result<Vec<StoredInstall>, StorageError> {
+/// The install rows, of one tenant or all, ordered by tenant and module.
+async fn install_rows(conn: &impl ConnectionTrait, tenant: Option<&TenantId>) -> Result<Vec<install::Model>, StorageError> {
     let mut query = install::Entity::find()
         .order_by_asc(install::Column::Tenant)
         .order_by_asc(install::Column::Module);
     if let Some(tenant) = tenant {
         query = query.filter(install::Column::Tenant.eq(tenant.as_str()));
     }
-    let installs = query.all(conn).await.map_err(StorageError::db("listing installs"))?;
+    query.all(conn).await.map_err(StorageError::db("listing installs"))
+}
+
+pub(crate) async fn all_installs(
+    conn: &impl ConnectionTrait,
+    tenant: Option<&TenantId>,
+) -> Result<Vec<StoredInstall>, StorageError> {
+    let installs = install_rows(conn, tenant).await?;
     let version_ids: Vec<String> = installs.iter().map(|i| i.version_id.clone()).collect();
     let versions: std::collections::HashMap<String, module_version::Model> = module_version::Entity::find()
         .filter(module_version::Column::Id.is_in(version_ids))
@@ -74,6 +79,35 @@ pub(crate) async fn all_installs(
             // Installs of one version for several tenants share its row.
             let version = versions.get(&install.version_id)?.clone();
             Some(StoredInstall { install, version })
+        })
+        .collect())
+}
+
+/// The install rows with their version numbers only — no manifest or
+/// component bytes read: what listings (`modgate list`, the admin API, a
+/// metrics scrape) need.
+pub(crate) async fn installs_with_versions(
+    conn: &impl ConnectionTrait,
+    tenant: Option<&TenantId>,
+) -> Result<Vec<(install::Model, String)>, StorageError> {
+    let installs = install_rows(conn, tenant).await?;
+    let version_ids: Vec<String> = installs.iter().map(|i| i.version_id.clone()).collect();
+    let versions: std::collections::HashMap<String, String> = module_version::Entity::find()
+        .select_only()
+        .column(module_version::Column::Id)
+        .column(module_version::Column::Version)
+        .filter(module_version::Column::Id.is_in(version_ids))
+        .into_tuple::<(String, String)>()
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading installed versions"))?
+        .into_iter()
+        .collect();
+    Ok(installs
+        .into_iter()
+        .filter_map(|install| {
+            let version = versions.get(&install.version_id)?.clone();
+            Some((install, version))
         })
         .collect())
 }

@@ -139,10 +139,10 @@ impl ModuleStatus {
 impl Lifecycle {
     /// Every install, of one tenant or all.
     pub async fn list(&self, tenant: Option<&TenantId>) -> Result<Vec<InstallSummary>, InstallError> {
-        let installs = records::all_installs(self.storage.connection(), tenant).await?;
+        let installs = records::installs_with_versions(self.storage.connection(), tenant).await?;
         installs
             .into_iter()
-            .map(|StoredInstall { install, version }| {
+            .map(|(install, version)| {
                 Ok(InstallSummary {
                     granted: parse_permissions(&install.module, &install.granted)?
                         .iter()
@@ -150,7 +150,7 @@ impl Lifecycle {
                         .collect(),
                     tenant: install.tenant,
                     module: install.module,
-                    version: version.version,
+                    version,
                     enabled: install.enabled,
                 })
             })
