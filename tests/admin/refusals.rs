@@ -152,3 +152,21 @@ fn bad_changes_to_an_install_are_refused() {
         assert_eq!((status, admin_code(&body)), (413, "body-too-large"), "{body}");
     });
 }
+
+#[test]
+fn metrics_are_refused_on_a_host_running_without_them() {
+    run(async {
+        let h = admin_harness(false).await;
+        let config = modgate_host::admin::AdminConfig {
+            operators: vec![modgate_host::admin::Operator { name: "alice".into(), token: ALICE.into() }],
+            ..modgate_host::admin::AdminConfig::default()
+        };
+        let router = modgate_host::admin::AdminApi::new(h.http.lifecycle.clone(), config).router();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move { axum::serve(listener, router).await });
+        let (status, body) = send(h.http.client.get(format!("http://{address}/metrics")).bearer_auth(ALICE)).await;
+        assert_eq!((status, admin_code(&body)), (404, "metrics-off"));
+        server.abort();
+    });
+}
