@@ -23,12 +23,14 @@
 //! - [`metrics`], [`usage`]: what invocations cost and which capabilities
 //!   they used (Prometheus, the usage audit and least-privilege report).
 //! - [`admin`]: the operator's HTTP API and web page.
+//! - [`authoring`]: `modgate new` and `modgate run`, for guest authors.
 //! - [`default_host`]: the built-in capabilities over one database.
 //! - [`testing`]: sample commerce data and the capability test kit.
 
 #![deny(missing_docs)]
 
 pub mod admin;
+pub mod authoring;
 mod backoff;
 pub mod bindings;
 pub mod breaker;

@@ -72,3 +72,11 @@ fn the_seam_test_sees_the_engine_sources() {
     let files = rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine"));
     assert!(files.iter().any(|f| f.ends_with("capability.rs")), "{files:?}");
 }
+
+#[test]
+fn the_author_tools_sit_on_top_and_nothing_depends_on_them() {
+    for folder in ["engine", "capabilities", "storage", "http", "lifecycle", "events", "hooks", "usage", "metrics", "admin", "verify"] {
+        let found = crossings(folder, &["authoring"]);
+        assert!(found.is_empty(), "{folder} depends on the author tools:\n{}", found.join("\n"));
+    }
+}

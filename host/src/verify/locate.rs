@@ -124,7 +124,7 @@ fn build_rust_guest(dir: &Path, cargo_toml: &Path) -> Result<LocatedComponent, P
 /// The checkout this host was built from: its `wit/` and `guests/` hold the
 /// contracts, SDKs and pinned toolchains Python and JavaScript guests are
 /// built with; components go to its `target/guests/`.
-fn checkout() -> PathBuf {
+pub(crate) fn checkout() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 

@@ -3,13 +3,15 @@
 mod allowlist;
 mod host;
 mod mail;
+mod new;
+mod run;
 mod operate;
 mod print;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use modgate_host::capabilities::outbound::Allowlist;
 use modgate_host::capabilities::{BuiltinServices, builtin};
 use modgate_host::engine::{Engine, EngineConfig, TenantId};
@@ -39,6 +41,24 @@ pub struct Database {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Create a module folder that builds, verifies and installs as it is.
+    ///
+    /// The manifest asks only for the permissions the chosen examples need;
+    /// the folder holds a test, the fixtures `modgate run` reads and a README
+    /// with the next commands.
+    New(new::NewArgs),
+    /// Run a module in a throwaway local host with fixtures and report what
+    /// each call cost against its budgets.
+    ///
+    /// Builds and verifies the module, installs it (SQLite in a temporary
+    /// folder, the fixtures' shop), makes the calls in the order given and
+    /// prints each answer, the module log and the budget report: fuel,
+    /// capability operations, wall time and peak memory against the
+    /// context's limits, and the permissions used of those declared. Exits
+    /// 0 when every invocation stayed within its budget, 1 when one went
+    /// over (or the module was refused), 2 on wrong arguments, 3 when one
+    /// failed within its budget.
+    Run(run::RunArgs),
     /// Check a module folder (module.toml + component) and print a report.
     ///
     /// Exits 0 when the module would be accepted, 1 when it would be refused,
@@ -231,8 +251,14 @@ impl ApprovalChoice {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match cli.command {
+        Command::New(args) => new::run(args),
+        Command::Run(args) => run::run(args, matches.subcommand_matches("run")),
         Command::Verify {
             module_dir,
             max_component_bytes,

@@ -1,0 +1,451 @@
+//! What each call of `modgate run` cost against the limits of its context
+//! — fuel, capability operations, wall time, peak memory — and which
+//! permissions the run used of those declared. Over `--repeat N` runs each
+//! figure is the median (and the most any run took).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::engine::{EngineConfig, InvocationContext, InvocationRecord};
+use crate::usage::LeastPrivilegeReport;
+
+/// Failure kinds that mean the invocation hit one of its limits.
+const OVER_BUDGET_KINDS: [&str; 5] = [
+    "fuel-exhausted",
+    "deadline-exceeded",
+    "out-of-memory",
+    "resource-limit",
+    "stack-overflow",
+];
+
+/// What one invocation spent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Spent {
+    /// Why the module was invoked (`http`, `slot`, `event`, `hook-before`, …).
+    pub context: &'static str,
+    /// How it failed, if it did (the module's typed answers are not failures).
+    pub failure: Option<Failure>,
+    /// Wall time from admission to the end, in microseconds.
+    pub elapsed_us: u64,
+    /// Wasm instructions executed.
+    pub fuel: u64,
+    /// Capability operations taken.
+    pub ops: u32,
+    /// The most memory it held at once.
+    pub memory_peak_bytes: usize,
+    /// Calls per capability operation, refused ones included.
+    pub op_calls: BTreeMap<String, u32>,
+}
+
+/// How an invocation failed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    /// The stable error code (`budget-exhausted`, `timeout`, `handler-error`, …).
+    pub code: &'static str,
+    /// The kind (`fuel-exhausted`, `trap`, `guest-error`, …).
+    pub kind: &'static str,
+    /// What happened.
+    pub message: String,
+}
+
+impl Spent {
+    /// The figures of a finished invocation.
+    pub fn of(record: &InvocationRecord<'_>) -> Spent {
+        Spent {
+            context: record.context.as_str(),
+            failure: record.error.map(|error| Failure {
+                code: crate::engine::error_code_name(error.code()),
+                kind: error.kind(),
+                message: error.to_string(),
+            }),
+            elapsed_us: u64::try_from(record.elapsed.as_micros()).unwrap_or(u64::MAX),
+            fuel: record.fuel_used,
+            ops: record.ops_used,
+            memory_peak_bytes: record.memory_peak_bytes,
+            op_calls: record
+                .op_calls
+                .iter()
+                .map(|(name, calls)| ((*name).to_owned(), *calls))
+                .collect(),
+        }
+    }
+
+    /// Whether it hit a limit: fuel, deadline, memory, a resource cap, the
+    /// stack — or an operation refused because the ops budget was spent.
+    pub fn over_budget(&self) -> bool {
+        let refused_ops = self
+            .op_calls
+            .values()
+            .map(|calls| u64::from(*calls))
+            .sum::<u64>()
+            > u64::from(self.ops);
+        refused_ops
+            || self
+                .failure
+                .as_ref()
+                .is_some_and(|f| OVER_BUDGET_KINDS.contains(&f.kind))
+    }
+}
+
+/// The limits of one context on this host.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ContextLimits {
+    /// Wasm instructions (0 when fuel is not metered).
+    pub fuel: u64,
+    /// Capability operations.
+    pub ops: u32,
+    /// Wall-clock deadline, in milliseconds.
+    pub wall_clock_ms: u64,
+    /// Memory one invocation may hold.
+    pub memory_bytes: usize,
+}
+
+impl ContextLimits {
+    /// The limits `config` gives `context`.
+    pub fn of(config: &EngineConfig, context: InvocationContext) -> ContextLimits {
+        let budget = config.budgets.for_context(context);
+        ContextLimits {
+            fuel: if config.fuel { budget.fuel } else { 0 },
+            ops: budget.ops,
+            wall_clock_ms: u64::try_from(budget.wall_clock.as_millis()).unwrap_or(u64::MAX),
+            memory_bytes: config.memory_limit_bytes,
+        }
+    }
+}
+
+/// One call, made one or more times.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallReport {
+    /// The call (`route GET /hello`, `install: activate`, …).
+    pub call: String,
+    /// The limits of its context; `None` when the module was not invoked.
+    pub limits: Option<ContextLimits>,
+    /// Each run's invocations.
+    pub runs: Vec<Spent>,
+}
+
+/// A figure over the runs: the median, and the most one run took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    /// The median.
+    pub median: u64,
+    /// The largest.
+    pub max: u64,
+}
+
+impl Figure {
+    fn of(mut values: Vec<u64>) -> Option<Figure> {
+        values.sort_unstable();
+        let max = *values.last()?;
+        Some(Figure {
+            median: values[values.len() / 2],
+            max,
+        })
+    }
+}
+
+impl CallReport {
+    /// The context of its invocations (`None`: the module was not invoked).
+    pub fn context(&self) -> Option<&'static str> {
+        self.runs.first().map(|run| run.context)
+    }
+
+    /// Median and most of a figure over the runs.
+    pub fn figure(&self, of: impl Fn(&Spent) -> u64) -> Option<Figure> {
+        Figure::of(self.runs.iter().map(of).collect())
+    }
+
+    /// Whether every run stayed within the context's limits.
+    pub fn within_budget(&self) -> bool {
+        !self.runs.iter().any(Spent::over_budget)
+    }
+
+    /// The failures of the runs, each kind once.
+    pub fn failures(&self) -> Vec<&Failure> {
+        let mut seen = Vec::<&Failure>::new();
+        for failure in self.runs.iter().filter_map(|run| run.failure.as_ref()) {
+            if !seen
+                .iter()
+                .any(|f| f.kind == failure.kind && f.message == failure.message)
+            {
+                seen.push(failure);
+            }
+        }
+        seen
+    }
+}
+
+/// Everything `modgate run` measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetReport {
+    /// How many times each call was made.
+    pub repeat: u32,
+    /// The calls, install first.
+    pub calls: Vec<CallReport>,
+    /// What the run used of the permissions declared.
+    pub permissions: LeastPrivilegeReport,
+}
+
+impl BudgetReport {
+    /// Whether every invocation stayed within its budget.
+    pub fn within_budget(&self) -> bool {
+        self.calls.iter().all(CallReport::within_budget)
+    }
+
+    /// Whether an invocation failed (within budget or not).
+    pub fn any_failed(&self) -> bool {
+        self.calls
+            .iter()
+            .any(|call| call.runs.iter().any(|run| run.failure.is_some()))
+    }
+
+    /// The report for a terminal.
+    pub fn render(&self) -> String {
+        let mut out = BudgetReport::render_calls(&self.calls, self.repeat);
+        render_permissions(&mut out, &self.permissions);
+        let verdict = if self.within_budget() {
+            "every invocation stayed within its budget"
+        } else {
+            "an invocation went over its budget (see above)"
+        };
+        let _ = writeln!(out, "verdict: {verdict}");
+        out
+    }
+}
+
+impl BudgetReport {
+    /// The figures of `calls` made `repeat` times each, without the
+    /// permissions (what an install that failed at `activate` can show).
+    pub fn render_calls(calls: &[CallReport], repeat: u32) -> String {
+        let mut out = String::new();
+        let runs = if repeat > 1 {
+            format!("median of {repeat} runs (most)")
+        } else {
+            "one run each".to_owned()
+        };
+        let _ = writeln!(
+            out,
+            "budget report — {runs}; limits of each context on this host (docs/limits.md)"
+        );
+        for call in calls {
+            render_call(&mut out, call);
+        }
+        out
+    }
+}
+
+fn render_call(out: &mut String, call: &CallReport) {
+    let (Some(context), Some(limits)) = (call.context(), call.limits) else {
+        let _ = writeln!(out, "  {}: the module was not invoked", call.call);
+        return;
+    };
+    let outcome = match (call.within_budget(), call.failures().is_empty()) {
+        (false, _) => "OVER BUDGET",
+        (true, true) => "ok",
+        (true, false) => "failed",
+    };
+    let _ = writeln!(out, "  {}  [{context}] {outcome}", call.call);
+    for failure in call.failures() {
+        let _ = writeln!(out, "      failure  [{}] {}", failure.code, failure.message);
+    }
+    let figure = |of: fn(&Spent) -> u64| call.figure(of).unwrap_or(Figure { median: 0, max: 0 });
+    let fuel = figure(|s| s.fuel);
+    if limits.fuel == 0 {
+        let _ = writeln!(out, "      fuel     not metered on this host");
+    } else {
+        let _ = writeln!(
+            out,
+            "      fuel     {} of {}{}",
+            count(fuel),
+            grouped(limits.fuel),
+            share(fuel.max, limits.fuel)
+        );
+    }
+    let ops = figure(|s| u64::from(s.ops));
+    let _ = writeln!(
+        out,
+        "      ops      {} of {}{}",
+        count(ops),
+        limits.ops,
+        ops_detail(call)
+    );
+    let time = figure(|s| s.elapsed_us);
+    let _ = writeln!(
+        out,
+        "      time     {} of {} ms{}",
+        millis(time),
+        grouped(limits.wall_clock_ms),
+        share(time.max, limits.wall_clock_ms.saturating_mul(1000))
+    );
+    let memory = figure(|s| s.memory_peak_bytes as u64);
+    let _ = writeln!(
+        out,
+        "      memory   {} of {}{}",
+        mebibytes(memory),
+        mib(limits.memory_bytes as u64),
+        share(memory.max, limits.memory_bytes as u64)
+    );
+}
+
+fn render_permissions(out: &mut String, report: &LeastPrivilegeReport) {
+    let names = |list: &mut dyn Iterator<Item = &str>| {
+        let list: Vec<&str> = list.collect();
+        if list.is_empty() {
+            "none".to_owned()
+        } else {
+            list.join(", ")
+        }
+    };
+    let _ = writeln!(out, "permissions (what this run used)");
+    let _ = writeln!(
+        out,
+        "  declared  {}",
+        names(&mut report.declared.iter().map(|p| p.as_str()))
+    );
+    if report.used.is_empty() {
+        let _ = writeln!(out, "  used      none");
+    }
+    for used in &report.used {
+        let operations: Vec<String> = used
+            .operations
+            .iter()
+            .map(|o| format!("{} {}", o.operation, o.calls))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  used      {} ({})",
+            used.permission,
+            operations.join(", ")
+        );
+    }
+    if !report.unused.is_empty() {
+        let _ = writeln!(
+            out,
+            "  unused    {} — no call of this run needed it; run the calls that do before removing it",
+            names(&mut report.unused.iter().map(|p| p.as_str()))
+        );
+        let _ = writeln!(out, "  minimal   {}", report.minimal_manifest_line);
+    }
+}
+
+fn ops_detail(call: &CallReport) -> String {
+    let mut calls: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for run in &call.runs {
+        for (name, n) in &run.op_calls {
+            calls.entry(name).or_default().push(u64::from(*n));
+        }
+    }
+    if calls.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = calls
+        .into_iter()
+        .map(|(name, values)| format!("{name} {}", Figure::of(values).map_or(0, |f| f.median)))
+        .collect();
+    format!("   ({})", parts.join(", "))
+}
+
+fn count(figure: Figure) -> String {
+    if figure.max == figure.median {
+        grouped(figure.median)
+    } else {
+        format!("{} ({})", grouped(figure.median), grouped(figure.max))
+    }
+}
+
+fn millis(figure: Figure) -> String {
+    let ms = |us: u64| format!("{:.2}", Duration::from_micros(us).as_secs_f64() * 1000.0);
+    if figure.max == figure.median {
+        ms(figure.median)
+    } else {
+        format!("{} ({})", ms(figure.median), ms(figure.max))
+    }
+}
+
+fn mebibytes(figure: Figure) -> String {
+    if figure.max == figure.median {
+        mib(figure.median)
+    } else {
+        format!("{} ({})", mib(figure.median), mib(figure.max))
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / f64::from(1u32 << 20))
+}
+
+/// `1 234 567`: digits in groups of three.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `   (12.3 %)` of the most against the limit.
+fn share(used: u64, limit: u64) -> String {
+    if limit == 0 {
+        return String::new();
+    }
+    format!("   ({:.1} %)", used as f64 * 100.0 / limit as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spent(fuel: u64, ops: u32, op_calls: &[(&str, u32)], kind: Option<&'static str>) -> Spent {
+        Spent {
+            context: "http",
+            failure: kind.map(|kind| Failure {
+                code: "budget-exhausted",
+                kind,
+                message: kind.to_owned(),
+            }),
+            elapsed_us: 1000,
+            fuel,
+            ops,
+            memory_peak_bytes: 1 << 20,
+            op_calls: op_calls
+                .iter()
+                .map(|(n, c)| ((*n).to_owned(), *c))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn figures_are_the_median_and_the_most() {
+        assert_eq!(
+            Figure::of(vec![5, 1, 9, 3, 7]),
+            Some(Figure { median: 5, max: 9 })
+        );
+        assert_eq!(Figure::of(vec![]), None);
+    }
+
+    #[test]
+    fn a_refused_operation_or_a_limit_failure_is_over_budget_a_trap_is_not() {
+        assert!(!spent(10, 2, &[("tables.exec", 2)], None).over_budget());
+        assert!(
+            spent(10, 2, &[("tables.exec", 3)], None).over_budget(),
+            "one call refused for the budget"
+        );
+        assert!(spent(10, 0, &[], Some("fuel-exhausted")).over_budget());
+        assert!(spent(10, 0, &[], Some("deadline-exceeded")).over_budget());
+        assert!(!spent(10, 0, &[], Some("trap")).over_budget());
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(1234), "1 234");
+        assert_eq!(grouped(100_000_000), "100 000 000");
+    }
+}

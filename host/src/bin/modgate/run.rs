@@ -1,0 +1,338 @@
+//! `modgate run`: build, verify and install a module into a throwaway local
+//! host with fixtures, make the calls asked for (in the order given), and
+//! print each answer, the module log and the budget report.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{ArgMatches, Args};
+use modgate_host::authoring::budget_report::{BudgetReport, CallReport, Spent};
+use modgate_host::authoring::fixtures::Fixtures;
+use modgate_host::authoring::local_host::LocalHost;
+use modgate_host::authoring::request::{Call, CallError};
+use modgate_host::capabilities::{BuiltinServices, builtin};
+use modgate_host::engine::{Engine, EngineConfig, InvocationContext, module_log::LogLine};
+use modgate_host::lifecycle::ModuleSource;
+use modgate_host::verify::verify_module_dir;
+
+/// Exit code when an invocation failed but none went over its budget.
+const FAILED: u8 = 3;
+
+/// The arguments of `modgate run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The module folder (holding module.toml); a guest crate, app.py or
+    /// index.js is built first.
+    module_dir: PathBuf,
+    /// Send a request under the module's mount, e.g. 'GET /items?sort=newest' (repeatable).
+    #[arg(long = "route", value_name = "METHOD PATH")]
+    routes: Vec<String>,
+    /// The body of the POST, PUT and PATCH routes.
+    #[arg(long)]
+    body: Option<String>,
+    /// Act as this signed-in customer of the fixtures (routes, slots, hooks).
+    #[arg(long = "as", value_name = "CUSTOMER")]
+    customer: Option<String>,
+    /// Render a storefront slot, e.g. product-card.actions (repeatable).
+    #[arg(long = "slot", value_name = "SLOT")]
+    slots: Vec<String>,
+    /// The product the slots are rendered for.
+    #[arg(long)]
+    product: Option<String>,
+    /// Deliver a core event, e.g. product.price-changed (repeatable).
+    #[arg(long = "event", value_name = "NAME")]
+    events: Vec<String>,
+    /// The events' fields as JSON, e.g. '{"product_id": "p1", …}'.
+    #[arg(long)]
+    payload: Option<String>,
+    /// Run a data hook, e.g. before-create:review or on-action:order:refund (repeatable).
+    #[arg(long = "hook", value_name = "MOMENT:ENTITY[:ACTION]")]
+    hooks: Vec<String>,
+    /// The hooks' record as JSON (for after-read, an array of rows).
+    #[arg(long)]
+    record: Option<String>,
+    /// The fixtures file; default: fixtures.toml in the module folder, else the built-in shop.
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+    /// The install's settings as a JSON object (instead of the fixtures').
+    #[arg(long)]
+    settings: Option<String>,
+    /// Make each call N times and report medians.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    repeat: u32,
+    /// Print the budget report as JSON (answers and logs go to stderr).
+    #[arg(long)]
+    json: bool,
+}
+
+impl RunArgs {
+    /// The calls in the order they were given on the command line.
+    fn calls(&self, matches: Option<&ArgMatches>) -> Result<Vec<Call>, CallError> {
+        let mut calls: Vec<(usize, Call)> = Vec::new();
+        let position = |id: &str, i: usize| {
+            matches
+                .and_then(|m| m.indices_of(id))
+                .and_then(|mut indices| indices.nth(i))
+                .unwrap_or(usize::MAX)
+        };
+        for (i, text) in self.routes.iter().enumerate() {
+            calls.push((
+                position("routes", i),
+                Call::route(text, self.body.as_deref())?,
+            ));
+        }
+        for (i, text) in self.slots.iter().enumerate() {
+            calls.push((
+                position("slots", i),
+                Call::slot(text, self.product.as_deref())?,
+            ));
+        }
+        for (i, text) in self.events.iter().enumerate() {
+            calls.push((
+                position("events", i),
+                Call::event(text, self.payload.as_deref())?,
+            ));
+        }
+        for (i, text) in self.hooks.iter().enumerate() {
+            calls.push((
+                position("hooks", i),
+                Call::hook(text, self.record.as_deref())?,
+            ));
+        }
+        calls.sort_by_key(|(index, _)| *index);
+        Ok(calls.into_iter().map(|(_, call)| call).collect())
+    }
+
+    fn fixtures(&self) -> Result<Fixtures, modgate_host::authoring::fixtures::FixturesError> {
+        let beside = self.module_dir.join("fixtures.toml");
+        let mut fixtures = match &self.fixtures {
+            Some(path) => Fixtures::read(path)?,
+            None if beside.is_file() => Fixtures::read(&beside)?,
+            None => Fixtures::builtin()?,
+        };
+        if let Some(text) = &self.settings {
+            fixtures.settings = serde_json::from_str(text).map_err(|e| {
+                modgate_host::authoring::fixtures::FixturesError {
+                    origin: "--settings".to_owned(),
+                    message: format!("not JSON: {e}"),
+                }
+            })?;
+        }
+        Ok(fixtures)
+    }
+}
+
+/// Runs `modgate run`. Exit codes: 0 every invocation stayed within its
+/// budget and none failed; 1 one went over its budget (or the module was
+/// refused); 2 wrong arguments or fixtures; 3 one failed within budget.
+pub fn run(args: RunArgs, matches: Option<&ArgMatches>) -> ExitCode {
+    let refuse = |code: &str, message: &dyn std::fmt::Display, exit: u8| {
+        eprintln!("modgate run: refused [{code}]: {message}");
+        ExitCode::from(exit)
+    };
+    if !args.module_dir.join("module.toml").is_file() {
+        let message = format!(
+            "{} has no module.toml (give the module's folder)",
+            args.module_dir.display()
+        );
+        return refuse("no-manifest", &message, 2);
+    }
+    let calls = match args.calls(matches) {
+        Ok(calls) => calls,
+        Err(e) => return refuse(e.code(), &e, 2),
+    };
+    let fixtures = match args.fixtures() {
+        Ok(fixtures) => fixtures,
+        Err(e) => return refuse(e.code(), &e, 2),
+    };
+    if let Some(code) = verify(&args.module_dir) {
+        return code;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return refuse("runtime", &e, 1),
+    };
+    runtime.block_on(run_calls(&args, &calls, &fixtures))
+}
+
+/// Builds (when needed) and verifies the module; `Some` exit code when it
+/// would be refused.
+fn verify(dir: &Path) -> Option<ExitCode> {
+    let engine = match Engine::new(EngineConfig::default(), builtin(BuiltinServices::default())) {
+        Ok(engine) => engine,
+        Err(e) => {
+            eprintln!("modgate run: starting the engine: {e}");
+            return Some(ExitCode::from(1));
+        }
+    };
+    let report = verify_module_dir(dir, &engine);
+    if report.is_refused() {
+        eprint!("{report}");
+        return Some(ExitCode::from(1));
+    }
+    if let Some(path) = &report.component_path {
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        eprintln!(
+            "verified {} ({:.1} KiB): accepted",
+            path.display(),
+            size as f64 / 1024.0
+        );
+    }
+    None
+}
+
+async fn run_calls(args: &RunArgs, calls: &[Call], fixtures: &Fixtures) -> ExitCode {
+    let source = match ModuleSource::from_dir(
+        &args.module_dir,
+        EngineConfig::default().max_component_bytes,
+    ) {
+        Ok(source) => source,
+        Err(e) => {
+            eprintln!("modgate run: refused [{}]: {e}", e.code());
+            return ExitCode::from(1);
+        }
+    };
+    let engine = EngineConfig {
+        compile_cache: Some(compile_cache()),
+        ..EngineConfig::default()
+    };
+    let host = match LocalHost::start(source, fixtures, engine).await {
+        Ok(host) => host,
+        Err(failure) => {
+            eprintln!(
+                "modgate run: refused [{}]: {}",
+                failure.error.code(),
+                failure.error
+            );
+            if let Some(context) = failure.activate.first().map(|run| run.context) {
+                // What activate spent is the reason an install fails over budget.
+                let limits = InvocationContext::ALL
+                    .into_iter()
+                    .find(|c| c.as_str() == context)
+                    .map(|c| {
+                        modgate_host::authoring::budget_report::ContextLimits::of(
+                            &EngineConfig::default(),
+                            c,
+                        )
+                    });
+                let call = CallReport {
+                    call: "install: activate".to_owned(),
+                    limits,
+                    runs: failure.activate,
+                };
+                let within = call.within_budget();
+                print!(
+                    "{}",
+                    BudgetReport::render_calls(std::slice::from_ref(&call), 1)
+                );
+                if !within {
+                    println!("verdict: an invocation went over its budget (see above)");
+                }
+            }
+            return ExitCode::from(1);
+        }
+    };
+    let say = |text: String| {
+        if args.json {
+            eprintln!("{text}")
+        } else {
+            println!("{text}")
+        }
+    };
+    say(format!(
+        "installed {} for tenant {} (every permission it asks for granted, every route and hook approved)",
+        host.module(),
+        host.tenant()
+    ));
+    say(log_text(&host.new_log_lines()));
+    let mut reports = vec![report_of(
+        &host,
+        "install: activate".to_owned(),
+        host.take_spent(),
+    )];
+    for call in calls {
+        let mut runs = Vec::new();
+        for round in 0..args.repeat {
+            let answer = match host.call(call, args.customer.as_deref()).await {
+                Ok(answer) => answer,
+                Err(e) => {
+                    eprintln!("modgate run: {call}: refused [{}]: {e}", e.code());
+                    return ExitCode::from(2);
+                }
+            };
+            let log = host.new_log_lines();
+            if round == 0 {
+                say(format!("── {call}\n{answer}\n{}", log_text(&log)));
+            }
+            runs.extend(host.take_spent());
+        }
+        reports.push(report_of(&host, call.to_string(), runs));
+    }
+    let permissions = match host.permissions_used().await {
+        Ok(permissions) => permissions,
+        Err(e) => {
+            eprintln!("modgate run: reading what the run used: [{}] {e}", e.code());
+            return ExitCode::from(1);
+        }
+    };
+    let report = BudgetReport {
+        repeat: args.repeat,
+        calls: reports,
+        permissions,
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        print!("{}", report.render());
+    }
+    if !report.within_budget() {
+        ExitCode::from(1)
+    } else if report.any_failed() {
+        ExitCode::from(FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn report_of(host: &LocalHost, call: String, runs: Vec<Spent>) -> CallReport {
+    let context = runs.first().and_then(|run| {
+        InvocationContext::ALL
+            .into_iter()
+            .find(|c| c.as_str() == run.context)
+    });
+    CallReport {
+        call,
+        limits: context.map(|c| host.limits(c)),
+        runs,
+    }
+}
+
+fn log_text(lines: &[LogLine]) -> String {
+    if lines.is_empty() {
+        return "log: (nothing)".to_owned();
+    }
+    let lines: Vec<String> = lines
+        .iter()
+        .map(|line| {
+            format!(
+                "  {} {}",
+                format!("{:?}", line.level).to_lowercase(),
+                line.message
+            )
+        })
+        .collect();
+    format!("log:\n{}", lines.join("\n"))
+}
+
+/// Compiled components are kept between runs in the checkout's `target/`
+/// (a Python or JavaScript module compiles for 14–19 s; loading it: under
+/// a second).
+fn compile_cache() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/modgate-run/compile-cache")
+}
