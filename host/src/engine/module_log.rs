@@ -160,6 +160,19 @@ impl ModuleLog {
             .unwrap_or_default()
     }
 
+    /// The retained lines of one tenant written at or after position `from`,
+    /// oldest first, and the position of the next line: how a reader follows
+    /// the log without missing lines when old ones are evicted.
+    pub fn lines_of_from(&self, tenant: &str, from: u64) -> (Vec<LogLine>, u64) {
+        let state = self.tenants();
+        let lines = state
+            .by_tenant
+            .get(tenant)
+            .map(|log| log.lines.iter().filter(|(sequence, _)| *sequence >= from).map(|(_, line)| line.clone()).collect())
+            .unwrap_or_default();
+        (lines, state.next_sequence)
+    }
+
     /// How many lines were dropped (rate, per-invocation cap) so far, all
     /// tenants together.
     pub fn dropped(&self) -> u64 {
@@ -256,5 +269,23 @@ mod tests {
         assert_eq!(log.dropped_of("a"), 47);
         let all: Vec<_> = log.lines().into_iter().map(|l| l.message).collect();
         assert_eq!(all, ["b-before", "1", "2", "b-after"]);
+    }
+
+    #[test]
+    fn a_reader_following_the_log_misses_no_line_when_old_ones_are_evicted() {
+        let log = ModuleLog::new(LogLimits {
+            retained_lines: 2,
+            ..LogLimits::default()
+        });
+        log.append("t", LogLevel::Info, "0");
+        let (first, next) = log.lines_of_from("t", 0);
+        assert_eq!(first.len(), 1);
+        for i in 1..3 {
+            log.append("t", LogLevel::Info, &i.to_string());
+        }
+        let (new, next) = log.lines_of_from("t", next);
+        let new: Vec<_> = new.into_iter().map(|l| l.message).collect();
+        assert_eq!(new, ["1", "2"], "the log is full, yet both new lines are read");
+        assert!(log.lines_of_from("t", next).0.is_empty());
     }
 }

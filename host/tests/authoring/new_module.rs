@@ -2,6 +2,9 @@
 //! verify` (which builds it) and `modgate run` making every example's call:
 //! what a new author does in the first minutes.
 
+use std::path::Path;
+use std::process::Command;
+
 use crate::support::{Ran, call, new_module, only_run, run};
 
 const PRICE_DROP: &str = r#"{"product_id":"p1","previous":{"amount_minor":1250,"currency":"EUR"},"current":{"amount_minor":990,"currency":"EUR"}}"#;
@@ -10,8 +13,34 @@ const REVIEW: &str =
 const SPAM: &str =
     r#"{"id":"r2","product_id":"p1","rating":1,"author":"cust_123","body":"Buy SPAM here"}"#;
 
-/// Makes the module, verifies it, runs every example and checks each answer
-/// and the report.
+/// The test the README tells the author to run, in the module's folder.
+fn authors_test(lang: &str, dir: &Path) -> Command {
+    let mut command = match lang {
+        "rust" => {
+            let mut cargo =
+                Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+            // Shared by runs of this test, inside the clone.
+            let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/authoring-tests");
+            cargo.arg("test").env("CARGO_TARGET_DIR", target);
+            cargo
+        }
+        "python" => {
+            let mut python = Command::new("python3");
+            python.args(["-m", "unittest"]);
+            python
+        }
+        _ => {
+            let mut node = Command::new("node");
+            node.arg("--test");
+            node
+        }
+    };
+    command.current_dir(dir);
+    command
+}
+
+/// Makes the module, runs its own test, verifies it, runs every example
+/// and checks each answer and the report.
 fn every_example_works(lang: &str) {
     let parent = tempfile::tempdir().unwrap();
     let name = format!("hello-{lang}");
@@ -21,6 +50,12 @@ fn every_example_works(lang: &str) {
         lang,
         "serve,slots,events,hooks,tables",
     );
+    let tested = Ran::of(
+        authors_test(lang, &dir)
+            .output()
+            .expect("the language's test runner starts"),
+    );
+    assert_eq!(tested.code, Some(0), "the module's own test: {tested}");
     let dir = dir.to_str().unwrap();
 
     let verified = run(&["verify", dir]);
@@ -114,15 +149,18 @@ fn every_example_works(lang: &str) {
     assert_eq!(used, ["write:own-tables", "subscribe:events"], "{report:#}");
     assert_eq!(report["permissions"]["unused"], serde_json::json!([]));
 
+    // Nobody signed in: the hook still refuses spam, the notes need a customer.
     let refused = run(&[
         "run",
         dir,
-        "--as",
-        "cust_123",
         "--hook",
         "before-create:review",
         "--record",
         SPAM,
+        "--route",
+        "POST /notes",
+        "--body",
+        "hi",
     ]);
     assert_eq!(
         refused.code,
@@ -135,14 +173,13 @@ fn every_example_works(lang: &str) {
             .contains(&format!("rejected by {name}: Reviews may not advertise.")),
         "{refused}"
     );
+    assert!(refused.stdout.contains("HTTP 401"), "{refused}");
     assert!(
         refused
             .stdout
             .contains("verdict: every invocation stayed within its budget"),
         "{refused}"
     );
-    let anonymous = run(&["run", dir, "--route", "POST /notes", "--body", "hi"]);
-    assert!(anonymous.stdout.contains("HTTP 401"), "{anonymous}");
 }
 
 #[test]
@@ -165,7 +202,10 @@ fn a_new_module_without_examples_asks_for_nothing_and_runs_its_activate() {
     let parent = tempfile::tempdir().unwrap();
     let dir = new_module(parent.path(), "bare", "rust", "");
     let manifest = std::fs::read_to_string(dir.join("module.toml")).unwrap();
-    assert!(!manifest.lines().any(|line| line.starts_with("permissions")), "{manifest}");
+    assert!(
+        !manifest.lines().any(|line| line.starts_with("permissions")),
+        "{manifest}"
+    );
     let ran: Ran = run(&["run", dir.to_str().unwrap()]);
     assert_eq!(ran.code, Some(0), "{ran}");
     assert!(ran.stdout.contains("info bare activated"), "{ran}");

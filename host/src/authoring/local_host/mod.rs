@@ -42,6 +42,13 @@ use recorder::SpendingRecorder;
 /// Who the audit log says installed and approved the module.
 const ACTOR: &str = "modgate-run";
 
+/// How far the run has read the module log.
+#[derive(Debug, Default)]
+struct LogPosition {
+    next_line: u64,
+    dropped: u64,
+}
+
 /// Why the local host could not start or a call could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum LocalHostError {
@@ -119,7 +126,7 @@ pub struct LocalHost {
     secret: Vec<u8>,
     spending: Arc<SpendingRecorder>,
     usage: Arc<UsageRecorder>,
-    log_seen: std::sync::atomic::AtomicUsize,
+    log_position: std::sync::Mutex<LogPosition>,
     // Dropped last: the database lives in it.
     _data: tempfile::TempDir,
 }
@@ -207,7 +214,7 @@ impl LocalHost {
             secret,
             spending,
             usage,
-            log_seen: std::sync::atomic::AtomicUsize::new(0),
+            log_position: std::sync::Mutex::default(),
             _data: data,
         })
     }
@@ -227,16 +234,23 @@ impl LocalHost {
         self.spending.take()
     }
 
-    /// The module log lines written since the last call of this method.
-    pub fn new_log_lines(&self) -> Vec<LogLine> {
+    /// The module log lines written since the last call of this method, and
+    /// how many lines were dropped meanwhile (the per-invocation cap or the
+    /// log's rate).
+    pub fn new_log_lines(&self) -> (Vec<LogLine>, u64) {
         let Some(loaded) = self.lifecycle.module(&self.tenant, &self.module) else {
-            return Vec::new();
+            return (Vec::new(), 0);
         };
-        let lines = loaded.log().lines_of(self.tenant.as_str());
-        let seen = self
-            .log_seen
-            .swap(lines.len(), std::sync::atomic::Ordering::Relaxed);
-        lines.into_iter().skip(seen).collect()
+        let log = loaded.log();
+        let mut position = crate::sync::lock(&self.log_position);
+        let (lines, next) = log.lines_of_from(self.tenant.as_str(), position.next_line);
+        let dropped = log.dropped_of(self.tenant.as_str());
+        let newly_dropped = dropped.saturating_sub(position.dropped);
+        *position = LogPosition {
+            next_line: next,
+            dropped,
+        };
+        (lines, newly_dropped)
     }
 
     /// The limits an invocation in `context` runs under.

@@ -272,6 +272,7 @@ fn main() -> ExitCode {
             }
             let config = EngineConfig {
                 max_component_bytes,
+                compile_cache: run::compile_cache(),
                 ..EngineConfig::default()
             };
             let engine = match Engine::new(config, builtin(BuiltinServices::default())) {

@@ -161,7 +161,11 @@ pub fn run(args: RunArgs, matches: Option<&ArgMatches>) -> ExitCode {
 /// Builds (when needed) and verifies the module; `Some` exit code when it
 /// would be refused.
 fn verify(dir: &Path) -> Option<ExitCode> {
-    let engine = match Engine::new(EngineConfig::default(), builtin(BuiltinServices::default())) {
+    let config = EngineConfig {
+        compile_cache: compile_cache(),
+        ..EngineConfig::default()
+    };
+    let engine = match Engine::new(config, builtin(BuiltinServices::default())) {
         Ok(engine) => engine,
         Err(e) => {
             eprintln!("modgate run: starting the engine: {e}");
@@ -196,10 +200,18 @@ async fn run_calls(args: &RunArgs, calls: &[Call], fixtures: &Fixtures) -> ExitC
         }
     };
     let engine = EngineConfig {
-        compile_cache: Some(compile_cache()),
+        compile_cache: compile_cache(),
         ..EngineConfig::default()
     };
-    let host = match LocalHost::start(source, fixtures, engine).await {
+    // Compiling a Python or JavaScript component takes 15–20 s the first
+    // time (then it comes from the cache): say so on a terminal.
+    let progress = indicatif::ProgressBar::new_spinner().with_message(
+        "installing into a local host (compiling the component: a Python or JavaScript one takes 15–20 s the first time)",
+    );
+    progress.enable_steady_tick(std::time::Duration::from_millis(120));
+    let started = LocalHost::start(source, fixtures, engine).await;
+    progress.finish_and_clear();
+    let host = match started {
         Ok(host) => host,
         Err(failure) => {
             eprintln!(
@@ -247,7 +259,7 @@ async fn run_calls(args: &RunArgs, calls: &[Call], fixtures: &Fixtures) -> ExitC
         host.module(),
         host.tenant()
     ));
-    say(log_text(&host.new_log_lines()));
+    say(log_text(host.new_log_lines()));
     let mut reports = vec![report_of(
         &host,
         "install: activate".to_owned(),
@@ -265,7 +277,7 @@ async fn run_calls(args: &RunArgs, calls: &[Call], fixtures: &Fixtures) -> ExitC
             };
             let log = host.new_log_lines();
             if round == 0 {
-                say(format!("── {call}\n{answer}\n{}", log_text(&log)));
+                say(format!("── {call}\n{answer}\n{}", log_text(log)));
             }
             runs.extend(host.take_spent());
         }
@@ -313,26 +325,35 @@ fn report_of(host: &LocalHost, call: String, runs: Vec<Spent>) -> CallReport {
     }
 }
 
-fn log_text(lines: &[LogLine]) -> String {
-    if lines.is_empty() {
-        return "log: (nothing)".to_owned();
+fn log_text((lines, dropped): (Vec<LogLine>, u64)) -> String {
+    let mut text = if lines.is_empty() {
+        "log: (nothing)".to_owned()
+    } else {
+        let lines: Vec<String> = lines
+            .iter()
+            .map(|line| {
+                format!(
+                    "  {} {}",
+                    format!("{:?}", line.level).to_lowercase(),
+                    line.message
+                )
+            })
+            .collect();
+        format!("log:\n{}", lines.join("\n"))
+    };
+    if dropped > 0 {
+        text.push_str(&format!("\n  ({dropped} line(s) dropped: the per-invocation cap or the log rate, docs/limits.md#module-logs)"));
     }
-    let lines: Vec<String> = lines
-        .iter()
-        .map(|line| {
-            format!(
-                "  {} {}",
-                format!("{:?}", line.level).to_lowercase(),
-                line.message
-            )
-        })
-        .collect();
-    format!("log:\n{}", lines.join("\n"))
+    text
 }
 
-/// Compiled components are kept between runs in the checkout's `target/`
-/// (a Python or JavaScript module compiles for 14–19 s; loading it: under
-/// a second).
-fn compile_cache() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/modgate-run/compile-cache")
+/// Compiled components are kept between runs (and `modgate verify`s) in
+/// the checkout's `target/`: a Python or JavaScript component compiles for
+/// 14–19 s, and loads from the cache in under a second. `None` when this
+/// binary's checkout has no `target/` any more.
+pub(crate) fn compile_cache() -> Option<PathBuf> {
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target");
+    target
+        .is_dir()
+        .then(|| target.join("modgate-run/compile-cache"))
 }
