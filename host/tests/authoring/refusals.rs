@@ -154,3 +154,27 @@ fn run_refuses_a_module_the_install_refuses_and_exits_1() {
         "{ran}"
     );
 }
+
+#[test]
+fn run_notes_a_customer_or_product_the_fixtures_do_not_have() {
+    let module = module_folder(modgate_artifacts::MINIMAL, MINIMAL_MANIFEST);
+    let ran = run(&[
+        "run",
+        module.path().to_str().unwrap(),
+        "--as",
+        "cust_12",
+        "--product",
+        "p9",
+    ]);
+    assert_eq!(ran.code, Some(0), "a note, not a refusal: {ran}");
+    assert!(
+        ran.stderr
+            .contains("--as cust_12: no such customer in the fixtures"),
+        "{ran}"
+    );
+    assert!(
+        ran.stderr
+            .contains("--product p9: no such product in the fixtures"),
+        "{ran}"
+    );
+}

@@ -145,6 +145,7 @@ pub fn run(args: RunArgs, matches: Option<&ArgMatches>) -> ExitCode {
         Ok(fixtures) => fixtures,
         Err(e) => return refuse(e.code(), &e, 2),
     };
+    warn_unknown_ids(&args, &fixtures);
     if let Some(code) = verify(&args.module_dir) {
         return code;
     }
@@ -156,6 +157,27 @@ pub fn run(args: RunArgs, matches: Option<&ArgMatches>) -> ExitCode {
         Err(e) => return refuse("runtime", &e, 1),
     };
     runtime.block_on(run_calls(&args, &calls, &fixtures))
+}
+
+/// A customer or product the fixtures do not have is allowed (a real shop
+/// can sign in anyone), but is most often a typo: say so.
+fn warn_unknown_ids(args: &RunArgs, fixtures: &Fixtures) {
+    if let Some(customer) = args
+        .customer
+        .as_deref()
+        .filter(|c| !fixtures.data.customers.contains_key(*c))
+    {
+        eprintln!(
+            "modgate run: note: --as {customer}: no such customer in the fixtures (the calls still run as them)"
+        );
+    }
+    if let Some(product) = args
+        .product
+        .as_deref()
+        .filter(|p| !fixtures.data.products.contains_key(*p))
+    {
+        eprintln!("modgate run: note: --product {product}: no such product in the fixtures");
+    }
 }
 
 /// Builds (when needed) and verifies the module; `Some` exit code when it
