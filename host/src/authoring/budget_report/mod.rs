@@ -26,7 +26,8 @@ const OVER_BUDGET_KINDS: [&str; 5] = [
 #[derive(Debug, Clone, Serialize)]
 pub struct Spent {
     /// Why the module was invoked (`http`, `slot`, `event`, `hook-before`, …).
-    pub context: &'static str,
+    #[serde(serialize_with = "context_name")]
+    pub context: InvocationContext,
     /// How it failed, if it did (the module's typed answers are not failures).
     pub failure: Option<Failure>,
     /// Wall time from admission to the end, in microseconds.
@@ -39,6 +40,14 @@ pub struct Spent {
     pub memory_peak_bytes: usize,
     /// Calls per capability operation, refused ones included.
     pub op_calls: BTreeMap<String, u32>,
+}
+
+/// A context as configuration and metrics name it (`hook-before`).
+fn context_name<S: serde::Serializer>(
+    context: &InvocationContext,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(context.as_str())
 }
 
 /// How an invocation failed.
@@ -56,7 +65,7 @@ impl Spent {
     /// The figures of a finished invocation.
     pub fn of(record: &InvocationRecord<'_>) -> Spent {
         Spent {
-            context: record.context.as_str(),
+            context: record.context,
             failure: record.error.map(|error| Failure {
                 code: crate::engine::error_code_name(error.code()),
                 kind: error.kind(),
@@ -149,8 +158,17 @@ impl Figure {
 }
 
 impl CallReport {
+    /// `runs` of `call`, held against the limits `config` gives their
+    /// context (none when the module was not invoked).
+    pub fn new(call: String, runs: Vec<Spent>, config: &EngineConfig) -> CallReport {
+        let limits = runs
+            .first()
+            .map(|run| ContextLimits::of(config, run.context));
+        CallReport { call, limits, runs }
+    }
+
     /// The context of its invocations (`None`: the module was not invoked).
-    pub fn context(&self) -> Option<&'static str> {
+    pub fn context(&self) -> Option<InvocationContext> {
         self.runs.first().map(|run| run.context)
     }
 
@@ -210,7 +228,7 @@ mod tests {
 
     fn spent(fuel: u64, ops: u32, op_calls: &[(&str, u32)], kind: Option<&'static str>) -> Spent {
         Spent {
-            context: "http",
+            context: InvocationContext::Http,
             failure: kind.map(|kind| Failure {
                 code: "budget-exhausted",
                 kind,

@@ -216,7 +216,7 @@ mod tests {
 
     fn call(fuel_limit: u64, ops: u32, calls: u32) -> CallReport {
         let spent = Spent {
-            context: "slot",
+            context: crate::engine::InvocationContext::Slot,
             failure: None,
             elapsed_us: 1500,
             fuel: 1234,

@@ -17,12 +17,12 @@ use std::time::Duration;
 
 use axum::Router;
 
-use crate::authoring::budget_report::{ContextLimits, Spent};
+use crate::authoring::budget_report::Spent;
 use crate::authoring::fixtures::Fixtures;
 use crate::breaker::BreakerConfig;
 use crate::default_host::{HostOptions, default_host};
 use crate::engine::module_log::LogLine;
-use crate::engine::{EngineConfig, EngineError, InvocationContext};
+use crate::engine::{EngineConfig, EngineError};
 use crate::hooks::{DataHooks, HookConfig, HookError};
 use crate::http::identity::{IdentityConfig, VerificationKey};
 use crate::http::rate_limit::RateLimitConfig;
@@ -253,10 +253,9 @@ impl LocalHost {
         (lines, newly_dropped)
     }
 
-    /// The limits an invocation in `context` runs under.
-    pub fn limits(&self, context: InvocationContext) -> ContextLimits {
-        let config = self.lifecycle.engine().config();
-        ContextLimits::of(config, context)
+    /// What the module runs under: budgets and limits per context.
+    pub fn engine_config(&self) -> &EngineConfig {
+        self.lifecycle.engine().config()
     }
 
     /// The permissions the module holds, those this run used (with the

@@ -120,7 +120,7 @@ pub fn scaffold(
         return Err(ScaffoldError::FolderExists { path: dir });
     }
     let permissions = feature::permissions(&request.features);
-    let files = render::render(&render::Inputs {
+    let mut files = render::render(&render::Inputs {
         name: &name,
         language: request.language,
         features: &request.features,
@@ -129,7 +129,6 @@ pub fn scaffold(
         sdk: &crate::verify::checkout().join("guests/sdk"),
         modgate,
     })?;
-    let mut files = files;
     if request.language == ModuleLanguage::Rust {
         // The guest workspace's lock: the module builds with the versions
         // this checkout builds (and has fetched) — no registry needed.

@@ -11,7 +11,7 @@ use modgate_host::authoring::fixtures::Fixtures;
 use modgate_host::authoring::local_host::LocalHost;
 use modgate_host::authoring::request::{Call, CallError};
 use modgate_host::capabilities::{BuiltinServices, builtin};
-use modgate_host::engine::{Engine, EngineConfig, InvocationContext, module_log::LogLine};
+use modgate_host::engine::{Engine, EngineConfig, module_log::LogLine};
 use modgate_host::lifecycle::ModuleSource;
 use modgate_host::verify::verify_module_dir;
 
@@ -75,29 +75,17 @@ impl RunArgs {
                 .and_then(|mut indices| indices.nth(i))
                 .unwrap_or(usize::MAX)
         };
-        for (i, text) in self.routes.iter().enumerate() {
-            calls.push((
-                position("routes", i),
-                Call::route(text, self.body.as_deref())?,
-            ));
-        }
-        for (i, text) in self.slots.iter().enumerate() {
-            calls.push((
-                position("slots", i),
-                Call::slot(text, self.product.as_deref())?,
-            ));
-        }
-        for (i, text) in self.events.iter().enumerate() {
-            calls.push((
-                position("events", i),
-                Call::event(text, self.payload.as_deref())?,
-            ));
-        }
-        for (i, text) in self.hooks.iter().enumerate() {
-            calls.push((
-                position("hooks", i),
-                Call::hook(text, self.record.as_deref())?,
-            ));
+        type Parse = fn(&str, Option<&str>) -> Result<Call, CallError>;
+        let kinds: [(&str, &[String], Option<&str>, Parse); 4] = [
+            ("routes", &self.routes, self.body.as_deref(), Call::route),
+            ("slots", &self.slots, self.product.as_deref(), Call::slot),
+            ("events", &self.events, self.payload.as_deref(), Call::event),
+            ("hooks", &self.hooks, self.record.as_deref(), Call::hook),
+        ];
+        for (id, texts, detail, parse) in kinds {
+            for (i, text) in texts.iter().enumerate() {
+                calls.push((position(id, i), parse(text, detail)?));
+            }
         }
         calls.sort_by_key(|(index, _)| *index);
         Ok(calls.into_iter().map(|(_, call)| call).collect())
@@ -221,7 +209,7 @@ async fn run_calls(args: &RunArgs, calls: &[Call], fixtures: &Fixtures) -> ExitC
             return ExitCode::from(1);
         }
     };
-    let engine = EngineConfig {
+    let config = EngineConfig {
         compile_cache: compile_cache(),
         ..EngineConfig::default()
     };
@@ -231,7 +219,7 @@ async fn run_calls(args: &RunArgs, calls: &[Call], fixtures: &Fixtures) -> ExitC
         "installing into a local host (compiling the component: a Python or JavaScript one takes 15–20 s the first time)",
     );
     progress.enable_steady_tick(std::time::Duration::from_millis(120));
-    let started = LocalHost::start(source, fixtures, engine).await;
+    let started = LocalHost::start(source, fixtures, config.clone()).await;
     progress.finish_and_clear();
     let host = match started {
         Ok(host) => host,
@@ -241,22 +229,10 @@ async fn run_calls(args: &RunArgs, calls: &[Call], fixtures: &Fixtures) -> ExitC
                 failure.error.code(),
                 failure.error
             );
-            if let Some(context) = failure.activate.first().map(|run| run.context) {
+            if !failure.activate.is_empty() {
                 // What activate spent is the reason an install fails over budget.
-                let limits = InvocationContext::ALL
-                    .into_iter()
-                    .find(|c| c.as_str() == context)
-                    .map(|c| {
-                        modgate_host::authoring::budget_report::ContextLimits::of(
-                            &EngineConfig::default(),
-                            c,
-                        )
-                    });
-                let call = CallReport {
-                    call: "install: activate".to_owned(),
-                    limits,
-                    runs: failure.activate,
-                };
+                let call =
+                    CallReport::new("install: activate".to_owned(), failure.activate, &config);
                 let within = call.within_budget();
                 print!(
                     "{}",
@@ -335,16 +311,7 @@ async fn run_calls(args: &RunArgs, calls: &[Call], fixtures: &Fixtures) -> ExitC
 }
 
 fn report_of(host: &LocalHost, call: String, runs: Vec<Spent>) -> CallReport {
-    let context = runs.first().and_then(|run| {
-        InvocationContext::ALL
-            .into_iter()
-            .find(|c| c.as_str() == run.context)
-    });
-    CallReport {
-        call,
-        limits: context.map(|c| host.limits(c)),
-        runs,
-    }
+    CallReport::new(call, runs, host.engine_config())
 }
 
 fn log_text((lines, dropped): (Vec<LogLine>, u64)) -> String {
