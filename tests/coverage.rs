@@ -35,6 +35,7 @@ mod uses {
     pub use crate::storage::hostile_sql::corpus_is_forbidden::on_sqlite as sql_probe;
     pub use crate::storage::transactional::a_failed_install_changes_nothing_at_any_step::on_sqlite as failing_activate;
     pub use crate::limits::host_state::header_maps_kept_alive_end_the_invocation_at_the_memory_limit as resource_hog;
+    pub use super::other_binaries::wasi_escape;
     // The Python and JavaScript twins of the conformance components.
     pub use crate::big_runtimes::python::a_loop_runs_out_of_fuel as python_hostile;
     pub use crate::budgets::python::exhausted_ops_are_a_typed_error_the_guest_can_handle as python_host_calls;
@@ -68,6 +69,31 @@ mod uses {
     pub use crate::conformance::http_outbound::javascript::conformance_http_outbound as javascript_conformance_http_outbound;
     pub use crate::conformance::hooks::python::conformance_hooks::on_sqlite as python_conformance_hooks;
     pub use crate::conformance::hooks::javascript::conformance_hooks::on_sqlite as javascript_conformance_hooks;
+}
+
+/// Components tested only by another test binary of this crate, which this
+/// one cannot name: each is checked to be used by the file named here.
+mod other_binaries {
+    const HOSTILE_WASI_ESCAPES: &str = include_str!("hostile/wasi_escapes.rs");
+    const _: () = assert!(super::contains(HOSTILE_WASI_ESCAPES, "WASI_ESCAPE"), "tests/hostile/wasi_escapes.rs must use WASI_ESCAPE");
+    #[allow(dead_code)] // named by `uses` only
+    pub fn wasi_escape() {}
+}
+
+const fn contains(haystack: &str, needle: &str) -> bool {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let mut at = 0;
+    while at + needle.len() <= haystack.len() {
+        let mut i = 0;
+        while i < needle.len() && haystack[at + i] == needle[i] {
+            i += 1;
+        }
+        if i == needle.len() {
+            return true;
+        }
+        at += 1;
+    }
+    false
 }
 
 macro_rules! assert_component_is_tested {

@@ -39,6 +39,9 @@ pub mod contract;
 pub mod default_host;
 pub mod engine;
 pub mod events;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hookable;
 pub mod hooks;
 pub mod http;

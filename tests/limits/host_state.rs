@@ -9,7 +9,7 @@ use modgate_host::engine::{EngineConfig, Extensions, GuestLimit, InvocationError
 use modgate_tests::http::{code, http_harness_with, json, test_http_config};
 use modgate_tests::{acme, engine, load, manifest_from};
 
-use super::rss;
+use modgate_tests::rss;
 
 const HOG: &str = r#"
 name = "resource-hog"

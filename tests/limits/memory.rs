@@ -8,7 +8,7 @@ use modgate_host::engine::{ComponentCaps, EngineConfig, InvocationError, LoadErr
 use modgate_host::verify::ProblemCode;
 use modgate_tests::{acme, engine, manifest, minimal_with};
 
-use super::rss;
+use modgate_tests::rss;
 
 /// `count` core instances of a module whose only memory starts at
 /// `pages` 64 KiB pages and whose start function touches every page.

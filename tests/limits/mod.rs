@@ -8,4 +8,3 @@ pub mod host_state;
 mod memory;
 mod output;
 mod published;
-mod rss;

@@ -1,6 +1,7 @@
 //! Storage, tenants and own tables, each scenario on SQLite and PostgreSQL.
 
 mod artifacts;
+mod concurrent_writes;
 pub mod hostile_sql;
 mod install;
 mod isolation;

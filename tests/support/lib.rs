@@ -7,6 +7,7 @@ pub mod admin;
 pub mod http;
 mod language;
 pub mod postgres;
+pub mod rss;
 pub mod smtp;
 
 pub use language::Lang;

@@ -274,7 +274,22 @@ pub(crate) fn classify_host_side(module: String, error: &wasmtime::Error) -> Inv
             },
         };
     }
+    if let Some(exit) = cause::<wasmtime_wasi::I32Exit>(error) {
+        // `wasi:cli/exit`: the guest ended itself instead of answering.
+        return InvocationError::Trap {
+            module,
+            trap: format!("the module called wasi:cli/exit (exit status {})", exit.0),
+        };
+    }
     let text = format!("{error:#}");
+    if text.contains("unknown handle index") {
+        // A component-model handle the guest made up: wasmtime's canonical
+        // ABI refuses it before any host table is looked at.
+        return InvocationError::Trap {
+            module,
+            trap: format!("invalid resource handle: {}", bounded_message(&text)),
+        };
+    }
     if text.contains("store handle limit exceeded") {
         return limit(GuestLimit::Handles);
     }

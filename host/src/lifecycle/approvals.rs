@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use super::approving::{ApprovalKind, approved_subjects};
 
@@ -12,7 +12,7 @@ use crate::capabilities::outbound::Allowlist;
 use crate::engine::{Extensions, InstallSettings, LoadedModule};
 use crate::tenant::TenantId;
 use crate::storage::entities::install;
-use crate::storage::{StorageError, now_rfc3339};
+use crate::storage::{StorageError, WriteTurn, now_rfc3339};
 
 /// What a serving process needs to know about one install, read in one go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +55,7 @@ impl Lifecycle {
     /// Marks the install's circuit breaker for reset; every serving process
     /// closes its breaker on its next refresh.
     pub async fn reset_breaker(&self, tenant: &TenantId, module: &str) -> Result<(), InstallError> {
-        let (tx, stored) = self.begin_on_install(tenant, module, "breaker reset").await?;
+        let (_turn, tx, stored) = self.begin_on_install(tenant, module, "breaker reset").await?;
         let mut update: install::ActiveModel = stored.install.into();
         update.breaker_reset_at = Set(Some(now_rfc3339()));
         update
@@ -183,24 +183,27 @@ impl Lifecycle {
 }
 
 impl Lifecycle {
-    /// Starts a transaction and reads the install in it; `not-installed`
-    /// when there is none.
+    /// Takes the write turn, starts a transaction and reads the install in
+    /// it; `not-installed` when there is none. Keep the turn until the
+    /// transaction ends.
     pub(super) async fn begin_on_install(
         &self,
         tenant: &TenantId,
         module: &str,
         what: &str,
-    ) -> Result<(DatabaseTransaction, records::StoredInstall), InstallError> {
-        let tx = self
+    ) -> Result<(WriteTurn<'_>, DatabaseTransaction, records::StoredInstall), InstallError> {
+        // The install is read, then changed: on SQLite the transaction must
+        // hold the write lock from its start, or the change fails at once
+        // under concurrent writes (see `Storage::begin_write`).
+        let (turn, tx) = self
             .storage
-            .connection()
-            .begin()
+            .begin_write()
             .await
             .map_err(StorageError::db(format!("starting the {what} transaction")))?;
         let stored = records::find_install(&tx, tenant, module)
             .await?
             .ok_or_else(|| not_installed(tenant, module))?;
-        Ok((tx, stored))
+        Ok((turn, tx, stored))
     }
 }
 

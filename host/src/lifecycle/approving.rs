@@ -126,7 +126,7 @@ impl Lifecycle {
         asked: &Approvals,
         approved_by: &str,
     ) -> Result<Vec<String>, InstallError> {
-        let (tx, stored) = self.begin_on_install(tenant, module, "approval").await?;
+        let (_turn, tx, stored) = self.begin_on_install(tenant, module, "approval").await?;
         let selected = selected(&stored.manifest()?, asked)?;
         let (install_id, version_id) = (&stored.install.id, &stored.install.version_id);
         let now = now_rfc3339();
@@ -160,7 +160,7 @@ impl Lifecycle {
     /// Withdraws the approvals of the routes and hooks `asked` names;
     /// returns those that were approved.
     pub async fn revoke(&self, tenant: &TenantId, module: &str, asked: &Approvals) -> Result<Vec<String>, InstallError> {
-        let (tx, stored) = self.begin_on_install(tenant, module, "revocation").await?;
+        let (_turn, tx, stored) = self.begin_on_install(tenant, module, "revocation").await?;
         let selected = selected(&stored.manifest()?, asked)?;
         let mut removed = Vec::new();
         for (kind, subjects) in selected {

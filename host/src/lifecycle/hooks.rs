@@ -3,7 +3,7 @@
 //! and re-arming the hook breakers (approvals are in `approving`).
 
 use modgate_manifest::Manifest;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, Statement, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, Statement};
 
 use super::{InstallError, Lifecycle, records};
 use crate::hookable::HookableEntities;
@@ -15,10 +15,11 @@ impl Lifecycle {
     /// Replaces the hookable entities every install is checked against
     /// with `entities` (the integrator's registry is the whole truth).
     pub async fn publish_hookable(&self, entities: &HookableEntities) -> Result<(), InstallError> {
-        let tx = self
+        // Many writes in one transaction: take the write turn like every
+        // other lifecycle writer (see `Storage::begin_write`).
+        let (_turn, tx) = self
             .storage
-            .connection()
-            .begin()
+            .begin_write()
             .await
             .map_err(StorageError::db("starting to publish the hookable entities"))?;
         let backend = tx.get_database_backend();
@@ -49,7 +50,7 @@ impl Lifecycle {
     /// Re-arms every hook breaker of the install in every serving process
     /// (on its next refresh). The HTTP breaker is left as it is.
     pub async fn reset_hook_breakers(&self, tenant: &TenantId, module: &str) -> Result<(), InstallError> {
-        let (tx, stored) = self.begin_on_install(tenant, module, "hook breaker reset").await?;
+        let (_turn, tx, stored) = self.begin_on_install(tenant, module, "hook breaker reset").await?;
         let mut update: install::ActiveModel = stored.install.into();
         update.hooks_reset_at = Set(Some(now_rfc3339()));
         update

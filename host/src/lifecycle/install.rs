@@ -4,7 +4,6 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use modgate_manifest::{Manifest, Permission, verify_manifest};
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 
 use super::records::{self, InstallRecord, VersionRecord};
@@ -207,8 +206,14 @@ impl Lifecycle {
         let component_hash = hex::encode(module.content_hash());
         let artifact_key = self.engine.artifact_key(module.content_hash());
 
-        let db = self.storage.connection();
-        let tx = db.begin().await.map_err(StorageError::db("starting the install transaction"))?;
+        // Reads (the install, kept tables) come before writes: on SQLite
+        // the transaction must hold the write lock from its start, or its
+        // first write fails at once under concurrent writes (`begin_write`).
+        let (_turn, tx) = self
+            .storage
+            .begin_write()
+            .await
+            .map_err(StorageError::db("starting the install transaction"))?;
         super::hooks::check_hookable(&tx, &checked.manifest).await?;
         let previous = records::find_install(&tx, tenant, &name).await?;
         let old_tables = match &previous {

@@ -28,7 +28,7 @@ impl Lifecycle {
         module: &str,
         change: impl FnOnce(Allowlist) -> Result<Allowlist, InstallError>,
     ) -> Result<Allowlist, InstallError> {
-        let (tx, stored) = self.begin_on_install(tenant, module, "allowlist change").await?;
+        let (_turn, tx, stored) = self.begin_on_install(tenant, module, "allowlist change").await?;
         let current = records::parse_allowlist(module, &stored.install.outbound_allowlist)?;
         let changed = change(current)?;
         let mut update: install::ActiveModel = stored.install.into();

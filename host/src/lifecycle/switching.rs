@@ -16,7 +16,7 @@ impl Lifecycle {
     /// state it already has is not an error, and is not audited).
     pub async fn set_enabled(&self, tenant: &TenantId, module: &str, enabled: bool) -> Result<bool, InstallError> {
         let what = if enabled { "enable" } else { "disable" };
-        let (tx, stored) = self.begin_on_install(tenant, module, what).await?;
+        let (_turn, tx, stored) = self.begin_on_install(tenant, module, what).await?;
         if stored.install.enabled == enabled {
             return Ok(false);
         }

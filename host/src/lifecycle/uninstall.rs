@@ -1,7 +1,5 @@
 //! Removing a module from a tenant.
 
-use sea_orm::TransactionTrait;
-
 use super::records;
 use super::{InstallError, Lifecycle};
 use crate::tenant::TenantId;
@@ -12,10 +10,11 @@ impl Lifecycle {
     /// Uninstalls `module` for `tenant`. Its tables and rows stay (a later
     /// install finds them again) unless `purge`, which drops them too.
     pub async fn uninstall(&self, tenant: &TenantId, module: &str, purge: bool) -> Result<(), InstallError> {
-        let tx = self
+        // Reads the install before deleting it: a write transaction from
+        // its start on SQLite (see `Storage::begin_write`).
+        let (_turn, tx) = self
             .storage
-            .connection()
-            .begin()
+            .begin_write()
             .await
             .map_err(StorageError::db("starting the uninstall transaction"))?;
         let Some(stored) = records::find_install(&tx, tenant, module).await? else {

@@ -23,12 +23,12 @@
 //! See `docs/email.md`.
 
 mod address;
-mod compose;
+pub(crate) mod compose;
 mod contacts;
 mod config;
 mod error;
 pub mod mailbox;
-mod messages;
+pub(crate) mod messages;
 pub(crate) mod outbox;
 mod senders;
 mod transport;

@@ -4,7 +4,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 
 use super::migrations::Migrator;
@@ -12,6 +15,10 @@ use super::{Backend, StorageError};
 
 /// The SQLite file inside a data directory.
 pub const DATABASE_FILE: &str = "modgate.db";
+
+/// This process's turn to write, held until it drops; `None` on PostgreSQL
+/// (see [`Storage::write_turn`]).
+pub type WriteTurn<'a> = Option<tokio::sync::MutexGuard<'a, ()>>;
 
 /// The host's database: cheap to clone (a pool handle).
 #[derive(Clone, Debug)]
@@ -106,13 +113,44 @@ impl Storage {
     /// at a time: writers that meet in the database wait in its busy
     /// handler, which sleeps in steps of milliseconds; queueing them here
     /// first costs microseconds. For the host's own short writes (module
-    /// statements, event deliveries), never around code that waits for
-    /// another write of this process.
-    pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+    /// statements, event deliveries) and its transactions that read before
+    /// they write ([`Storage::begin_write`]), never around code that waits
+    /// for another write of this process.
+    pub async fn write_turn(&self) -> WriteTurn<'_> {
         match self.backend {
             Backend::Sqlite => Some(self.writes.lock().await),
             Backend::Postgres => None,
         }
+    }
+
+    /// Takes this process's write turn, then starts a transaction that
+    /// holds SQLite's write lock from its `BEGIN` (`BEGIN IMMEDIATE`; a
+    /// plain `BEGIN` on PostgreSQL). For a transaction that reads before it
+    /// writes (read the install, then change it); keep the turn until the
+    /// transaction ends.
+    ///
+    /// A plain (deferred) SQLite transaction starts as a reader and becomes
+    /// a writer at its first write. In WAL mode that upgrade does not wait
+    /// in the busy handler: it fails at once with "database is locked" when
+    /// another connection is writing (`SQLITE_BUSY`) or has committed since
+    /// the transaction's first read (`SQLITE_BUSY_SNAPSHOT`) — which, under
+    /// any write load, is most of the time. Taking the write lock at
+    /// `BEGIN` does wait (in the busy handler, for writers of other
+    /// processes and the host's single statements), and the turn queues it
+    /// behind this process's other writers first, as they queue behind it.
+    ///
+    /// Held across an install's `activate`: its writes join the install's
+    /// transaction and take no turn, and the install holds SQLite's write
+    /// lock throughout anyway, so the turn only moves other writers' wait
+    /// from the busy handler's timeout to this queue.
+    pub async fn begin_write(&self) -> Result<(WriteTurn<'_>, DatabaseTransaction), DbErr> {
+        let turn = self.write_turn().await;
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        let tx = self.db.begin_with_options(options).await?;
+        Ok((turn, tx))
     }
 
     /// Which backend this is.

@@ -27,7 +27,7 @@ mod statement;
 
 pub use backend::Backend;
 pub use clock::{new_id, now_millis, now_rfc3339};
-pub use connect::{DATABASE_FILE, Storage};
+pub use connect::{DATABASE_FILE, Storage, WriteTurn};
 pub use error::StorageError;
 pub use session::DataSession;
 pub use statement::{placeholders, statement};

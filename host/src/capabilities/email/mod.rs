@@ -17,7 +17,7 @@ mod host;
 mod limits;
 #[cfg(test)]
 mod tests;
-mod text;
+pub(crate) mod text;
 
 use std::sync::Arc;
 

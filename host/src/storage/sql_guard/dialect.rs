@@ -33,12 +33,12 @@ static POSTGRES: PostgreSqlDialect = PostgreSqlDialect {};
 
 /// The guard's dialect for one backend (see the module docs).
 #[derive(Debug, Clone, Copy)]
-pub(super) struct GuestDialect {
+pub(crate) struct GuestDialect {
     backend: Backend,
 }
 
 impl GuestDialect {
-    pub(super) fn new(backend: Backend) -> Self {
+    pub(crate) fn new(backend: Backend) -> Self {
         Self { backend }
     }
 

@@ -32,7 +32,7 @@ mod allowlist;
 mod checker;
 mod columns;
 mod cte;
-mod dialect;
+pub(crate) mod dialect;
 mod dml;
 mod expr;
 mod from;

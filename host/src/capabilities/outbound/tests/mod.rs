@@ -117,6 +117,15 @@ fn hosts_in_every_notation_are_normalised() {
 }
 
 #[test]
+fn a_name_with_an_empty_label_is_invalid() {
+    // Found by the ssrf_guard fuzz target: `0..10p.%2e` decoded to a name
+    // ending in a dot, unlike any allowlist spelling of it.
+    for bad in ["0..10p.%2e", "api..example", "api.example..", ".api.example", "api.example.%2e"] {
+        assert_eq!(parse_host(bad), Err(TargetError::InvalidHost), "{bad:?}");
+    }
+}
+
+#[test]
 fn an_ipv6_zone_id_is_dropped_and_the_address_checked() {
     // The `http` crate, which builds the request URI, lets a zone id
     // through: the guard sees the address without it.
