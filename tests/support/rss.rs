@@ -21,6 +21,19 @@ pub fn in_child() -> bool {
 /// `limits::memory::some_test`) alone in a child process, prints what it printed, and
 /// fails when it fails.
 pub fn measured_in_child(name: &str) {
+    measured_in_child_with(name, &[]);
+}
+
+/// glibc's malloc tuned to two arenas, for a measurement of growth over
+/// time. By default glibc keeps up to eight arenas per core, each keeping
+/// the high-water mark of the threads that used it; which runtime thread
+/// serves a burst varies, so the resident size steps up whenever another
+/// arena first sees peak load — allocator state, not the host's. Two arenas
+/// is also what a memory-conscious deployment sets (`docs/security.md`).
+pub const TWO_MALLOC_ARENAS: (&str, &str) = ("GLIBC_TUNABLES", "glibc.malloc.arena_max=2");
+
+/// As [`measured_in_child`], with `env` set for the child.
+pub fn measured_in_child_with(name: &str, env: &[(&str, &str)]) {
     let _turn = ONE_CHILD_AT_A_TIME
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -28,6 +41,7 @@ pub fn measured_in_child(name: &str) {
     let output = Command::new(exe)
         .args(["--exact", name, "--nocapture", "--test-threads=1"])
         .env(CHILD, "1")
+        .envs(env.iter().copied())
         .output()
         .expect("the child test runs");
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -248,9 +248,15 @@ impl SoakHost {
                     .expect("approve");
             }
         }
+        // Retries come fast, so the trapping subscriber's letters are dead
+        // within seconds; but a well-behaved subscriber may miss its
+        // deadline several times in a row while 200 connections load two
+        // cores, so it gets twice the default attempts, spread over
+        // seconds rather than hours.
         let fast_events = EventConfig {
+            max_attempts: 20,
             base_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(40),
+            max_backoff: Duration::from_millis(500),
             lease: Duration::from_millis(4_100),
             poll_interval: Duration::from_millis(20),
             ..EventConfig::default()

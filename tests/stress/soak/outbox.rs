@@ -38,6 +38,9 @@ pub struct Outbox {
     pub recorded_distinct: i64,
     /// (module, state) → messages.
     pub mail: BTreeMap<(String, String), i64>,
+    /// (module, last error) of every dead letter but the trapping
+    /// subscriber's: why a delivery that should have arrived did not.
+    pub unexpected_dead: Vec<(String, String)>,
 }
 
 impl Outbox {
@@ -64,6 +67,7 @@ impl Outbox {
                 .count("SELECT count(DISTINCT event_id) FROM acme__mod_recorder_effects")
                 .await,
             mail: grouped(host, "modgate_mail").await,
+            unexpected_dead: unexpected_dead(host).await,
         }
     }
 
@@ -97,6 +101,11 @@ impl Outbox {
         );
         let total: i64 = self.deliveries.values().sum();
         // acme: wishlist, recorder, mailer, failing; globex: wishlist.
+        assert!(
+            self.unexpected_dead.is_empty(),
+            "only the trapping subscriber's deliveries are dead letters: {:?}",
+            self.unexpected_dead
+        );
         assert_eq!(
             total,
             4 * acme + globex,
@@ -151,6 +160,25 @@ impl Outbox {
             .collect();
         assert!(unsent.is_empty(), "every email was sent: {unsent:?}");
     }
+}
+
+async fn unexpected_dead(host: &SoakHost) -> Vec<(String, String)> {
+    let db = host.storage.connection();
+    let statement = modgate_host::storage::statement(
+        sea_orm::ConnectionTrait::get_database_backend(db),
+        "SELECT module, last_error FROM modgate_deliveries WHERE state = 'dead' AND module <> 'failing'",
+        Vec::<sea_orm::Value>::new(),
+    );
+    let rows = sea_orm::ConnectionTrait::query_all_raw(db, statement)
+        .await
+        .expect("dead letters");
+    rows.iter()
+        .map(|row| {
+            let module: String = row.try_get("", "module").expect("module");
+            let error: Option<String> = row.try_get("", "last_error").expect("last_error");
+            (module, error.unwrap_or_default())
+        })
+        .collect()
 }
 
 async fn grouped(host: &SoakHost, table: &str) -> BTreeMap<(String, String), i64> {

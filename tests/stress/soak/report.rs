@@ -93,4 +93,36 @@ pub fn report(
         mail.dead,
         mail.suppressed
     );
+    println!(
+        "  failed attempts of the well-behaved subscribers, by cause (retried, not lost): {:?}",
+        failed_attempts(host)
+    );
+}
+
+/// (module, error kind) → failed event deliveries and the first message,
+/// read from the module logs the event worker writes a warning to on every
+/// failed attempt.
+fn failed_attempts(host: &SoakHost) -> BTreeMap<(String, String), (usize, String)> {
+    let mut causes = BTreeMap::new();
+    for (tenant, module) in [
+        (modgate_tests::acme(), "wishlist"),
+        (modgate_tests::globex(), "wishlist"),
+        (modgate_tests::acme(), "recorder"),
+        (modgate_tests::acme(), "mailer"),
+    ] {
+        let Some(loaded) = host.lifecycle.module(&tenant, module) else {
+            continue;
+        };
+        for line in loaded.log().lines_of(tenant.as_str()) {
+            let Some((_, cause)) = line.message.split_once(") failed: ") else {
+                continue;
+            };
+            let kind = cause.split(':').next().unwrap_or(cause).to_owned();
+            causes
+                .entry((module.to_owned(), kind))
+                .or_insert((0, cause.to_owned()))
+                .0 += 1;
+        }
+    }
+    causes
 }

@@ -18,6 +18,7 @@ pub use value::SqlValue;
 
 use super::module_tables::{module_role, scope_for};
 use super::sql_guard::{Bind, GuardedStatement, NEW_ID_PREFIX_CHARS, SqlGuard, StatementKind, TableScope, Verb};
+use super::clock::new_id_prefix;
 use super::{Backend, Storage, new_id, now_rfc3339};
 use crate::tenant::TenantId;
 use group_commit::GroupCommit;
@@ -234,7 +235,7 @@ impl ModuleTables {
         let values = guarded.binds.iter().map(|bind| match bind {
             Bind::Param(i) => params[*i].to_bind().unwrap_or_else(|| Option::<String>::None.into()),
             Bind::NewId => new_id().into(),
-            Bind::NewIdPrefix => new_id().get(..NEW_ID_PREFIX_CHARS).unwrap_or_default().to_owned().into(),
+            Bind::NewIdPrefix => new_id_prefix(NEW_ID_PREFIX_CHARS).into(),
             Bind::Now => now.clone().into(),
         });
         let backend = match self.storage.backend() {
