@@ -349,16 +349,21 @@ impl SoakHost {
 
     /// The number `sql` counts (first column).
     pub async fn count(&self, sql: &str) -> i64 {
+        let rows = self.rows(sql).await;
+        let row = rows.first().expect("a row");
+        row.try_get_by_index::<i64>(0).expect("an integer")
+    }
+
+    /// The rows of a read-only query the soak writes itself.
+    pub async fn rows(&self, sql: &str) -> Vec<sea_orm::QueryResult> {
         let db = self.storage.connection();
         let statement = modgate_host::storage::statement(
             sea_orm::ConnectionTrait::get_database_backend(db),
             sql,
             Vec::<sea_orm::Value>::new(),
         );
-        let row = sea_orm::ConnectionTrait::query_one_raw(db, statement)
+        sea_orm::ConnectionTrait::query_all_raw(db, statement)
             .await
-            .expect("count")
-            .expect("a row");
-        row.try_get_by_index::<i64>(0).expect("an integer")
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 }

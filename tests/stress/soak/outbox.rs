@@ -163,16 +163,10 @@ impl Outbox {
 }
 
 async fn unexpected_dead(host: &SoakHost) -> Vec<(String, String)> {
-    let db = host.storage.connection();
-    let statement = modgate_host::storage::statement(
-        sea_orm::ConnectionTrait::get_database_backend(db),
-        "SELECT module, last_error FROM modgate_deliveries WHERE state = 'dead' AND module <> 'failing'",
-        Vec::<sea_orm::Value>::new(),
-    );
-    let rows = sea_orm::ConnectionTrait::query_all_raw(db, statement)
+    let sql = "SELECT module, last_error FROM modgate_deliveries WHERE state = 'dead' AND module <> 'failing'";
+    host.rows(sql)
         .await
-        .expect("dead letters");
-    rows.iter()
+        .iter()
         .map(|row| {
             let module: String = row.try_get("", "module").expect("module");
             let error: Option<String> = row.try_get("", "last_error").expect("last_error");
@@ -182,17 +176,10 @@ async fn unexpected_dead(host: &SoakHost) -> Vec<(String, String)> {
 }
 
 async fn grouped(host: &SoakHost, table: &str) -> BTreeMap<(String, String), i64> {
-    let db = host.storage.connection();
     let sql = format!("SELECT module, state, count(*) AS n FROM {table} GROUP BY module, state");
-    let statement = modgate_host::storage::statement(
-        sea_orm::ConnectionTrait::get_database_backend(db),
-        &sql,
-        Vec::<sea_orm::Value>::new(),
-    );
-    let rows = sea_orm::ConnectionTrait::query_all_raw(db, statement)
+    host.rows(&sql)
         .await
-        .expect("grouped counts");
-    rows.iter()
+        .iter()
         .map(|row| {
             let module: String = row.try_get("", "module").expect("module");
             let state: String = row.try_get("", "state").expect("state");
