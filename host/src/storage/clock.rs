@@ -19,9 +19,8 @@ static LAST_ID: Mutex<u128> = Mutex::new(0);
 /// sort in the order they were made, so "newest first" by id is exact (the
 /// audit log is read that way).
 pub fn new_id() -> String {
-    let mut last = LAST_ID.lock().unwrap_or_else(|p| p.into_inner());
-    *last = Ulid::generate().0.max(last.saturating_add(1));
-    Ulid(*last).to_string()
+    // A whole id is a prefix whose block holds one id.
+    new_id_prefix(ULID_CHARS)
 }
 
 /// The first `prefix_chars` characters of a fresh ULID whose remaining

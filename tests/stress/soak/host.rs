@@ -254,7 +254,7 @@ impl SoakHost {
         // cores, so it gets twice the default attempts, spread over
         // seconds rather than hours.
         let fast_events = EventConfig {
-            max_attempts: 20,
+            max_attempts: 2 * EventConfig::default().max_attempts,
             base_backoff: Duration::from_millis(5),
             max_backoff: Duration::from_millis(500),
             lease: Duration::from_millis(4_100),
