@@ -4,6 +4,9 @@
 //!   invocation, minus an empty invocation, divided by 1000 — see docs/benchmarks.md).
 //! - `observed/…`: the fresh instance and the 1000 host calls with the
 //!   metrics and the usage recorder observing the engine.
+//! - `http/echo`: one `wasi:http` request through `handle_http` (the
+//!   `conformance-serve` guest echoing what arrived): the engine's part of an
+//!   HTTP request, without the bridge, the socket or the database.
 //! - `fuel/{on,off}`: a CPU-bound guest (1 M xorshift rounds) with and without fuel metering.
 //! - `python/…`, `javascript/…`: the same three for the Python and JavaScript
 //!   twins of those guests (`guests/{python,javascript}/test-components/`),
@@ -17,7 +20,9 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use modgate_host::CORE_VERSION;
 use modgate_host::capabilities::{BuiltinServices, builtin};
-use modgate_host::engine::{Budget, Engine, EngineConfig, InvocationContext, InvocationObservers, LoadedModule, TenantId};
+use modgate_host::engine::{
+    Budget, Engine, EngineConfig, Extensions, InvocationContext, InvocationObservers, LoadedModule, ModuleRequest, TenantId,
+};
 use modgate_host::metrics::Metrics;
 use modgate_host::usage::UsageRecorder;
 use modgate_host::manifest::verify_manifest;
@@ -89,6 +94,30 @@ fn benches(c: &mut Criterion) {
         b.iter(|| runtime.block_on(calls_observed.activate(&tenant, "1000")).unwrap())
     });
     group.finish();
+
+    // The request as the bridge forwards it (its headers set, the token gone).
+    let echo = load(&fuel_on, "echo", "", modgate_artifacts::CONFORMANCE_SERVE);
+    let request = || -> ModuleRequest {
+        let mut request = http::Request::get("/hello");
+        for (name, value) in [
+            ("host", "127.0.0.1:8080"),
+            ("accept", "*/*"),
+            ("user-agent", "wrk"),
+            ("modgate-tenant", "acme"),
+            ("modgate-client-ip", "127.0.0.1"),
+            ("modgate-request-id", "01KBQ3V8Z6X9Y2W5T4R3Q2P1N0"),
+            ("modgate-mount", "/modules/echo"),
+            ("modgate-route", "/hello"),
+            ("modgate-customer-id", "cu-1"),
+        ] {
+            request = request.header(name, value);
+        }
+        request.body(bytes::Bytes::new()).unwrap()
+    };
+    let extensions = Extensions::new();
+    c.bench_function("http/echo", |b| {
+        b.iter(|| runtime.block_on(echo.handle_http(&tenant, request(), 1 << 20, &extensions)).unwrap())
+    });
 
     let mut group = c.benchmark_group("fuel");
     for (label, engine) in [("on", &fuel_on), ("off", &fuel_off)] {

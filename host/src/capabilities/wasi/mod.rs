@@ -12,7 +12,8 @@
 #[cfg(test)]
 mod tests;
 
-use wasmtime::component::Linker;
+use wasmtime::component::{Linker, ResourceTable};
+use wasmtime_wasi_io::IoView;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
@@ -127,7 +128,15 @@ impl Capability for Wasi {
     ];
 
     fn add_to_linker(linker: &mut Linker<InvocationState>) -> wasmtime::Result<()> {
-        wasmtime_wasi::p2::add_to_linker_async(linker)
+        wasmtime_wasi::p2::add_to_linker_async(linker)?;
+        // wasmtime-wasi links wasi:io through the whole WASI context, so the
+        // first stream or pollable call would build the inert context — on
+        // every HTTP request, whose bodies are streams. Streams and
+        // pollables need only the resource table: linked again over it.
+        linker.allow_shadowing(true);
+        let relinked = wasmtime_wasi_io::add_to_linker_async(linker);
+        linker.allow_shadowing(false);
+        relinked
     }
 
     fn per_module(&self, _module: &ModuleFacts<'_>) -> WasiConfig {
@@ -150,6 +159,12 @@ impl Capability for Wasi {
                 core.write_log(level, line);
             }
         }
+    }
+}
+
+impl IoView for InvocationState {
+    fn table(&mut self) -> &mut ResourceTable {
+        &mut self.core().table
     }
 }
 

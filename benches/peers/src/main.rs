@@ -1,0 +1,76 @@
+//! Peers benchmark (issue 21): the same workload — a handler that makes one
+//! host call (get product `p-1`) and returns a string — run in one process,
+//! one after the other, as native Rust, on raw wasmtime 48 (a reused
+//! instance; a fresh instance per call with a tuned pooling allocator), on
+//! Lua 5.4 via mlua (a fresh and a reused sandboxed state), on Extism (a
+//! reused plugin; a new plugin per call) and as modgate's full invocation (a
+//! fresh instance with fuel, epoch deadline, op budget and memory limit).
+//! Each call is timed on its own after a warm-up; it prints one markdown
+//! table with the median, the p99 and the ratios to native and to modgate,
+//! then the exact settings of every row.
+//!
+//! Run (its own workspace, outside `cargo test --workspace`):
+//!
+//! ```text
+//! cd benches/peers && cargo run --release
+//! PEERS_WARMUP=2000 PEERS_CALLS=20000 cargo run --release   # the defaults
+//! ```
+//!
+//! The wasm rows (raw wasmtime and modgate) run the same `host-calls` test
+//! component (`guests/test-components/host-calls`) with settings `"1"`: one
+//! `products.get("p-1")`, then `activate` returns `result<_, error>`.
+
+mod catalogue;
+mod extism;
+mod lua;
+mod measure;
+mod modgate;
+mod native;
+mod raw_wasmtime;
+mod table;
+
+use measure::{Measured, Settings};
+
+/// A peer: measures its rows, or says why it could not.
+type Peer = fn(Settings) -> anyhow::Result<Vec<Measured>>;
+
+fn main() -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    let peers: [(&str, Peer); 5] = [
+        ("native", native::rows),
+        ("raw wasmtime", raw_wasmtime::rows),
+        ("Lua", lua::rows),
+        ("Extism", extism::rows),
+        ("modgate", modgate::rows),
+    ];
+    let mut rows = Vec::new();
+    let mut left_out = Vec::new();
+    for (peer, run) in peers {
+        eprintln!("measuring {peer}…");
+        // A peer that fails is reported, not faked: its rows are left out.
+        match run(settings) {
+            Ok(measured) => rows.extend(measured),
+            Err(e) => left_out.push(format!("{peer}: {e:#}")),
+        }
+    }
+
+    table::print(&rows, native::LABEL, modgate::LABEL);
+    println!();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!(
+        "{} warm-up then {} timed calls per row, each timed with `Instant`; {cores} cores; one process, rows run one after another.",
+        settings.warmup, settings.calls
+    );
+    println!("- raw wasmtime: {}", raw_wasmtime::TUNING);
+    println!("- Lua: {}", lua::SANDBOX);
+    println!("- Extism {}: {}", extism::VERSION, extism::SETTINGS);
+    println!("- modgate: {}", modgate::settings());
+    println!(
+        "- Native, Lua and Extism return the text `{}`; the wasm rows run the `host-calls` component, whose `activate` returns `result<_, error>` after the host call.",
+        catalogue::EXPECTED_TEXT
+    );
+    for reason in &left_out {
+        println!("- left out: {reason}");
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! The server side: one process serving both the bridge (with the wishlist
+//! and the echo module installed) and the native twins, each on its own
+//! loopback port.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use modgate_host::default_host::{HostOptions, default_host};
+use modgate_host::engine::TenantId;
+use modgate_host::http::identity::{IdentityConfig, IdentityVerifier, VerificationKey};
+use modgate_host::http::rate_limit::RateLimitConfig;
+use modgate_host::http::{HttpConfig, ModuleBridge};
+use modgate_host::lifecycle::{InstallRequest, ModuleSource, RouteSelection};
+use modgate_host::storage::Storage;
+use modgate_host::testing::InMemoryCommerce;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+use crate::native;
+
+/// The key the load generator's token is signed with.
+pub const SECRET: &[u8] = b"benchmark-secret-0123456789abcdef!!";
+
+/// The echo module: `conformance-serve` on one route.
+const ECHO_MANIFEST: &str = r#"
+name = "echo"
+version = "1.0.0"
+compatible-core = "^1.0"
+
+[[routes]]
+method = "GET"
+path = "/hello"
+"#;
+
+/// Where each handler answers.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Urls {
+    pub wishlist_guest: String,
+    pub wishlist_native: String,
+    pub trivial_guest: String,
+    pub trivial_native: String,
+}
+
+fn identity() -> IdentityConfig {
+    IdentityConfig {
+        keys: vec![VerificationKey::Hs256 {
+            kid: None,
+            secret: SECRET.to_vec(),
+        }],
+        ..IdentityConfig::default()
+    }
+}
+
+/// The bridge's router and the native one, before they are served.
+pub struct Routers {
+    pub bridge: axum::Router,
+    pub native: axum::Router,
+}
+
+/// Installs the modules, fills the customer's wishlist with 10 items and
+/// starts both servers on this runtime.
+pub async fn start(dir: &Path) -> Urls {
+    let routers = routers(dir).await;
+    let guest = serve(routers.bridge).await;
+    let native = serve(routers.native).await;
+    Urls {
+        wishlist_guest: format!("http://{guest}/modules/wishlist/items"),
+        wishlist_native: format!("http://{native}/items"),
+        trivial_guest: format!("http://{guest}/modules/echo/hello"),
+        trivial_native: format!("http://{native}/hello"),
+    }
+}
+
+/// Installs the modules, fills the customer's wishlist with 10 items and
+/// builds both routers.
+pub async fn routers(dir: &Path) -> Routers {
+    let tenant = TenantId::new("acme").unwrap();
+    let storage = Storage::open_data_dir(dir).await.unwrap();
+    let options = HostOptions {
+        commerce: InMemoryCommerce::sample().into_commerce(),
+        ..HostOptions::default()
+    };
+    let lifecycle = Arc::new(default_host(storage.clone(), options).unwrap());
+    let wishlist =
+        std::fs::read_to_string(format!("{}/module.toml", modgate_artifacts::WISHLIST_DIR))
+            .unwrap();
+    for (manifest, component, name) in [
+        (wishlist, modgate_artifacts::WISHLIST, "wishlist"),
+        (
+            ECHO_MANIFEST.to_owned(),
+            modgate_artifacts::CONFORMANCE_SERVE,
+            "echo",
+        ),
+    ] {
+        let source = ModuleSource {
+            manifest_text: manifest,
+            component: modgate_artifacts::read(component),
+        };
+        let install = InstallRequest {
+            acknowledge_risk: true,
+            ..InstallRequest::new(source, tenant.clone())
+        };
+        lifecycle.install(install).await.unwrap();
+        lifecycle
+            .approve_routes(&tenant, name, &RouteSelection::All, "bench")
+            .await
+            .unwrap();
+    }
+    for i in 0..10 {
+        storage
+            .connection()
+            .execute_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                format!("INSERT INTO acme__mod_wishlist_items (id, customer_id, product_id, note, created_at, updated_at) VALUES ('id-{i}', 'cu-1', 'p-{i}', NULL, '2026-11-0{}T10:00:00Z', '2026-11-01T10:00:00Z')", i % 9 + 1),
+            ))
+            .await
+            .unwrap();
+    }
+    let config = HttpConfig {
+        default_tenant: Some("acme".into()),
+        identity: identity(),
+        require_tenant_claim: true,
+        // The load generator is one client: no rate limit in the way.
+        rate_limit: RateLimitConfig {
+            capacity: u32::MAX / 2,
+            refill_per_second: u32::MAX / 2,
+            ..Default::default()
+        },
+        ..HttpConfig::default()
+    };
+    Routers {
+        bridge: ModuleBridge::new(lifecycle, config).unwrap().router(),
+        native: native::router(
+            storage.connection().clone(),
+            IdentityVerifier::new(&identity()).unwrap(),
+        ),
+    }
+}
+
+async fn serve(router: axum::Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    address
+}
