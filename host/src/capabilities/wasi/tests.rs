@@ -51,6 +51,17 @@ fn the_captured_output_is_charged_only_when_wasi_is_used() {
 }
 
 #[test]
+fn streams_and_pollables_reach_the_table_without_building_the_context() {
+    // wasi:io is linked over `IoView` (the resource table alone), so an
+    // HTTP request's body streams never build the context or charge for it.
+    let registry = builtin(BuiltinServices::default());
+    let mut call = TestInvocation::builder(&registry, MANIFEST).build();
+    let table = wasmtime_wasi_io::IoView::table(call.state());
+    assert!(table.is_empty());
+    assert_eq!(call.memory().host_bytes(), 0);
+}
+
+#[test]
 fn a_random_request_past_its_bound_is_a_resource_limit() {
     let registry = builtin(BuiltinServices::default());
     let mut call = TestInvocation::builder(&registry, MANIFEST).build();
