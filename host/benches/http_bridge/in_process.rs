@@ -27,14 +27,12 @@ pub fn run(token: &str) {
     );
     println!("| handler | native median / p99 µs | guest median / p99 µs | guest − native |");
     println!("|---|---|---|---|");
-    for (name, native, guest) in [
-        ("trivial", "/hello", "/modules/echo/hello"),
-        ("wishlist", "/items", "/modules/wishlist/items"),
-    ] {
-        let native = runtime.block_on(time(&routers.native, native, token));
-        let guest = runtime.block_on(time(&routers.bridge, guest, token));
+    for handler in &crate::server::HANDLERS {
+        let native = runtime.block_on(time(&routers.native, handler.native_path, token));
+        let guest = runtime.block_on(time(&routers.bridge, handler.guest_path, token));
         println!(
-            "| {name} | {:.1} / {:.1} | {:.1} / {:.1} | {:.1} µs |",
+            "| {} | {:.1} / {:.1} | {:.1} / {:.1} | {:.1} µs |",
+            handler.name,
             micros(native.0),
             micros(native.1),
             micros(guest.0),

@@ -32,13 +32,41 @@ method = "GET"
 path = "/hello"
 "#;
 
-/// Where each handler answers.
+/// One handler, written twice: its path on the native server and behind
+/// the bridge, and what both must answer before anything is measured.
+pub struct Handler {
+    pub name: &'static str,
+    pub native_path: &'static str,
+    pub guest_path: &'static str,
+    pub answers: fn(&str) -> bool,
+}
+
+/// The handlers the bench measures.
+pub const HANDLERS: [Handler; 2] = [
+    Handler {
+        name: "trivial",
+        native_path: "/hello",
+        guest_path: "/modules/echo/hello",
+        answers: |body| body.contains("\"customer\":\"cu-1\""),
+    },
+    Handler {
+        name: "wishlist",
+        native_path: "/items",
+        guest_path: "/modules/wishlist/items",
+        answers: |body| {
+            let items = serde_json::from_str::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v["items"].as_array().map(Vec::len));
+            items == Some(10)
+        },
+    },
+];
+
+/// Where the two servers listen (`http://address`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Urls {
-    pub wishlist_guest: String,
-    pub wishlist_native: String,
-    pub trivial_guest: String,
-    pub trivial_native: String,
+pub struct Servers {
+    pub guest: String,
+    pub native: String,
 }
 
 fn identity() -> IdentityConfig {
@@ -59,15 +87,11 @@ pub struct Routers {
 
 /// Installs the modules, fills the customer's wishlist with 10 items and
 /// starts both servers on this runtime.
-pub async fn start(dir: &Path) -> Urls {
+pub async fn start(dir: &Path) -> Servers {
     let routers = routers(dir).await;
-    let guest = serve(routers.bridge).await;
-    let native = serve(routers.native).await;
-    Urls {
-        wishlist_guest: format!("http://{guest}/modules/wishlist/items"),
-        wishlist_native: format!("http://{native}/items"),
-        trivial_guest: format!("http://{guest}/modules/echo/hello"),
-        trivial_native: format!("http://{native}/hello"),
+    Servers {
+        guest: format!("http://{}", serve(routers.bridge).await),
+        native: format!("http://{}", serve(routers.native).await),
     }
 }
 
