@@ -109,6 +109,7 @@ fn benches(c: &mut Criterion) {
             ("modgate-mount", "/modules/echo"),
             ("modgate-route", "/hello"),
             ("modgate-customer-id", "cu-1"),
+            ("content-length", "0"),
         ] {
             request = request.header(name, value);
         }

@@ -225,7 +225,13 @@ fn read_request(request: &IncomingRequest) -> Result<Request, String> {
         None => (target, None),
     };
     let headers = request.headers().entries();
-    let body = read_body(request)?;
+    // The host declares the exact length of the body it read; an empty one
+    // is not read at all (that is seven host calls of a GET saved).
+    let body = if declares_no_body(&headers) {
+        Vec::new()
+    } else {
+        read_body(request)?
+    };
     Ok(Request {
         method,
         path,
@@ -233,6 +239,15 @@ fn read_request(request: &IncomingRequest) -> Result<Request, String> {
         headers,
         body,
     })
+}
+
+/// Whether `content-length` says `0`. Absent (a host that does not set it)
+/// or anything else: the body is read.
+fn declares_no_body(headers: &[(String, Vec<u8>)]) -> bool {
+    headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        .is_some_and(|(_, value)| value.as_slice() == b"0")
 }
 
 fn read_body(request: &IncomingRequest) -> Result<Vec<u8>, String> {
@@ -258,20 +273,32 @@ fn read_body(request: &IncomingRequest) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// The response's headers in one host call; if the host refuses one of
+/// them (e.g. `connection`), the others one by one, skipping what it
+/// refuses rather than failing the whole response (it filters again anyway).
+fn response_fields(headers: &[(String, String)]) -> Fields {
+    let entries: Vec<(String, Vec<u8>)> = headers
+        .iter()
+        .map(|(name, value)| (name.clone(), value.as_bytes().to_vec()))
+        .collect();
+    Fields::from_list(&entries).unwrap_or_else(|_| {
+        let fields = Fields::new();
+        for (name, value) in &entries {
+            let _ = fields.append(name, value);
+        }
+        fields
+    })
+}
+
 fn send(out: ResponseOutparam, response: Response) {
-    let headers = Fields::new();
-    for (name, value) in &response.headers {
-        // A header the host forbids (e.g. `connection`) is skipped rather
-        // than failing the whole response; the host filters again anyway.
-        let _ = headers.append(name, value.as_bytes());
-    }
+    let headers = response_fields(&response.headers);
     let outgoing = OutgoingResponse::new(headers);
     if outgoing.set_status_code(response.status).is_err() {
         let _ = outgoing.set_status_code(500);
     }
     let Ok(body) = outgoing.body() else { return };
     ResponseOutparam::set(out, Ok(outgoing));
-    {
+    if !response.body.is_empty() {
         let Ok(stream) = body.write() else { return };
         for chunk in response.body.chunks(WRITE_CHUNK) {
             if stream.blocking_write_and_flush(chunk).is_err() {
@@ -284,7 +311,7 @@ fn send(out: ResponseOutparam, response: Response) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Response, percent_decode};
+    use super::{Response, declares_no_body, percent_decode};
     use crate::Error;
 
     #[test]
@@ -301,6 +328,17 @@ mod tests {
         assert_eq!(status(Error::invalid("x")), 400);
         assert_eq!(status(Error::new(crate::ErrorCode::BudgetExhausted, "x")), 503);
         assert_eq!(status(Error::new(crate::ErrorCode::Timeout, "x")), 504);
+    }
+
+    #[test]
+    fn only_a_declared_length_of_zero_skips_the_body() {
+        let headers = |pairs: &[(&str, &str)]| -> Vec<(String, Vec<u8>)> {
+            pairs.iter().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())).collect()
+        };
+        assert!(declares_no_body(&headers(&[("accept", "*/*"), ("Content-Length", "0")])));
+        assert!(!declares_no_body(&headers(&[("content-length", "12")])));
+        assert!(!declares_no_body(&headers(&[("accept", "*/*")])), "no length declared: read it");
+        assert!(!declares_no_body(&headers(&[("content-length", "00")])));
     }
 
     #[test]

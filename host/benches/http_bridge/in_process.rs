@@ -9,27 +9,48 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use http_body_util::BodyExt;
+use tokio::runtime::Runtime;
 use tower::ServiceExt;
 
-/// Requests per handler, after as many again to warm up.
+/// Requests per handler, after as many again to warm up, unless
+/// `HTTP_BENCH_REQUESTS` says otherwise.
 const REQUESTS: usize = 5_000;
 
-/// Prints the median and p99 of one request through each router.
-pub fn run(token: &str) {
+/// Prints the median and p99 of one request through each router (or only
+/// the side `only` names, `<handler>-<side>`: for an instruction count under
+/// `valgrind --tool=callgrind`, see docs/benchmarks.md).
+pub fn run(token: &str, only: Option<&str>) {
+    let requests = std::env::var("HTTP_BENCH_REQUESTS")
+        .ok()
+        .map_or(REQUESTS, |n| n.parse().expect("HTTP_BENCH_REQUESTS: a number"));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let routers = runtime.block_on(crate::server::routers(dir.path()));
+    if let Some(only) = only {
+        let (handler, side) = crate::server::HANDLERS
+            .iter()
+            .find_map(|h| Some((h, only.strip_prefix(h.name)?.strip_prefix('-')?)))
+            .unwrap_or_else(|| panic!("HTTP_BENCH_ONLY={only}: expected <handler>-<guest|native>"));
+        let (router, path) = match side {
+            "guest" => (&routers.bridge, handler.guest_path),
+            "native" => (&routers.native, handler.native_path),
+            other => panic!("HTTP_BENCH_ONLY={only}: no side {other:?}"),
+        };
+        let (median, p99) = time(&runtime, router, path, token, requests);
+        println!("{only}: {requests} requests in process, median {:.1} µs, p99 {:.1} µs", micros(median), micros(p99));
+        return;
+    }
     println!(
-        "in process (oneshot through the router, no socket), {REQUESTS} requests each after as many to warm up"
+        "in process (oneshot through the router, no socket), {requests} requests each after as many to warm up"
     );
     println!("| handler | native median / p99 µs | guest median / p99 µs | guest − native |");
     println!("|---|---|---|---|");
     for handler in &crate::server::HANDLERS {
-        let native = runtime.block_on(time(&routers.native, handler.native_path, token));
-        let guest = runtime.block_on(time(&routers.bridge, handler.guest_path, token));
+        let native = time(&runtime, &routers.native, handler.native_path, token, requests);
+        let guest = time(&runtime, &routers.bridge, handler.guest_path, token, requests);
         println!(
             "| {} | {:.1} / {:.1} | {:.1} / {:.1} | {:.1} µs |",
             handler.name,
@@ -46,27 +67,43 @@ fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 
-/// (median, p99) of a request to `path`, its body read.
-async fn time(router: &Router, path: &str, token: &str) -> (Duration, Duration) {
-    let client: SocketAddr = "127.0.0.1:40000".parse().unwrap();
-    let mut times = Vec::with_capacity(REQUESTS);
-    for round in 0..2 * REQUESTS {
-        let mut request = http::Request::get(path)
-            .header("host", "127.0.0.1")
-            .header("authorization", format!("Bearer {token}"))
-            .body(Body::empty())
-            .unwrap();
-        request.extensions_mut().insert(ConnectInfo(client));
-        let started = Instant::now();
-        let response = router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        let elapsed = started.elapsed();
-        assert!(status.is_success(), "{path}: {status} {body:?}");
-        if round >= REQUESTS {
-            times.push(elapsed);
-        }
+/// (median, p99) of `requests` requests to `path` (after as many to warm
+/// up), each with its body read. The measured ones run in
+/// [`measured_requests`], the function a callgrind run counts.
+fn time(runtime: &Runtime, router: &Router, path: &str, token: &str, requests: usize) -> (Duration, Duration) {
+    for _ in 0..requests {
+        runtime.block_on(request(router, path, token));
     }
+    let mut times = measured_requests(runtime, router, path, token, requests);
     times.sort();
     (times[times.len() / 2], times[times.len() * 99 / 100])
+}
+
+/// A function of its own (not inlined, not async) so that
+/// `valgrind --tool=callgrind --toggle-collect=<its name>` counts exactly
+/// these requests.
+#[inline(never)]
+fn measured_requests(runtime: &Runtime, router: &Router, path: &str, token: &str, requests: usize) -> Vec<Duration> {
+    let mut times = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let started = Instant::now();
+        runtime.block_on(request(router, path, token));
+        times.push(started.elapsed());
+    }
+    times
+}
+
+/// One request to `path` through `router`, answered with a success.
+async fn request(router: &Router, path: &str, token: &str) {
+    let client: SocketAddr = "127.0.0.1:40000".parse().unwrap();
+    let mut request = http::Request::get(path)
+        .header("host", "127.0.0.1")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    request.extensions_mut().insert(ConnectInfo(client));
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(status.is_success(), "{path}: {status} {body:?}");
 }

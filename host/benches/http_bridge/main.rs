@@ -18,11 +18,13 @@
 //! `taskset`: `apt-get install wrk util-linux`). Settings (environment):
 //! `HTTP_BENCH_RUNS` (5), `HTTP_BENCH_SECONDS` per run (5),
 //! `HTTP_BENCH_CONNECTIONS` (16), `HTTP_BENCH_PIN=0` to run unpinned,
-//! `HTTP_BENCH_WORKERS` (the server's tokio workers: 1 pinned, 2 unpinned),
+//! `HTTP_BENCH_WORKERS` (the server's tokio workers: 1 pinned, 2 unpinned;
+//! 0 for a current-thread runtime),
 //! `HTTP_BENCH_ONLY=<handler>-<side>` (e.g. `wishlist-guest`) to load one
 //! handler only, for a profiler attached to the printed server pid;
 //! `HTTP_BENCH_IN_PROCESS=1` times the four handlers through their routers
-//! in this process instead (no socket, no hyper, no `wrk`).
+//! in this process instead (no socket, no hyper, no `wrk`; with
+//! `HTTP_BENCH_ONLY`, one of them; `HTTP_BENCH_REQUESTS` per handler).
 
 mod in_process;
 mod native;
@@ -48,7 +50,7 @@ fn main() {
     }
     let token = token();
     if std::env::var_os("HTTP_BENCH_IN_PROCESS").is_some() {
-        in_process::run(&token);
+        in_process::run(&token, std::env::var("HTTP_BENCH_ONLY").ok().as_deref());
         return;
     }
     let settings = Settings::from_env();
@@ -222,18 +224,22 @@ fn stop(server: &mut Child) {
     let _ = server.wait();
 }
 
+/// Serves until the parent closes stdin, on `workers` tokio workers (0: a
+/// current-thread runtime, everything on this thread).
 fn serve_until_stdin_closes(workers: usize) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(workers.max(1))
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = match workers {
+        0 => tokio::runtime::Builder::new_current_thread().enable_all().build(),
+        n => tokio::runtime::Builder::new_multi_thread().worker_threads(n).enable_all().build(),
+    }
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let servers = runtime.block_on(server::start(dir.path()));
-    let mut stdout = std::io::stdout();
-    writeln!(stdout, "{}", serde_json::to_string(&servers).unwrap()).unwrap();
-    stdout.flush().unwrap();
-    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+    runtime.block_on(async {
+        let servers = server::start(dir.path()).await;
+        let mut stdout = std::io::stdout();
+        writeln!(stdout, "{}", serde_json::to_string(&servers).unwrap()).unwrap();
+        stdout.flush().unwrap();
+        let _ = tokio::task::spawn_blocking(|| std::io::stdin().read_to_end(&mut Vec::new())).await;
+    });
     drop(runtime);
 }
 

@@ -100,10 +100,19 @@ pub async fn start(dir: &Path) -> Servers {
 pub async fn routers(dir: &Path) -> Routers {
     let tenant = TenantId::new("acme").unwrap();
     let storage = Storage::open_data_dir(dir).await.unwrap();
-    let options = HostOptions {
+    let mut options = HostOptions {
         commerce: InMemoryCommerce::sample().into_commerce(),
         ..HostOptions::default()
     };
+    // For an instruction count under valgrind (docs/benchmarks.md): it
+    // cannot reserve the default pool's address space (250 GB), and it runs
+    // a request so slowly that every 10 ms epoch tick would make the guest
+    // yield mid-request, which a native run almost never does.
+    if std::env::var_os("HTTP_BENCH_UNDER_VALGRIND").is_some() {
+        options.engine.max_instances = 40;
+        options.engine.max_in_flight_per_module = 20;
+        options.engine.epoch_tick = std::time::Duration::from_secs(1);
+    }
     let lifecycle = Arc::new(default_host(storage.clone(), options).unwrap());
     let wishlist =
         std::fs::read_to_string(format!("{}/module.toml", modgate_artifacts::WISHLIST_DIR))

@@ -54,6 +54,10 @@ pub(super) fn module_request(
     if let Some(customer_id) = asker.customer_id {
         set(headers, names::MODGATE_CUSTOMER_ID, customer_id);
     }
+    // The body is read whole already, so its length is known: the module
+    // gets it exact (whatever the client framed or claimed), and a module
+    // can skip reading an empty body — the SDK does, saving the host calls.
+    headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     parts.uri = relative_target
         .parse()
         .map_err(|_| BridgeError::bad_request("the request target is not a valid URI"))?;
@@ -98,6 +102,18 @@ mod tests {
         assert_eq!(forwarded.uri(), "/items/p-1?sort=new");
         assert_eq!(forwarded.method(), "POST");
         assert_eq!(forwarded.body(), "body");
+        assert_eq!(forwarded.headers()["content-length"], "4");
+    }
+
+    #[test]
+    fn the_module_gets_the_length_of_the_body_it_receives_whatever_the_client_claimed() {
+        let request = Request::post("/modules/wishlist/items")
+            .header("content-length", "999")
+            .body(())
+            .unwrap();
+        let forwarded = forwarded(request, None);
+        let lengths: Vec<_> = forwarded.headers().get_all("content-length").iter().collect();
+        assert_eq!(lengths, ["4"], "one value, the body's own length");
     }
 
     #[test]
