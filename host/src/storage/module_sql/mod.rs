@@ -368,3 +368,32 @@ impl std::fmt::Debug for ModuleTables {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use modgate_manifest::{ColumnDecl, ColumnType, TableDecl};
+
+    use super::tables_key;
+
+    fn table(name: &str, columns: &[&str]) -> TableDecl {
+        TableDecl {
+            name: name.to_owned(),
+            suffix: name.to_owned(),
+            columns: columns
+                .iter()
+                .map(|c| ColumnDecl { name: (*c).to_owned(), ty: ColumnType::Text, nullable: true, unique: false })
+                .collect(),
+            indexes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_cache_key_names_every_table_and_column_in_order() {
+        let tables = [table("mod_w_items", &["id", "note"]), table("mod_w_tags", &["tag"])];
+        assert_eq!(tables_key(&tables), "mod_w_items(id,note);mod_w_tags(tag)");
+        assert_eq!(tables_key(&[table("mod_w_items", &[])]), "mod_w_items()");
+        assert_eq!(tables_key(&[]), "");
+        // An upgrade that adds a column changes the key.
+        assert_ne!(tables_key(&tables[..1]), tables_key(&[table("mod_w_items", &["id", "note", "added"])]));
+    }
+}
