@@ -42,6 +42,10 @@ pub fn a_module_html_page_is_served_sandboxed_whatever_it_asks_for() {
         assert_eq!(headers["x-content-type-options"], "nosniff");
         assert_eq!(headers["content-type"], "text/html; charset=utf-8");
         assert_eq!(headers["x-hostile"], "page", "ordinary headers still pass");
+        assert!(
+            headers.get("keep-alive").is_none(),
+            "a header wasi:http refuses is left out, and does not cost the module the others"
+        );
         let html = response.text().await.unwrap();
         assert!(
             html.contains("<script>"),

@@ -10,7 +10,7 @@
 // The host has already checked the route and the operator's approvals,
 // verified the customer's token and dropped every client-supplied
 // `modgate-*` header: `request.customerId` is the verified customer.
-import { Fields, OutgoingResponse, ResponseOutparam } from 'wasi:http/types@0.2.12';
+import { Fields, OutgoingBody, OutgoingResponse, ResponseOutparam } from 'wasi:http/types@0.2.12';
 import { bytes, methodName, readBody, writeBody } from './wasi-http.js';
 
 const decoder = new TextDecoder();
@@ -46,32 +46,54 @@ function readRequest(incoming) {
     const found = headers.find(([key]) => key.toLowerCase() === wanted);
     return found ? decoder.decode(found[1]) : null;
   };
+  // The host declares the exact length of the body it read; an empty one is
+  // not read at all (the host calls of a GET saved), as the Rust SDK does.
+  const noBody = header('content-length') === '0';
   return {
     method: methodName(incoming.method()),
     path: at < 0 ? target : target.slice(0, at),
     query: at < 0 ? null : target.slice(at + 1),
     headers,
-    body: readBody(incoming.consume()),
+    body: noBody ? new Uint8Array(0) : readBody(incoming.consume()),
     header,
     customerId: header('modgate-customer-id') || null,
     tenant: header('modgate-tenant'),
   };
 }
 
-function send(out, response) {
-  const headers = new Fields();
-  for (const [name, value] of response.headers || []) {
-    try {
-      headers.append(name, bytes(value));
-    } catch {
-      // A header the host forbids is skipped; it filters again anyway.
+/**
+ * The response's headers in one host call; if the host refuses one of them
+ * (e.g. `connection`), the others one by one, skipping what it refuses (it
+ * filters again anyway).
+ */
+function responseFields(pairs) {
+  const entries = pairs.map(([name, value]) => [name, bytes(value)]);
+  try {
+    return Fields.fromList(entries);
+  } catch {
+    const fields = new Fields();
+    for (const [name, value] of entries) {
+      try {
+        fields.append(name, value);
+      } catch {
+        // Refused: skipped.
+      }
     }
+    return fields;
   }
-  const outgoing = new OutgoingResponse(headers);
+}
+
+function send(out, response) {
+  const outgoing = new OutgoingResponse(responseFields(response.headers || []));
   outgoing.setStatusCode(response.status);
   const body = outgoing.body();
   ResponseOutparam.set(out, { tag: 'ok', val: outgoing });
-  writeBody(body, bytes(response.body || ''));
+  const data = bytes(response.body || '');
+  if (data.length > 0) {
+    writeBody(body, data);
+  } else {
+    OutgoingBody.finish(body, undefined);
+  }
 }
 
 /** A JSON response: `value` as JSON text, with `headers` (`[name, value]`) added. */

@@ -138,27 +138,53 @@ def _method_name(method: http_types.Method) -> str:
 def _read_request(request: http_types.IncomingRequest) -> Request:
     target = request.path_with_query() or "/"
     path, sep, query = target.partition("?")
+    headers = request.headers().entries()
+    # The host declares the exact length of the body it read; an empty one
+    # is not read at all (the host calls of a GET saved), as the Rust SDK does.
+    body = b"" if _declares_no_body(headers) else read_body(request.consume())
     return Request(
         method=_method_name(request.method()),
         path=path,
         query=query if sep else None,
-        headers=request.headers().entries(),
-        body=read_body(request.consume()),
+        headers=headers,
+        body=body,
     )
 
 
+def _declares_no_body(headers: List[Tuple[str, bytes]]) -> bool:
+    """Whether `content-length` says 0; absent or anything else: read it."""
+    for name, value in headers:
+        if name.lower() == "content-length":
+            return value == b"0"
+    return False
+
+
+def _response_fields(headers: List[Tuple[str, str]]) -> http_types.Fields:
+    """The response's headers in one host call; if the host refuses one
+    (e.g. `connection`), the others one by one, skipping what it refuses
+    (it filters again anyway)."""
+    entries = [(name, value.encode()) for name, value in headers]
+    try:
+        return http_types.Fields.from_list(entries)
+    except Err:
+        fields = http_types.Fields()
+        for name, value in entries:
+            try:
+                fields.append(name, value)
+            except Err:
+                pass
+        return fields
+
+
 def _send(out: http_types.ResponseOutparam, response: Response) -> None:
-    headers = http_types.Fields()
-    for name, value in response.headers:
-        try:
-            headers.append(name, value.encode())
-        except Err:
-            pass  # a header the host forbids is skipped; it filters again anyway
-    outgoing = http_types.OutgoingResponse(headers)
+    outgoing = http_types.OutgoingResponse(_response_fields(response.headers))
     try:
         outgoing.set_status_code(response.status)
     except Err:
         outgoing.set_status_code(500)
     body = outgoing.body()
     http_types.ResponseOutparam.set(out, Ok(outgoing))
-    write_body(body, response.body)
+    if response.body:
+        write_body(body, response.body)
+    else:
+        http_types.OutgoingBody.finish(body, None)

@@ -75,6 +75,9 @@ impl Serve for Hostile {
                     ("set-cookie", "storefront_session=attacker; Path=/"),
                     ("service-worker-allowed", "/"),
                     ("access-control-allow-origin", "*"),
+                    // Refused by wasi:http itself (a hop-by-hop header): the
+                    // SDK must still send the others.
+                    ("keep-alive", "timeout=600"),
                     ("x-hostile", "page"),
                 ]
                 .iter()
