@@ -21,13 +21,13 @@ mod worlds;
 
 use modgate_host::engine::LoadError;
 use modgate_host::verify::ProblemCode;
-use modgate_tests::{acme, default_engine, globex, load, manifest};
+use modgate_tests::{Lang, acme, default_engine, globex, load, manifest};
 
 /// Runs a world's component for both sample tenants with the permission
 /// granted; each tenant's settings name ids of its own and of the other tenant.
-pub fn granted_world_passes(component: &str, permission: &str, acme_settings: &str, globex_settings: &str) {
-    let engine = default_engine();
-    let module = load(&engine, manifest("conformance", &[permission]), component).expect("loads with the permission");
+pub fn granted_world_passes(lang: Lang, component: &str, permission: &str, acme_settings: &str, globex_settings: &str) {
+    let engine = lang.engine();
+    let module = load(&engine, manifest("conformance", &[permission]), lang.component(component)).expect("loads with the permission");
     modgate_tests::run(async {
         for (tenant, settings) in [(acme(), acme_settings), (globex(), globex_settings)] {
             if let Err(e) = module.activate(&tenant, settings).await {

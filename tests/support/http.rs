@@ -89,7 +89,7 @@ async fn start(http: HttpConfig, engine: EngineConfig, sessions: Option<Arc<dyn 
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("modgate.db").display());
     let storage = Storage::connect(&url).await.expect("database opens");
     let options = HostOptions {
-        engine,
+        engine: crate::cached(engine),
         commerce: InMemoryCommerce::sample().into_commerce(),
         ..HostOptions::default()
     };

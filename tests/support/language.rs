@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use modgate_host::engine::{Compiler, Engine, EngineConfig};
+
 /// A guest language the suites build components in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -17,6 +19,30 @@ pub enum Lang {
 impl Lang {
     /// The three, Rust first.
     pub const ALL: [Lang; 3] = [Lang::Rust, Lang::Python, Lang::JavaScript];
+
+    /// The compiler the conformance suites load this language's components
+    /// with. Python and JavaScript: Winch, which compiles each of their
+    /// 12–18 MB components in ~2 s instead of Cranelift's 17–25 s (most of a
+    /// suite run; `docs/benchmarks.md`, "Compilers"). What the suites check
+    /// is the host's side of each world, the same with either compiler; the
+    /// budget, hostile-guest and polyglot tests keep these languages on
+    /// Cranelift, the compiler a host serves with.
+    pub fn compiler(self) -> Compiler {
+        match self {
+            Lang::Rust => Compiler::Cranelift,
+            Lang::Python | Lang::JavaScript => Compiler::Winch,
+        }
+    }
+
+    /// `config` with this language's [`Lang::compiler`].
+    pub fn configure(self, config: EngineConfig) -> EngineConfig {
+        EngineConfig { compiler: self.compiler(), ..config }
+    }
+
+    /// An engine like [`crate::default_engine`] with this language's compiler.
+    pub fn engine(self) -> Engine {
+        crate::engine(self.configure(EngineConfig::default()))
+    }
 
     /// The path of this language's component named `name` (its package or
     /// folder name, e.g. `conformance-base`). Panics, naming the folder to
@@ -109,7 +135,7 @@ macro_rules! on_both_backends_in {
             #[test]
             pub fn on_sqlite() {
                 $crate::run(async {
-                    let host = $crate::test_host(modgate_host::storage::Backend::Sqlite).await.expect("sqlite");
+                    let host = $crate::test_host_for($lang, modgate_host::storage::Backend::Sqlite).await.expect("sqlite");
                     $check(host, $lang).await
                 })
             }
@@ -117,7 +143,7 @@ macro_rules! on_both_backends_in {
             #[test]
             pub fn on_postgres() {
                 $crate::run(async {
-                    if let Some(host) = $crate::test_host(modgate_host::storage::Backend::Postgres).await {
+                    if let Some(host) = $crate::test_host_for($lang, modgate_host::storage::Backend::Postgres).await {
                         $check(host, $lang).await
                     }
                 })

@@ -126,6 +126,11 @@ pub async fn test_host(backend: Backend) -> Option<TestHost> {
     test_host_with(backend, SqlLimits::default()).await
 }
 
+/// [`test_host`] loading components with `lang`'s compiler ([`Lang::compiler`]).
+pub async fn test_host_for(lang: Lang, backend: Backend) -> Option<TestHost> {
+    test_host_configured(backend, SqlLimits::default(), lang.configure(EngineConfig::default())).await
+}
+
 /// [`test_host`] with explicit SQL limits.
 pub async fn test_host_with(backend: Backend, limits: SqlLimits) -> Option<TestHost> {
     test_host_configured(backend, limits, EngineConfig::default()).await

@@ -1,13 +1,13 @@
 //! Peers benchmark (issue 21): the same workload — a handler that makes one
 //! host call (get product `p-1`) and returns a string — run in one process,
 //! one after the other, as native Rust, on raw wasmtime 48 (a reused
-//! instance; a fresh instance per call with a tuned pooling allocator), on
-//! Lua 5.4 via mlua (a fresh and a reused sandboxed state), on Extism (a
-//! reused plugin; a new plugin per call) and as modgate's full invocation (a
-//! fresh instance with fuel, epoch deadline, op budget and memory limit).
-//! Each call is timed on its own after a warm-up; it prints one markdown
-//! table with the median, the p99 and the ratios to native and to modgate,
-//! then the exact settings of every row.
+//! instance; a fresh instance per call with a tuned pooling allocator, and
+//! with modgate's memory settings on top), on Lua 5.4 via mlua (a fresh and a
+//! reused sandboxed state), on Extism (a reused plugin; a new plugin per call)
+//! and as modgate's full invocation (a fresh instance with fuel, epoch
+//! deadline, op budget and memory limit). Each call is timed on its own after
+//! a warm-up; it prints one markdown table with the median, the p99 and the
+//! ratios to native and to modgate, then the exact settings of every row.
 //!
 //! Run (its own workspace, outside `cargo test --workspace`):
 //!
@@ -62,6 +62,7 @@ fn main() -> anyhow::Result<()> {
         settings.warmup, settings.calls
     );
     println!("- raw wasmtime: {}", raw_wasmtime::TUNING);
+    println!("- raw wasmtime, modgate's memory settings: {}", raw_wasmtime::MODGATE_MEMORY);
     println!("- Lua: {}", lua::SANDBOX);
     println!("- Extism {}: {}", extism::VERSION, extism::SETTINGS);
     println!("- modgate: {}", modgate::settings());

@@ -70,15 +70,32 @@ impl log::Host for Host {
 impl modgate::host::types::Host for Host {}
 impl modgate::commerce::types::Host for Host {}
 
-/// The pooling allocator as wasmtime's docs tune it for many short-lived
-/// instances, and otherwise wasmtime's defaults (guard pages, signals-based
-/// traps): printed under the table.
+/// How the fresh-instance rows configure wasmtime.
+#[derive(Debug, Clone, Copy)]
+enum Tuning {
+    /// The pooling allocator as wasmtime's docs tune it for many short-lived
+    /// instances, and otherwise wasmtime's defaults (guard pages,
+    /// signals-based traps).
+    Pooling,
+    /// The same, plus modgate's memory settings: no guard pages, explicit
+    /// bounds checks, a 64 MiB reservation with nothing kept for growth —
+    /// the floor modgate's invocation is built on, without any of its
+    /// checking.
+    ModgateMemory,
+}
+
+/// The tuning of the first fresh row, printed under the table.
 pub const TUNING: &str = "pooling allocator (default pool sizes), linear_memory_keep_resident = 2 MiB, \
 table_keep_resident = 64 KiB, decommit_batch_size = 32, pagemap_scan = auto, memory_init_cow = on (default); \
 default guard pages and signals-based traps; no fuel, no epoch interruption, no store limiter; \
 synchronous bindings (no async, no fibers)";
 
-fn engine() -> wasmtime::Result<Engine> {
+/// What the second fresh row changes, printed under the table.
+pub const MODGATE_MEMORY: &str = "the same pool tuning with modgate's memory settings: memory_guard_size = 0, \
+signals_based_traps = false (explicit bounds checks), memory_reservation = 64 MiB, \
+memory_reservation_for_growth = 0";
+
+fn engine(tuning: Tuning) -> wasmtime::Result<Engine> {
     let mut pool = PoolingAllocationConfig::new();
     // The same keep-resident and batch sizes modgate uses, so the difference
     // between the rows is the checking and not the allocator's tuning.
@@ -89,14 +106,22 @@ fn engine() -> wasmtime::Result<Engine> {
     let mut config = Config::new();
     config
         .wasm_component_model(true)
-        .memory_init_cow(true)
-        .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        .memory_init_cow(true);
+    if let Tuning::ModgateMemory = tuning {
+        pool.max_memory_size(64 << 20);
+        config
+            .signals_based_traps(false)
+            .memory_reservation(64 << 20)
+            .memory_guard_size(0)
+            .memory_reservation_for_growth(0);
+    }
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     Engine::new(&config)
 }
 
 /// The component compiled and linked once, ready to instantiate.
-fn prepare() -> wasmtime::Result<(Engine, HostCallsPre<Host>)> {
-    let engine = engine()?;
+fn prepare(tuning: Tuning) -> wasmtime::Result<(Engine, HostCallsPre<Host>)> {
+    let engine = engine(tuning)?;
     let component = Component::new(
         &engine,
         modgate_artifacts::read(modgate_artifacts::HOST_CALLS),
@@ -122,9 +147,9 @@ fn into_anyhow(e: wasmtime::Error) -> anyhow::Error {
 }
 
 /// Times the component's `activate("1")` (one `products.get`) on one reused
-/// instance, and on a fresh store and instance per call.
+/// instance, and on a fresh store and instance per call under each tuning.
 pub fn rows(settings: Settings) -> anyhow::Result<Vec<Measured>> {
-    let (engine, pre) = prepare().map_err(into_anyhow)?;
+    let (engine, pre) = prepare(Tuning::Pooling).map_err(into_anyhow)?;
 
     let mut store = Store::new(&engine, Host::default());
     let reused = pre.instantiate(&mut store).map_err(into_anyhow)?;
@@ -138,14 +163,17 @@ pub fn rows(settings: Settings) -> anyhow::Result<Vec<Measured>> {
         activate(&mut store, &reused).map_err(into_anyhow)
     })?;
 
-    let fresh_row = measure(
-        "raw wasmtime 48, fresh instance (tuned pooling)",
-        settings,
-        || {
+    let mut rows = vec![reused_row];
+    for (label, tuning) in [
+        ("raw wasmtime 48, fresh instance (tuned pooling)", Tuning::Pooling),
+        ("raw wasmtime 48, fresh instance (modgate's memory settings)", Tuning::ModgateMemory),
+    ] {
+        let (engine, pre) = prepare(tuning).map_err(into_anyhow)?;
+        rows.push(measure(label, settings, || {
             let mut store = Store::new(&engine, Host::default());
             let calls = pre.instantiate(&mut store).map_err(into_anyhow)?;
             activate(&mut store, &calls).map_err(into_anyhow)
-        },
-    )?;
-    Ok(vec![reused_row, fresh_row])
+        })?);
+    }
+    Ok(rows)
 }

@@ -22,11 +22,17 @@
 //!    process got next to what two spinning threads get (on a VM the second
 //!    core is not always there).
 //!
+//! 4. **Compilers**: the Rust, Python and JavaScript `host-calls`
+//!    compiled by Cranelift and by Winch (`EngineConfig::compiler`), each on
+//!    an engine without a compile cache: the first load (compiling) and the
+//!    invocation's median and p99.
+//!
 //! The engine is `invocation.rs`'s (fuel on, pooling, the compile cache so
 //! the Python and JavaScript components compile once per build).
 //!
 //! Run: `cargo bench -p modgate-host --bench cost_curves` (all three), or
-//! name curves after `--`: `modules`, `size`, `concurrency`.
+//! name curves after `--`: `modules`, `size`, `concurrency`, `compilers`.
+mod compilers;
 mod concurrency;
 mod measure;
 mod modules;
@@ -63,6 +69,12 @@ pub fn engine(observers: InvocationObservers, in_flight_cap: Option<usize>) -> E
         config.max_in_flight_per_module = cap;
         config.max_in_flight_per_install = cap;
     }
+    engine_with(config)
+}
+
+/// An engine with `config`, the bench's activate budget (room for the big
+/// runtimes) and the in-memory commerce providers.
+pub fn engine_with(mut config: EngineConfig) -> Engine {
     config.budgets.set(
         InvocationContext::Activate,
         Budget {
@@ -115,6 +127,9 @@ fn main() {
     }
     if runs("concurrency") {
         concurrency::concurrency(&tenant);
+    }
+    if runs("compilers") {
+        compilers::compilers(&runtime, &tenant);
     }
     eprintln!(
         "cost curves measured in {:.0} s",

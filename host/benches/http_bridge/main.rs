@@ -1,9 +1,10 @@
-//! HTTP throughput and latency over loopback, measured with `wrk`, for two
+//! HTTP throughput and latency over loopback, measured with `wrk`, for
 //! handlers each written twice — as a module behind the bridge and natively
 //! in axum — and served by one server process:
 //! - **trivial**: `GET /modules/echo/hello`, the `conformance-serve` guest
 //!   echoing what arrived as JSON (no database): the bridge and the fresh
-//!   instance alone;
+//!   instance alone; **trivial-python** and **trivial-javascript** are its
+//!   Python and JavaScript twins, against the same native handler;
 //! - **wishlist**: `GET /modules/wishlist/items` for a customer with 10
 //!   saved items (one parameterised SELECT on the tenant's SQLite table,
 //!   sorted, JSON).
@@ -22,7 +23,7 @@
 //! 0 for a current-thread runtime),
 //! `HTTP_BENCH_ONLY=<handler>-<side>` (e.g. `wishlist-guest`) to load one
 //! handler only, for a profiler attached to the printed server pid;
-//! `HTTP_BENCH_IN_PROCESS=1` times the four handlers through their routers
+//! `HTTP_BENCH_IN_PROCESS=1` times every handler, both sides, through their routers
 //! in this process instead (no socket, no hyper, no `wrk`; with
 //! `HTTP_BENCH_ONLY`, one of them; `HTTP_BENCH_REQUESTS` per handler).
 
@@ -79,7 +80,7 @@ fn main() {
                     _ => None,
                 }
             })
-            .unwrap_or_else(|| panic!("HTTP_BENCH_ONLY={only}: expected trivial-guest, trivial-native, wishlist-guest or wishlist-native"));
+            .unwrap_or_else(|| panic!("HTTP_BENCH_ONLY={only}: expected <handler>-guest or <handler>-native, handler one of trivial, trivial-python, trivial-javascript, wishlist"));
         let m = settings.load.run(url, &token);
         println!(
             "{only}: {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms, non-2xx {}",

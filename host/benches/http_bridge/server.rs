@@ -21,16 +21,19 @@ use crate::native;
 /// The key the load generator's token is signed with.
 pub const SECRET: &[u8] = b"benchmark-secret-0123456789abcdef!!";
 
-/// The echo module: `conformance-serve` on one route.
-const ECHO_MANIFEST: &str = r#"
-name = "echo"
-version = "1.0.0"
-compatible-core = "^1.0"
+/// An echo module named `name`: a `conformance-serve` component on one
+/// route (the Rust one is `echo`, the Python and JavaScript twins
+/// `echo-python` and `echo-javascript`).
+fn echo_manifest(name: &str) -> String {
+    format!(
+        "name = {name:?}\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\n\n[[routes]]\nmethod = \"GET\"\npath = \"/hello\"\n"
+    )
+}
 
-[[routes]]
-method = "GET"
-path = "/hello"
-"#;
+/// The trivial handler's answer, whichever language echoes it.
+fn echoes_the_customer(body: &str) -> bool {
+    body.contains("\"customer\":\"cu-1\"") || body.contains("\"customer\": \"cu-1\"")
+}
 
 /// One handler, written twice: its path on the native server and behind
 /// the bridge, and what both must answer before anything is measured.
@@ -41,13 +44,27 @@ pub struct Handler {
     pub answers: fn(&str) -> bool,
 }
 
-/// The handlers the bench measures.
-pub const HANDLERS: [Handler; 2] = [
+/// The handlers the bench measures. The Python and JavaScript echoes are
+/// measured against the same native handler as the Rust one: the ratio is
+/// then what serving the request from each language costs.
+pub const HANDLERS: [Handler; 4] = [
     Handler {
         name: "trivial",
         native_path: "/hello",
         guest_path: "/modules/echo/hello",
-        answers: |body| body.contains("\"customer\":\"cu-1\""),
+        answers: echoes_the_customer,
+    },
+    Handler {
+        name: "trivial-python",
+        native_path: "/hello",
+        guest_path: "/modules/echo-python/hello",
+        answers: echoes_the_customer,
+    },
+    Handler {
+        name: "trivial-javascript",
+        native_path: "/hello",
+        guest_path: "/modules/echo-javascript/hello",
+        answers: echoes_the_customer,
     },
     Handler {
         name: "wishlist",
@@ -113,18 +130,21 @@ pub async fn routers(dir: &Path) -> Routers {
         options.engine.max_in_flight_per_module = 20;
         options.engine.epoch_tick = std::time::Duration::from_secs(1);
     }
+    // The Python and JavaScript components take ~15 s each to compile: once
+    // per build of the artifacts, then loaded from this cache.
+    options.engine.compile_cache = Some(modgate_artifacts::COMPILE_CACHE.into());
     let lifecycle = Arc::new(default_host(storage.clone(), options).unwrap());
     let wishlist =
         std::fs::read_to_string(format!("{}/module.toml", modgate_artifacts::WISHLIST_DIR))
             .unwrap();
-    for (manifest, component, name) in [
-        (wishlist, modgate_artifacts::WISHLIST, "wishlist"),
-        (
-            ECHO_MANIFEST.to_owned(),
-            modgate_artifacts::CONFORMANCE_SERVE,
-            "echo",
-        ),
-    ] {
+    let echoes = [
+        ("echo", modgate_artifacts::CONFORMANCE_SERVE),
+        ("echo-python", python_component("conformance-serve")),
+        ("echo-javascript", javascript_component("conformance-serve")),
+    ];
+    let modules = std::iter::once((wishlist, modgate_artifacts::WISHLIST, "wishlist"))
+        .chain(echoes.map(|(name, component)| (echo_manifest(name), component, name)));
+    for (manifest, component, name) in modules {
         let source = ModuleSource {
             manifest_text: manifest,
             component: modgate_artifacts::read(component),
@@ -168,6 +188,21 @@ pub async fn routers(dir: &Path) -> Routers {
             IdentityVerifier::new(&identity()).unwrap(),
         ),
     }
+}
+
+fn python_component(name: &str) -> &'static str {
+    by_name(modgate_artifacts::python::BY_NAME, name)
+}
+
+fn javascript_component(name: &str) -> &'static str {
+    by_name(modgate_artifacts::javascript::BY_NAME, name)
+}
+
+fn by_name(built: &[(&str, &'static str)], name: &str) -> &'static str {
+    built
+        .iter()
+        .find_map(|(n, path)| (*n == name).then_some(*path))
+        .unwrap_or_else(|| panic!("no component {name} was built"))
 }
 
 async fn serve(router: axum::Router) -> SocketAddr {

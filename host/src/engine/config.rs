@@ -39,6 +39,9 @@ pub struct EngineConfig {
     pub epoch_tick: Duration,
     /// Use wasmtime's pooling allocator. Default `true`.
     pub pooling: bool,
+    /// The compiler that turns components into native code. Default
+    /// [`Compiler::Cranelift`].
+    pub compiler: Compiler,
     /// Invocations that may run at once across all modules: the pool's
     /// component instance slots (memories, tables and core instances are
     /// sized from it and `component_caps`). Past it an invocation is `busy`,
@@ -87,6 +90,7 @@ impl Default for EngineConfig {
             max_wasm_stack_bytes: 512 << 10,
             epoch_tick: Duration::from_millis(10),
             pooling: true,
+            compiler: Compiler::Cranelift,
             max_instances: 1000,
             max_in_flight_per_module: 64,
             max_in_flight_per_install: 16,
@@ -96,6 +100,23 @@ impl Default for EngineConfig {
             observers: InvocationObservers::default(),
         }
     }
+}
+
+/// Which of wasmtime's compilers a host uses for every component it loads.
+/// Budgets, limits and isolation are the same with either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compiler {
+    /// Cranelift, the optimising compiler: the fastest code, for serving. A
+    /// Python or JavaScript component takes 17–25 s to compile on two cores
+    /// (`docs/benchmarks.md`, "Compilers").
+    #[default]
+    Cranelift,
+    /// Winch, wasmtime's baseline compiler: the same components in ~2 s, to
+    /// slower code — for an author's edit-and-run loop and for test suites
+    /// that install many big components. It needs wasmtime's signals-based
+    /// traps (a handler for faults in guest code); memory accesses stay
+    /// bounds-checked without guard pages, as with Cranelift.
+    Winch,
 }
 
 impl EngineConfig {
@@ -155,6 +176,9 @@ impl EngineConfig {
             .memory_reservation(self.memory_limit_bytes as u64)
             .memory_guard_size(0)
             .memory_reservation_for_growth(0);
+        if self.compiler == Compiler::Winch {
+            config.strategy(wasmtime::Strategy::Winch).signals_based_traps(true);
+        }
         if self.pooling {
             // Every invocation holds one component instance slot and at
             // most the caps' worth of the rest: sizing the rest from the caps
@@ -221,6 +245,22 @@ mod tests {
         assert!(no_memories.check().is_err());
         let no_share = EngineConfig { max_in_flight_per_install: 0, ..EngineConfig::default() };
         assert!(no_share.check().is_err());
+    }
+
+    #[test]
+    fn winch_compiles_with_its_traps_and_the_same_bounds_as_cranelift() {
+        let winch = EngineConfig { compiler: Compiler::Winch, ..EngineConfig::default() };
+        let engine = wasmtime::Engine::new(&winch.wasmtime_config().unwrap()).unwrap();
+        let wat = r#"(module (memory 1) (func (export "f") (result i32) (i32.load (i32.const 70000))))"#;
+        let module = wasmtime::Module::new(&engine, wat).expect("Winch compiles with fuel, epochs and no guard pages");
+        let mut store = wasmtime::Store::new(&engine, ());
+        store.set_fuel(1_000).unwrap();
+        store.set_epoch_deadline(1);
+        let instance = wasmtime::Instance::new(&mut store, &module, &[]).unwrap();
+        let f = instance.get_typed_func::<(), i32>(&mut store, "f").unwrap();
+        let trap = f.call(&mut store, ()).unwrap_err();
+        assert_eq!(trap.downcast_ref::<wasmtime::Trap>(), Some(&wasmtime::Trap::MemoryOutOfBounds), "{trap:?}");
+        assert!(store.get_fuel().unwrap() < 1_000, "Winch code is metered");
     }
 
     #[test]

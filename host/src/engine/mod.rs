@@ -52,7 +52,7 @@ pub use capability::{
 };
 pub use artifacts::{ArtifactRefused, SerializedArtifact};
 pub use check::CheckedComponent;
-pub use config::EngineConfig;
+pub use config::{Compiler, EngineConfig};
 pub use error::{BusyShare, ErrorCode, GuestLimit, InvocationError, error_code_name};
 pub use invocation::Invoked;
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! must refuse it while the base world itself still works.
 
 use modgate_host::engine::module_log::LogLevel;
-use modgate_tests::{Lang, acme, default_engine, load, manifest};
+use modgate_tests::{Lang, acme, load, manifest};
 
 modgate_tests::in_every_language! {
     conformance_base => base_world_works,
@@ -11,7 +11,7 @@ modgate_tests::in_every_language! {
 }
 
 fn base_world_works(lang: Lang) {
-    let engine = default_engine();
+    let engine = lang.engine();
     let module = load(&engine, manifest("conformance", &[]), lang.component("conformance-base"))
         .expect("loads with no permission");
     modgate_tests::run(async {

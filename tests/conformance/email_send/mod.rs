@@ -8,7 +8,7 @@
 
 use modgate_host::lifecycle::InstallRequest;
 use modgate_host::storage::Backend;
-use modgate_tests::{Lang, acme, globex, load, manifest, source, test_host};
+use modgate_tests::{Lang, acme, globex, load, manifest, source, test_host_for};
 
 use crate::events::count;
 
@@ -23,7 +23,7 @@ const COMPONENT: &str = "conformance-email-send";
 fn granted(lang: Lang) {
     let component = lang.component(COMPONENT);
     modgate_tests::run(async {
-        let host = test_host(Backend::Sqlite).await.expect("sqlite");
+        let host = test_host_for(lang, Backend::Sqlite).await.expect("sqlite");
         let module = load(host.lifecycle.engine(), manifest("conformance", &["email:send"]), component)
             .expect("loads with the permission");
         for (tenant, settings) in [
@@ -53,7 +53,7 @@ fn without_the_permission(lang: Lang) {
 fn without_the_acknowledgement(lang: Lang) {
     let component = lang.component(COMPONENT);
     modgate_tests::run(async {
-        let host = test_host(Backend::Sqlite).await.expect("sqlite");
+        let host = test_host_for(lang, Backend::Sqlite).await.expect("sqlite");
         let manifest = "name = \"conformance\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\npermissions = [\"email:send\"]\n";
         let request = InstallRequest::new(source(manifest, component), acme());
         let refused = host.lifecycle.install(request.clone()).await.expect_err("needs the acknowledgement");

@@ -32,7 +32,7 @@ fn roomy() -> EngineConfig {
 fn granted(lang: Lang) {
     let component = lang.component("conformance-emit-events");
     modgate_tests::run(async {
-        let host = test_host_configured(Backend::Sqlite, SqlLimits::default(), roomy()).await.expect("sqlite");
+        let host = test_host_configured(Backend::Sqlite, SqlLimits::default(), lang.configure(roomy())).await.expect("sqlite");
         let module = load(host.lifecycle.engine(), manifest("conformance", &["emit:events"]), component)
             .expect("loads with the permission");
         for tenant in [acme(), globex()] {

@@ -17,7 +17,7 @@ use modgate_host::capabilities::{BuiltinServices, builtin};
 use modgate_host::engine::{Engine, EngineConfig, Extensions, InstallSettings};
 use modgate_host::lifecycle::InstallRequest;
 use modgate_host::storage::Backend;
-use modgate_tests::{Lang, acme, globex, load, manifest, source, test_host};
+use modgate_tests::{Lang, acme, globex, load, manifest, source, test_host_for};
 
 pub use server::UpstreamServer;
 use modgate_host::testing::Tripwire;
@@ -48,7 +48,7 @@ fn only_allowlisted_destinations_are_reached(lang: Lang) {
             .and_then(|s| s.with("globex-upstream", "Bearer globex-operator-secret"))
             .expect("header values");
         let services = BuiltinServices { outbound: Outbound::default().with_secrets(secrets), ..BuiltinServices::default() };
-        let engine = Engine::new(EngineConfig::default(), builtin(services)).expect("engine starts");
+        let engine = Engine::new(modgate_tests::cached(lang.configure(EngineConfig::default())), builtin(services)).expect("engine starts");
         let module = load(&engine, manifest("conformance", &["http:outbound"]), lang.component("conformance-http-outbound"))
             .expect("loads with the permission");
 
@@ -111,7 +111,7 @@ fn without_the_permission(lang: Lang) {
 
 fn without_the_acknowledgement(lang: Lang) {
     modgate_tests::run(async {
-        let host = test_host(Backend::Sqlite).await.expect("sqlite");
+        let host = test_host_for(lang, Backend::Sqlite).await.expect("sqlite");
         let manifest = "name = \"conformance\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\npermissions = [\"http:outbound\"]\n";
         let request = InstallRequest::new(source(manifest, lang.component("conformance-http-outbound")), acme());
         let refused = host.lifecycle.install(request.clone()).await.expect_err("needs the acknowledgement");

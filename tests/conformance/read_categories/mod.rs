@@ -8,8 +8,7 @@ modgate_tests::in_every_language! {
 }
 
 fn granted(lang: Lang) {
-    super::granted_world_passes(
-        lang.component("conformance-read-categories"),
+    super::granted_world_passes(lang, "conformance-read-categories",
         "read:categories",
         "expect=c-1;absent=g-c-1",
         "expect=g-c-1;absent=c-1",

@@ -8,8 +8,7 @@ modgate_tests::in_every_language! {
 }
 
 fn granted(lang: Lang) {
-    super::granted_world_passes(
-        lang.component("conformance-read-customers"),
+    super::granted_world_passes(lang, "conformance-read-customers",
         "read:customers",
         "expect=cu-1;absent=g-cu-1",
         "expect=g-cu-1;absent=cu-1",

@@ -8,8 +8,7 @@ modgate_tests::in_every_language! {
 }
 
 fn granted(lang: Lang) {
-    super::granted_world_passes(
-        lang.component("conformance-read-orders"),
+    super::granted_world_passes(lang, "conformance-read-orders",
         "read:orders",
         "expect=o-1;absent=g-o-1;buyer=cu-1;bought=p-1;not-bought=p-2",
         "expect=g-o-1;absent=o-1;buyer=g-cu-1;bought=g-p-1;not-bought=p-1",

@@ -8,8 +8,7 @@ modgate_tests::in_every_language! {
 }
 
 fn granted(lang: Lang) {
-    super::granted_world_passes(
-        lang.component("conformance-read-products"),
+    super::granted_world_passes(lang, "conformance-read-products",
         "read:products",
         "expect=p-1;absent=g-p-1",
         "expect=g-p-1;absent=p-1",

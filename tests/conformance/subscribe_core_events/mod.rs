@@ -7,7 +7,7 @@ use modgate_host::bindings::exports::modgate::commerce::core_event_handler::Core
 use modgate_host::engine::{ErrorCode, Extensions, InstallSettings, InvocationError, LoadError};
 use modgate_host::events::{Amount, CoreEvent};
 use modgate_host::verify::ProblemCode;
-use modgate_tests::{Lang, acme, default_engine, globex, load, manifest, manifest_from};
+use modgate_tests::{Lang, acme, globex, load, manifest, manifest_from};
 
 use super::subscribe_events::COMPONENT;
 
@@ -43,7 +43,7 @@ fn delivered(tenant: &str, event: &CoreEvent) -> DeliveredCoreEvent {
 }
 
 fn granted(lang: Lang) {
-    let engine = default_engine();
+    let engine = lang.engine();
     let module = load(&engine, manifest_from(MANIFEST), lang.component(COMPONENT)).expect("loads with the permission");
     modgate_tests::run(async {
         for tenant in [acme(), globex()] {
@@ -64,7 +64,7 @@ fn granted(lang: Lang) {
 }
 
 fn without_the_permission(lang: Lang) {
-    let refused = load(&default_engine(), manifest("conformance", &[]), lang.component(COMPONENT)).expect_err("refused");
+    let refused = load(&lang.engine(), manifest("conformance", &[]), lang.component(COMPONENT)).expect_err("refused");
     let LoadError::Refused { report, .. } = refused else { panic!("expected a refusal, got {refused}") };
     let problem = report
         .problems

@@ -9,7 +9,7 @@ use modgate_host::bindings::exports::modgate::host::event_handler::Event;
 use modgate_host::engine::{ErrorCode, Extensions, InstallSettings, InvocationError, LoadError};
 use modgate_host::manifest::ManifestErrorCode;
 use modgate_host::verify::ProblemCode;
-use modgate_tests::{Lang, acme, default_engine, globex, load, manifest, manifest_from};
+use modgate_tests::{Lang, acme, globex, load, manifest, manifest_from};
 
 modgate_tests::in_every_language! {
     conformance_subscribe_events => granted,
@@ -33,7 +33,7 @@ fn event(tenant: &str, payload: &str) -> Event {
 }
 
 fn granted(lang: Lang) {
-    let engine = default_engine();
+    let engine = lang.engine();
     let module = load(&engine, manifest_from(MANIFEST), lang.component(COMPONENT)).expect("loads with the permission");
     modgate_tests::run(async {
         for tenant in [acme(), globex()] {
@@ -52,7 +52,7 @@ fn granted(lang: Lang) {
 }
 
 fn without_the_permission(lang: Lang) {
-    let refused = load(&default_engine(), manifest("conformance", &[]), lang.component(COMPONENT)).expect_err("refused");
+    let refused = load(&lang.engine(), manifest("conformance", &[]), lang.component(COMPONENT)).expect_err("refused");
     let LoadError::Refused { report, .. } = refused else { panic!("expected a refusal, got {refused}") };
     let problem = report
         .problems
@@ -63,7 +63,7 @@ fn without_the_permission(lang: Lang) {
 }
 
 fn without_subscriptions(lang: Lang) {
-    let refused = load(&default_engine(), manifest("conformance", &["subscribe:events"]), lang.component(COMPONENT))
+    let refused = load(&lang.engine(), manifest("conformance", &["subscribe:events"]), lang.component(COMPONENT))
         .expect_err("refused");
     let LoadError::Refused { report, .. } = refused else { panic!("expected a refusal, got {refused}") };
     let handlers: Vec<&str> = report

@@ -5,7 +5,7 @@
 
 use modgate_host::lifecycle::InstallRequest;
 use modgate_host::storage::Backend;
-use modgate_tests::{Lang, acme, globex, source, test_host};
+use modgate_tests::{Lang, acme, globex, source, test_host_for};
 
 /// The conformance module's manifest.
 pub const MANIFEST: &str = r#"
@@ -45,7 +45,7 @@ fn granted(backend: Backend, lang: Lang) {
     let component = lang.component("conformance-write-own-tables");
     modgate_tests::run(async {
         // No PostgreSQL server: skipped, unless MODGATE_REQUIRE_POSTGRES=1.
-        let Some(host) = test_host(backend).await else { return };
+        let Some(host) = test_host_for(lang, backend).await else { return };
         for tenant in [acme(), globex()] {
             let request = InstallRequest::new(source(MANIFEST, component), tenant.clone());
             host.lifecycle.install(request).await.expect("installs");
