@@ -25,8 +25,9 @@ impl Lang {
     /// 12–18 MB components in ~2 s instead of Cranelift's 17–25 s (most of a
     /// suite run; `docs/benchmarks.md`, "Compilers"). What the suites check
     /// is the host's side of each world, the same with either compiler; the
-    /// budget, hostile-guest and polyglot tests keep these languages on
-    /// Cranelift, the compiler a host serves with.
+    /// budget tests (`budgets.rs`, `big_runtimes.rs`) and the storefront's
+    /// polyglot test keep these languages on Cranelift, the compiler a host
+    /// serves with.
     pub fn compiler(self) -> Compiler {
         match self {
             Lang::Rust => Compiler::Cranelift,

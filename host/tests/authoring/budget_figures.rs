@@ -74,6 +74,27 @@ fn the_ops_figure_is_the_number_of_capability_calls_made() {
     );
 }
 
+/// Winch compiles the module for a fast edit-and-run loop: the calls and
+/// the ops figure are the same as under Cranelift.
+#[test]
+fn the_winch_compiler_runs_the_same_calls_to_the_same_ops_figure() {
+    let module = host_calls();
+    let ran = run(&[
+        "run",
+        module.path().to_str().unwrap(),
+        "--json",
+        "--settings",
+        r#"{"calls": 7}"#,
+        "--compiler",
+        "winch",
+    ]);
+    assert_eq!(ran.code, Some(0), "{ran}");
+    let report = ran.report();
+    let spent = only_run(&report, "install: activate");
+    assert_eq!(spent["ops"], 7, "{spent}");
+    assert_eq!(spent["op_calls"], serde_json::json!({ "products.get": 7 }));
+}
+
 #[test]
 fn going_over_the_ops_budget_is_reported_and_exits_1() {
     let module = host_calls();

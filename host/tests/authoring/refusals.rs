@@ -47,6 +47,15 @@ fn new_refuses_an_unknown_feature_or_language_before_writing() {
 }
 
 #[test]
+fn run_refuses_an_unknown_compiler_naming_the_two() {
+    let module = tempfile::tempdir().unwrap();
+    let ran = run(&["run", module.path().to_str().unwrap(), "--compiler", "gcc"]);
+    assert_eq!(ran.code, Some(2), "{ran}");
+    assert!(ran.stderr.contains("invalid value 'gcc' for '--compiler <COMPILER>'"), "{ran}");
+    assert!(ran.stderr.contains("[possible values: cranelift, winch]"), "{ran}");
+}
+
+#[test]
 fn new_never_overwrites_a_folder() {
     let parent = tempfile::tempdir().unwrap();
     new_module(parent.path(), "twice", "rust", "");

@@ -5,13 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{ArgMatches, Args};
+use clap::{ArgMatches, Args, ValueEnum};
 use modgate_host::authoring::budget_report::{BudgetReport, CallReport, Spent};
 use modgate_host::authoring::fixtures::Fixtures;
 use modgate_host::authoring::local_host::LocalHost;
 use modgate_host::authoring::request::{Call, CallError};
 use modgate_host::capabilities::{BuiltinServices, builtin};
-use modgate_host::engine::{Engine, EngineConfig, module_log::LogLine};
+use modgate_host::engine::{Compiler, Engine, EngineConfig, module_log::LogLine};
 use modgate_host::lifecycle::ModuleSource;
 use modgate_host::verify::verify_module_dir;
 
@@ -63,6 +63,27 @@ pub struct RunArgs {
     /// Print the budget report as JSON (answers and logs go to stderr).
     #[arg(long)]
     json: bool,
+    /// The compiler: cranelift (what a host serves with) or winch, which
+    /// compiles a Python or JavaScript component in ~2 s instead of 17–25 s,
+    /// to slower code — for an edit-and-run loop (time figures come from cranelift).
+    #[arg(long, value_enum, default_value_t = CompilerArg::Cranelift)]
+    compiler: CompilerArg,
+}
+
+/// `--compiler`'s values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CompilerArg {
+    Cranelift,
+    Winch,
+}
+
+impl From<CompilerArg> for Compiler {
+    fn from(arg: CompilerArg) -> Compiler {
+        match arg {
+            CompilerArg::Cranelift => Compiler::Cranelift,
+            CompilerArg::Winch => Compiler::Winch,
+        }
+    }
 }
 
 impl RunArgs {
@@ -134,7 +155,7 @@ pub fn run(args: RunArgs, matches: Option<&ArgMatches>) -> ExitCode {
         Err(e) => return refuse(e.code(), &e, 2),
     };
     warn_unknown_ids(&args, &fixtures);
-    if let Some(code) = verify(&args.module_dir) {
+    if let Some(code) = verify(&args.module_dir, args.compiler.into()) {
         return code;
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -170,9 +191,10 @@ fn warn_unknown_ids(args: &RunArgs, fixtures: &Fixtures) {
 
 /// Builds (when needed) and verifies the module; `Some` exit code when it
 /// would be refused.
-fn verify(dir: &Path) -> Option<ExitCode> {
+fn verify(dir: &Path, compiler: Compiler) -> Option<ExitCode> {
     let config = EngineConfig {
         compile_cache: compile_cache(),
+        compiler,
         ..EngineConfig::default()
     };
     let engine = match Engine::new(config, builtin(BuiltinServices::default())) {
@@ -211,6 +233,7 @@ async fn run_calls(args: &RunArgs, calls: &[Call], fixtures: &Fixtures) -> ExitC
     };
     let config = EngineConfig {
         compile_cache: compile_cache(),
+        compiler: args.compiler.into(),
         ..EngineConfig::default()
     };
     // Compiling a Python or JavaScript component takes 15–20 s the first
