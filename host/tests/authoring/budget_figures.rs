@@ -38,13 +38,14 @@ fn host_calls() -> tempfile::TempDir {
 }
 
 fn activate(dir: &std::path::Path, settings: &str) -> crate::support::Ran {
-    run(&[
-        "run",
-        dir.to_str().unwrap(),
-        "--json",
-        "--settings",
-        settings,
-    ])
+    activate_with(dir, settings, &[])
+}
+
+/// [`activate`] with more of `modgate run`'s flags.
+fn activate_with(dir: &std::path::Path, settings: &str, flags: &[&str]) -> crate::support::Ran {
+    let mut args = vec!["run", dir.to_str().unwrap(), "--json", "--settings", settings];
+    args.extend_from_slice(flags);
+    run(&args)
 }
 
 #[test]
@@ -79,15 +80,7 @@ fn the_ops_figure_is_the_number_of_capability_calls_made() {
 #[test]
 fn the_winch_compiler_runs_the_same_calls_to_the_same_ops_figure() {
     let module = host_calls();
-    let ran = run(&[
-        "run",
-        module.path().to_str().unwrap(),
-        "--json",
-        "--settings",
-        r#"{"calls": 7}"#,
-        "--compiler",
-        "winch",
-    ]);
+    let ran = activate_with(module.path(), r#"{"calls": 7}"#, &["--compiler", "winch"]);
     assert_eq!(ran.code, Some(0), "{ran}");
     let report = ran.report();
     let spent = only_run(&report, "install: activate");
