@@ -177,6 +177,8 @@ impl EngineConfig {
             .memory_guard_size(0)
             .memory_reservation_for_growth(0);
         if self.compiler == Compiler::Winch {
+            // Winch refuses an engine without signals-based traps; with no
+            // guard pages its code still bounds-checks every access.
             config.strategy(wasmtime::Strategy::Winch).signals_based_traps(true);
         }
         if self.pooling {
