@@ -40,9 +40,14 @@ impl Lang {
         EngineConfig { compiler: self.compiler(), ..config }
     }
 
+    /// The default engine configuration with this language's compiler.
+    pub fn engine_config(self) -> EngineConfig {
+        self.configure(EngineConfig::default())
+    }
+
     /// An engine like [`crate::default_engine`] with this language's compiler.
     pub fn engine(self) -> Engine {
-        crate::engine(self.configure(EngineConfig::default()))
+        crate::engine(self.engine_config())
     }
 
     /// The path of this language's component named `name` (its package or

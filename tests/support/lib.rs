@@ -128,7 +128,7 @@ pub async fn test_host(backend: Backend) -> Option<TestHost> {
 
 /// [`test_host`] loading components with `lang`'s compiler ([`Lang::compiler`]).
 pub async fn test_host_for(lang: Lang, backend: Backend) -> Option<TestHost> {
-    test_host_configured(backend, SqlLimits::default(), lang.configure(EngineConfig::default())).await
+    test_host_configured(backend, SqlLimits::default(), lang.engine_config()).await
 }
 
 /// [`test_host`] with explicit SQL limits.

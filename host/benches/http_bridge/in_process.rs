@@ -30,14 +30,8 @@ pub fn run(token: &str, only: Option<&str>) {
     let dir = tempfile::tempdir().unwrap();
     let routers = runtime.block_on(crate::server::routers(dir.path()));
     if let Some(only) = only {
-        let (handler, side) = crate::server::HANDLERS
-            .iter()
-            .find_map(|h| {
-                let side = only.strip_prefix(h.name)?.strip_prefix('-')?;
-                ["guest", "native"].contains(&side).then_some((h, side))
-            })
-            .unwrap_or_else(|| panic!("HTTP_BENCH_ONLY={only}: expected <handler>-<guest|native>"));
-        let (router, path) = if side == "guest" {
+        let (handler, guest) = crate::server::handler_named(only);
+        let (router, path) = if guest {
             (&routers.bridge, handler.guest_path)
         } else {
             (&routers.native, handler.native_path)

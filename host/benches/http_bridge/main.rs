@@ -70,18 +70,13 @@ fn main() {
     check_answers(&handlers, &token);
 
     if let Some(only) = &settings.only {
-        let url = handlers
-            .iter()
-            .find_map(|(name, native, guest)| {
-                let side = only.strip_prefix(name)?.strip_prefix('-')?;
-                match side {
-                    "native" => Some(native),
-                    "guest" => Some(guest),
-                    _ => None,
-                }
-            })
-            .unwrap_or_else(|| panic!("HTTP_BENCH_ONLY={only}: expected <handler>-guest or <handler>-native, handler one of trivial, trivial-python, trivial-javascript, wishlist"));
-        let m = settings.load.run(url, &token);
+        let (handler, guest) = crate::server::handler_named(only);
+        let url = if guest {
+            format!("{}{}", servers.guest, handler.guest_path)
+        } else {
+            format!("{}{}", servers.native, handler.native_path)
+        };
+        let m = settings.load.run(&url, &token);
         println!(
             "{only}: {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms, non-2xx {}",
             m.requests_per_second, m.p50_ms, m.p99_ms, m.non_2xx

@@ -79,6 +79,23 @@ pub const HANDLERS: [Handler; 4] = [
     },
 ];
 
+/// The handler and the side `only` names (`HTTP_BENCH_ONLY`:
+/// `<handler>-guest` or `<handler>-native`): whether it is the guest side,
+/// and the handler. Panics listing the choices otherwise.
+pub fn handler_named(only: &str) -> (&'static Handler, bool) {
+    HANDLERS
+        .iter()
+        .find_map(|h| match only.strip_prefix(h.name)?.strip_prefix('-')? {
+            "guest" => Some((h, true)),
+            "native" => Some((h, false)),
+            _ => None,
+        })
+        .unwrap_or_else(|| {
+            let names: Vec<_> = HANDLERS.iter().map(|h| h.name).collect();
+            panic!("HTTP_BENCH_ONLY={only}: expected <handler>-guest or <handler>-native, handler one of {}", names.join(", "))
+        })
+}
+
 /// Where the two servers listen (`http://address`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Servers {
@@ -139,8 +156,8 @@ pub async fn routers(dir: &Path) -> Routers {
             .unwrap();
     let echoes = [
         ("echo", modgate_artifacts::CONFORMANCE_SERVE),
-        ("echo-python", python_component("conformance-serve")),
-        ("echo-javascript", javascript_component("conformance-serve")),
+        ("echo-python", modgate_artifacts::python::CONFORMANCE_SERVE),
+        ("echo-javascript", modgate_artifacts::javascript::CONFORMANCE_SERVE),
     ];
     let modules = std::iter::once((wishlist, modgate_artifacts::WISHLIST, "wishlist"))
         .chain(echoes.map(|(name, component)| (echo_manifest(name), component, name)));
@@ -188,21 +205,6 @@ pub async fn routers(dir: &Path) -> Routers {
             IdentityVerifier::new(&identity()).unwrap(),
         ),
     }
-}
-
-fn python_component(name: &str) -> &'static str {
-    by_name(modgate_artifacts::python::BY_NAME, name)
-}
-
-fn javascript_component(name: &str) -> &'static str {
-    by_name(modgate_artifacts::javascript::BY_NAME, name)
-}
-
-fn by_name(built: &[(&str, &'static str)], name: &str) -> &'static str {
-    built
-        .iter()
-        .find_map(|(n, path)| (*n == name).then_some(*path))
-        .unwrap_or_else(|| panic!("no component {name} was built"))
 }
 
 async fn serve(router: axum::Router) -> SocketAddr {

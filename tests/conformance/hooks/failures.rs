@@ -5,7 +5,6 @@
 
 use modgate_artifacts::HOOK_PROBE;
 use modgate_host::default_host::{HostOptions, default_host};
-use modgate_host::engine::EngineConfig;
 use modgate_host::hooks::{DataHooks, Decision, FailurePolicy, HookConfig, HookTarget, RunResult};
 use modgate_tests::{Lang, TestHost, on_both_backends};
 use sea_orm::ConnectionTrait;
@@ -99,7 +98,7 @@ async fn a_module_that_cannot_be_loaded_fails_its_hooks_and_not_the_others(host:
         [b"not a component".to_vec().into()],
     );
     db.execute_raw(damage).await.unwrap();
-    let options = HostOptions { engine: modgate_tests::cached(lang.configure(EngineConfig::default())), ..HostOptions::default() };
+    let options = HostOptions { engine: modgate_tests::cached(lang.engine_config()), ..HostOptions::default() };
     let fresh = std::sync::Arc::new(default_host(host.storage.clone(), options).unwrap());
     let config = HookConfig { refresh: std::time::Duration::ZERO, ..HookConfig::default() };
     let hooks = DataHooks::start(fresh, items(), config).await.unwrap();

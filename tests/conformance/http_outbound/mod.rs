@@ -14,7 +14,7 @@ pub mod server;
 
 use modgate_host::capabilities::outbound::{Allowlist, AllowlistEntry, Credential, Outbound, StaticSecrets};
 use modgate_host::capabilities::{BuiltinServices, builtin};
-use modgate_host::engine::{Engine, EngineConfig, Extensions, InstallSettings};
+use modgate_host::engine::{Engine, Extensions, InstallSettings};
 use modgate_host::lifecycle::InstallRequest;
 use modgate_host::storage::Backend;
 use modgate_tests::{Lang, acme, globex, load, manifest, source, test_host_for};
@@ -48,7 +48,7 @@ fn only_allowlisted_destinations_are_reached(lang: Lang) {
             .and_then(|s| s.with("globex-upstream", "Bearer globex-operator-secret"))
             .expect("header values");
         let services = BuiltinServices { outbound: Outbound::default().with_secrets(secrets), ..BuiltinServices::default() };
-        let engine = Engine::new(modgate_tests::cached(lang.configure(EngineConfig::default())), builtin(services)).expect("engine starts");
+        let engine = Engine::new(modgate_tests::cached(lang.engine_config()), builtin(services)).expect("engine starts");
         let module = load(&engine, manifest("conformance", &["http:outbound"]), lang.component("conformance-http-outbound"))
             .expect("loads with the permission");
 

@@ -5,7 +5,6 @@
 //! refused at install.
 
 use modgate_host::lifecycle::InstallRequest;
-use modgate_host::engine::EngineConfig;
 use modgate_tests::http::{GLOBEX_HOST, http_harness_with, json, test_http_config};
 use modgate_tests::{Lang, acme, globex, source};
 
@@ -26,7 +25,7 @@ path = "/things/{id}"
 
 fn an_approved_route_answers_with_what_arrived(lang: Lang) {
     modgate_tests::run(async {
-        let h = http_harness_with(test_http_config(), lang.configure(EngineConfig::default())).await;
+        let h = http_harness_with(test_http_config(), lang.engine_config()).await;
         for (tenant, host) in [(acme(), None), (globex(), Some(GLOBEX_HOST))] {
             h.install(&tenant, MANIFEST, lang.component("conformance-serve")).await;
             h.approve_all(&tenant, "conformance").await;
@@ -55,7 +54,7 @@ fn an_approved_route_answers_with_what_arrived(lang: Lang) {
 
 fn routes_without_the_export_are_refused(lang: Lang) {
     modgate_tests::run(async {
-        let h = http_harness_with(test_http_config(), lang.configure(EngineConfig::default())).await;
+        let h = http_harness_with(test_http_config(), lang.engine_config()).await;
         let error = h
             .lifecycle
             .install(InstallRequest::new(source(MANIFEST, lang.component("conformance-base")), acme()))

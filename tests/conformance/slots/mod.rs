@@ -4,7 +4,6 @@
 //! the export and is refused at install.
 
 use modgate_host::lifecycle::InstallRequest;
-use modgate_host::engine::EngineConfig;
 use modgate_tests::http::{GLOBEX_HOST, http_harness_with, json, test_http_config};
 use modgate_tests::{Lang, acme, globex, source};
 
@@ -22,7 +21,7 @@ slots = ["product-page.details"]
 
 fn a_declared_slot_renders_typed_widgets(lang: Lang) {
     modgate_tests::run(async {
-        let h = http_harness_with(test_http_config(), lang.configure(EngineConfig::default())).await;
+        let h = http_harness_with(test_http_config(), lang.engine_config()).await;
         for (tenant, host) in [(acme(), None), (globex(), Some(GLOBEX_HOST))] {
             h.install(&tenant, MANIFEST, lang.component("conformance-slots")).await;
             let token = h.token(tenant.as_str(), "cu-9");
@@ -50,7 +49,7 @@ fn a_declared_slot_renders_typed_widgets(lang: Lang) {
 
 fn slots_without_the_export_are_refused(lang: Lang) {
     modgate_tests::run(async {
-        let h = http_harness_with(test_http_config(), lang.configure(EngineConfig::default())).await;
+        let h = http_harness_with(test_http_config(), lang.engine_config()).await;
         let error = h
             .lifecycle
             .install(InstallRequest::new(source(MANIFEST, lang.component("conformance-base")), acme()))
