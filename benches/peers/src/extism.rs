@@ -7,7 +7,7 @@
 use ::extism::{CompiledPlugin, CurrentPlugin, PTR, Plugin, PluginBuilder, UserData, Val};
 
 use crate::catalogue::{self, EXPECTED_TEXT, PRODUCT_ID};
-use crate::measure::{Measured, Settings, measure};
+use crate::measure::{Row, row};
 
 /// The Extism version linked (Cargo.toml pins it with `=`): the newest whose
 /// wasmtime (43, MSRV 1.91) builds on Rust 1.95; extism 1.41 needs wasmtime
@@ -51,23 +51,18 @@ fn call(plugin: &mut Plugin) -> anyhow::Result<String> {
     Ok(plugin.call::<&str, &str>("handle", PRODUCT_ID)?.to_owned())
 }
 
-/// Times a reused plugin and a new plugin per call.
-pub fn rows(settings: Settings) -> anyhow::Result<Vec<Measured>> {
+/// A reused plugin and a new plugin per call.
+pub fn rows() -> anyhow::Result<Vec<Row>> {
     let compiled = compile()?;
     let mut reused = Plugin::new_from_compiled(&compiled)?;
     anyhow::ensure!(
         call(&mut reused)? == EXPECTED_TEXT,
         "Extism plugin returned the wrong text"
     );
-    let reused_row = measure(
-        &format!("Extism {VERSION}, reused plugin"),
-        settings,
-        || call(&mut reused),
-    )?;
-    let fresh_row = measure(
-        &format!("Extism {VERSION}, new plugin per call (from CompiledPlugin)"),
-        settings,
-        || call(&mut Plugin::new_from_compiled(&compiled)?),
-    )?;
-    Ok(vec![reused_row, fresh_row])
+    Ok(vec![
+        row(format!("Extism {VERSION}, reused plugin"), move || call(&mut reused)),
+        row(format!("Extism {VERSION}, new plugin per call (from CompiledPlugin)"), move || {
+            call(&mut Plugin::new_from_compiled(&compiled)?)
+        }),
+    ])
 }

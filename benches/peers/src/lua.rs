@@ -10,7 +10,7 @@ use std::rc::Rc;
 use mlua::{Function, HookTriggers, Lua, LuaOptions, StdLib, Table, VmState};
 
 use crate::catalogue::{self, EXPECTED_TEXT, PRODUCT_ID};
-use crate::measure::{Measured, Settings, measure};
+use crate::measure::{Row, row};
 
 /// The handler, loaded from source into every fresh state.
 const HANDLER: &str = r#"
@@ -105,18 +105,15 @@ fn get_product(lua: &Lua, id: mlua::LuaString) -> mlua::Result<Table> {
     Ok(table)
 }
 
-/// Times the handler on a fresh sandbox per call and on one reused sandbox.
-pub fn rows(settings: Settings) -> anyhow::Result<Vec<Measured>> {
+/// The handler on a fresh sandbox per call and on one reused sandbox.
+pub fn rows() -> anyhow::Result<Vec<Row>> {
     let reused = Sandbox::new()?;
     anyhow::ensure!(
         reused.call(PRODUCT_ID)? == EXPECTED_TEXT,
         "Lua handler returned the wrong text"
     );
-    let fresh_row = measure("Lua 5.4 (mlua), fresh sandboxed state", settings, || {
-        Ok(Sandbox::new()?.call(PRODUCT_ID)?)
-    })?;
-    let reused_row = measure("Lua 5.4 (mlua), reused sandboxed state", settings, || {
-        Ok(reused.call(PRODUCT_ID)?)
-    })?;
-    Ok(vec![fresh_row, reused_row])
+    Ok(vec![
+        row("Lua 5.4 (mlua), fresh sandboxed state", || Ok(Sandbox::new()?.call(PRODUCT_ID)?)),
+        row("Lua 5.4 (mlua), reused sandboxed state", move || Ok(reused.call(PRODUCT_ID)?)),
+    ])
 }

@@ -14,6 +14,8 @@
 //! ```text
 //! cd benches/peers && cargo run --release
 //! PEERS_WARMUP=2000 PEERS_CALLS=20000 cargo run --release   # the defaults
+//! PEERS_ONLY=modgate cargo run --release     # rows whose label has the text (to profile one)
+//! cargo run --release -- ladder              # modgate's mechanisms one per row
 //! ```
 //!
 //! The wasm rows (raw wasmtime and modgate) run the same `host-calls` test
@@ -22,6 +24,7 @@
 
 mod catalogue;
 mod extism;
+mod ladder;
 mod lua;
 mod measure;
 mod modgate;
@@ -29,13 +32,16 @@ mod native;
 mod raw_wasmtime;
 mod table;
 
-use measure::{Measured, Settings};
+use measure::{Row, Settings, measure_all};
 
-/// A peer: measures its rows, or says why it could not.
-type Peer = fn(Settings) -> anyhow::Result<Vec<Measured>>;
+/// A peer: its rows, ready to time, or why it could not make them.
+type Peer = fn() -> anyhow::Result<Vec<Row>>;
 
 fn main() -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
+    if std::env::args().nth(1).as_deref() == Some("ladder") {
+        return ladder(settings);
+    }
     let peers: [(&str, Peer); 5] = [
         ("native", native::rows),
         ("raw wasmtime", raw_wasmtime::rows),
@@ -45,20 +51,26 @@ fn main() -> anyhow::Result<()> {
     ];
     let mut rows = Vec::new();
     let mut left_out = Vec::new();
-    for (peer, run) in peers {
-        eprintln!("measuring {peer}…");
+    for (peer, make) in peers {
         // A peer that fails is reported, not faked: its rows are left out.
-        match run(settings) {
-            Ok(measured) => rows.extend(measured),
+        match make() {
+            Ok(made) => rows.extend(made),
             Err(e) => left_out.push(format!("{peer}: {e:#}")),
         }
     }
+    if let Ok(only) = std::env::var("PEERS_ONLY") {
+        // For a profiler: only the rows whose label contains the text.
+        rows.retain(|row| row.label().contains(only.as_str()));
+    }
+    eprintln!("measuring {} rows, taking turns…", rows.len());
+    let (rows, failed) = measure_all(rows, settings);
+    left_out.extend(failed);
 
-    table::print(&rows, native::LABEL, modgate::LABEL);
+    table::print(&rows, ("native", native::LABEL), modgate::LABEL);
     println!();
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!(
-        "{} warm-up then {} timed calls per row, each timed with `Instant`; {cores} cores; one process, rows run one after another.",
+        "{} warm-up then {} timed calls per row, each timed with `Instant`; {cores} cores; one process, the rows taking turns (100 calls each per round).",
         settings.warmup, settings.calls
     );
     println!("- raw wasmtime: {}", raw_wasmtime::TUNING);
@@ -72,6 +84,20 @@ fn main() -> anyhow::Result<()> {
     );
     for reason in &left_out {
         println!("- left out: {reason}");
+    }
+    Ok(())
+}
+
+/// The ladder: modgate's mechanisms added one per row onto raw wasmtime on
+/// modgate's memory settings, ending with modgate's own invocation.
+fn ladder(settings: Settings) -> anyhow::Result<()> {
+    let mut rows = vec![raw_wasmtime::floor_row()?];
+    rows.extend(ladder::rows()?);
+    rows.extend(modgate::rows()?);
+    let (rows, failed) = measure_all(rows, settings);
+    table::print(&rows, ("floor", raw_wasmtime::FLOOR_LABEL), modgate::LABEL);
+    for reason in &failed {
+        println!("- failed: {reason}");
     }
     Ok(())
 }

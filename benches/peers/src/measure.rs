@@ -1,5 +1,6 @@
 //! Timing one call at a time: a warm-up, then every call timed on its own
-//! with `Instant`, so the table can show a tail (p99) and not only a mean.
+//! with `Instant`, so the table can show a tail (p99) and not only a mean;
+//! the rows take turns, so they share the machine's phases.
 
 use std::time::{Duration, Instant};
 
@@ -40,31 +41,82 @@ pub struct Measured {
     pub p99: Duration,
 }
 
-/// Runs `call` `settings.warmup` times untimed, then `settings.calls` times,
-/// each timed on its own. The first error stops the row: a peer that fails
-/// part-way would otherwise be timed doing less work.
-pub fn measure<T>(
-    label: &str,
-    settings: Settings,
-    mut call: impl FnMut() -> anyhow::Result<T>,
-) -> anyhow::Result<Measured> {
-    for _ in 0..settings.warmup {
-        std::hint::black_box(call()?);
+/// A row to time: its label and one call of its workload, ready to run.
+pub struct Row {
+    label: String,
+    call: Box<dyn FnMut() -> anyhow::Result<()>>,
+}
+
+/// A row whose every call runs `call` (its value kept from the optimiser).
+pub fn row<T>(label: impl Into<String>, mut call: impl FnMut() -> anyhow::Result<T> + 'static) -> Row {
+    Row {
+        label: label.into(),
+        call: Box::new(move || {
+            std::hint::black_box(call()?);
+            Ok(())
+        }),
     }
-    let mut nanos = Vec::with_capacity(settings.calls);
-    for _ in 0..settings.calls {
-        let start = Instant::now();
-        let out = call();
-        let took = start.elapsed();
-        std::hint::black_box(out?);
-        nanos.push(took);
+}
+
+impl Row {
+    /// The row's label.
+    pub fn label(&self) -> &str {
+        &self.label
     }
-    nanos.sort_unstable();
-    Ok(Measured {
-        label: label.to_owned(),
-        median: percentile(&nanos, 50),
-        p99: percentile(&nanos, 99),
-    })
+}
+
+/// Calls each row makes per round.
+const ROUND: usize = 100;
+
+/// Times every row, interleaved: after each row's warm-up, rounds in which
+/// every row makes [`ROUND`] calls, each timed on its own, until each has
+/// made `settings.calls`. The machine's speed drifts by tens of percent
+/// over seconds here (other tenants of the host); rows timed one after
+/// another would each catch a different phase of it, rows taking turns
+/// share them. A row whose call fails leaves the run (a peer that fails
+/// part-way would otherwise be timed doing less work), with the reason.
+pub fn measure_all(rows: Vec<Row>, settings: Settings) -> (Vec<Measured>, Vec<String>) {
+    let mut failed = Vec::new();
+    let mut running: Vec<(Row, Vec<Duration>)> = Vec::new();
+    for mut row in rows {
+        match (0..settings.warmup).try_for_each(|_| (row.call)()) {
+            Ok(()) => running.push((row, Vec::with_capacity(settings.calls))),
+            Err(e) => failed.push(format!("{}: {e:#}", row.label)),
+        }
+    }
+    let rounds = settings.calls.div_ceil(ROUND);
+    for round in 0..rounds {
+        let calls = ROUND.min(settings.calls - round * ROUND);
+        // Rotate who goes first so no row always follows the same one.
+        let count = running.len();
+        let mut failures = Vec::new();
+        for turn in 0..count {
+            let at = (round + turn) % count;
+            let (row, samples) = &mut running[at];
+            for _ in 0..calls {
+                let start = Instant::now();
+                let out = (row.call)();
+                samples.push(start.elapsed());
+                if let Err(e) = out {
+                    failures.push((at, format!("{}: {e:#}", row.label)));
+                    break;
+                }
+            }
+        }
+        failures.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        for (at, reason) in failures {
+            running.remove(at);
+            failed.push(reason);
+        }
+    }
+    let measured = running
+        .into_iter()
+        .map(|(row, mut samples)| {
+            samples.sort_unstable();
+            Measured { label: row.label, median: percentile(&samples, 50), p99: percentile(&samples, 99) }
+        })
+        .collect();
+    (measured, failed)
 }
 
 /// The `pct`th percentile of sorted samples (nearest rank).

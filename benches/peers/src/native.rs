@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use crate::catalogue::{self, EXPECTED_TEXT, PRODUCT_ID, Product};
-use crate::measure::{Measured, Settings, measure};
+use crate::measure::{Row, row};
 
 /// The row's label (the table's ratios are taken to it).
 pub const LABEL: &str = "native Rust (function + host closure)";
@@ -15,8 +15,8 @@ fn handle(get_product: &dyn Fn(&str) -> Option<Product>, id: &str) -> anyhow::Re
     Ok(catalogue::describe(&product))
 }
 
-/// Times the handler called directly.
-pub fn rows(settings: Settings) -> anyhow::Result<Vec<Measured>> {
+/// The handler called directly.
+pub fn rows() -> anyhow::Result<Vec<Row>> {
     // `black_box` on the host function and the id keeps the call (and the
     // record it builds) from being inlined away or hoisted out of the loop.
     let host: &dyn Fn(&str) -> Option<Product> = black_box(&catalogue::get_product);
@@ -24,7 +24,5 @@ pub fn rows(settings: Settings) -> anyhow::Result<Vec<Measured>> {
         handle(host, PRODUCT_ID)? == EXPECTED_TEXT,
         "native handler returned the wrong text"
     );
-    Ok(vec![measure(LABEL, settings, || {
-        handle(host, black_box(PRODUCT_ID))
-    })?])
+    Ok(vec![row(LABEL, move || handle(host, black_box(PRODUCT_ID)))])
 }

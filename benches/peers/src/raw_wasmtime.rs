@@ -7,7 +7,7 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 
 use crate::catalogue;
-use crate::measure::{Measured, Settings, measure};
+use crate::measure::{Row, row};
 
 // Only the interfaces the component imports (the SDK's `module` world keeps
 // just what a guest calls): the log and the product catalogue.
@@ -146,9 +146,9 @@ fn into_anyhow(e: wasmtime::Error) -> anyhow::Error {
     anyhow::anyhow!("{e:?}")
 }
 
-/// Times the component's `activate("1")` (one `products.get`) on one reused
+/// The component's `activate("1")` (one `products.get`) on one reused
 /// instance, and on a fresh store and instance per call under each tuning.
-pub fn rows(settings: Settings) -> anyhow::Result<Vec<Measured>> {
+pub fn rows() -> anyhow::Result<Vec<Row>> {
     let (engine, pre) = prepare(Tuning::Pooling).map_err(into_anyhow)?;
 
     let mut store = Store::new(&engine, Host::default());
@@ -159,21 +159,29 @@ pub fn rows(settings: Settings) -> anyhow::Result<Vec<Measured>> {
         "activate(\"1\") made {} products.get calls, not 1",
         store.data().gets
     );
-    let reused_row = measure("raw wasmtime 48, reused instance", settings, || {
-        activate(&mut store, &reused).map_err(into_anyhow)
-    })?;
+    Ok(vec![
+        row("raw wasmtime 48, reused instance", move || {
+            activate(&mut store, &reused).map_err(into_anyhow)
+        }),
+        fresh_row("raw wasmtime 48, fresh instance (tuned pooling)", Tuning::Pooling)?,
+        floor_row()?,
+    ])
+}
 
-    let mut rows = vec![reused_row];
-    for (label, tuning) in [
-        ("raw wasmtime 48, fresh instance (tuned pooling)", Tuning::Pooling),
-        ("raw wasmtime 48, fresh instance (modgate's memory settings)", Tuning::ModgateMemory),
-    ] {
-        let (engine, pre) = prepare(tuning).map_err(into_anyhow)?;
-        rows.push(measure(label, settings, || {
-            let mut store = Store::new(&engine, Host::default());
-            let calls = pre.instantiate(&mut store).map_err(into_anyhow)?;
-            activate(&mut store, &calls).map_err(into_anyhow)
-        })?);
-    }
-    Ok(rows)
+/// The label of the row on modgate's memory settings: the floor modgate's
+/// invocation stands on.
+pub const FLOOR_LABEL: &str = "raw wasmtime 48, fresh instance (modgate's memory settings)";
+
+/// A fresh instance per call on modgate's memory settings.
+pub fn floor_row() -> anyhow::Result<Row> {
+    fresh_row(FLOOR_LABEL, Tuning::ModgateMemory)
+}
+
+fn fresh_row(label: &str, tuning: Tuning) -> anyhow::Result<Row> {
+    let (engine, pre) = prepare(tuning).map_err(into_anyhow)?;
+    Ok(row(label, move || {
+        let mut store = Store::new(&engine, Host::default());
+        let calls = pre.instantiate(&mut store).map_err(into_anyhow)?;
+        activate(&mut store, &calls).map_err(into_anyhow)
+    }))
 }

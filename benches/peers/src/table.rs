@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use crate::measure::Measured;
 
-/// Prints the rows, comparing each median with `native`'s and `modgate`'s
-/// (by label; a ratio is `–` when that row is missing).
-pub fn print(rows: &[Measured], native: &str, modgate: &str) {
+/// Prints the rows, comparing each median with the `base` row's (named
+/// `base.0` in the header, found by its label `base.1`) and `modgate`'s (a
+/// ratio is `–` when that row is missing).
+pub fn print(rows: &[Measured], base: (&str, &str), modgate: &str) {
     let median_of = |label: &str| rows.iter().find(|r| r.label == label).map(|r| r.median);
-    let (native, modgate) = (median_of(native), median_of(modgate));
-    println!("| Row | median | p99 | × native | × modgate |");
+    let (native, modgate) = (median_of(base.1), median_of(modgate));
+    println!("| Row | median | p99 | × {} | × modgate |", base.0);
     println!("|---|---:|---:|---:|---:|");
     for row in rows {
         println!(

@@ -38,7 +38,13 @@ pub(crate) struct Admission {
 /// and kind of work.
 pub(crate) struct ModuleShares {
     module: Arc<Semaphore>,
-    installs: Mutex<HashMap<(TenantId, Work), Arc<Semaphore>>>,
+    installs: Mutex<HashMap<TenantId, InstallShares>>,
+}
+
+/// One tenant's shares of a module, one per kind of work.
+struct InstallShares {
+    foreground: Arc<Semaphore>,
+    background: Arc<Semaphore>,
 }
 
 /// Which install share an invocation takes.
@@ -130,10 +136,20 @@ impl Admission {
 impl ModuleShares {
     fn install(&self, tenant: &TenantId, work: Work, per_install: usize) -> Arc<Semaphore> {
         let mut installs = lock(&self.installs);
-        installs
-            .entry((tenant.clone(), work))
-            .or_insert_with(|| Arc::new(Semaphore::new(per_install)))
-            .clone()
+        // Looked up by reference: the tenant id is cloned once per tenant,
+        // not once per invocation.
+        if !installs.contains_key(tenant) {
+            let shares = InstallShares {
+                foreground: Arc::new(Semaphore::new(per_install)),
+                background: Arc::new(Semaphore::new(per_install)),
+            };
+            installs.insert(tenant.clone(), shares);
+        }
+        let shares = &installs[tenant];
+        match work {
+            Work::Foreground => shares.foreground.clone(),
+            Work::Background => shares.background.clone(),
+        }
     }
 }
 

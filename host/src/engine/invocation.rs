@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use tracing::Instrument;
@@ -144,7 +145,7 @@ impl Invocation {
             tenant = store.data().core.tenant().as_str(),
             context = self.context.as_str(),
         );
-        let result = within_deadline(self.budget.wall_clock, self.grace, async {
+        let result = within_deadline(self.started + self.budget.wall_clock + self.grace, async {
             let instance = pre.instantiate_async(&mut *store).await?;
             call(&mut *store, &instance).await
         })
@@ -316,13 +317,20 @@ fn cause<E: std::error::Error + Send + Sync + 'static>(error: &wasmtime::Error) 
 }
 
 /// Bounds host-side waits too: epochs stop running wasm, this stops a call
-/// stuck in a host function (a provider that never answers).
+/// stuck in a host function (a provider that never answers) at `deadline`.
+/// The timer is armed only once the call waits: most invocations finish in
+/// their first poll, and registering and cancelling a timer was a tenth of
+/// the invocation's own cost (`docs/benchmarks.md`, "The ladder").
 async fn within_deadline<R>(
-    wall_clock: Duration,
-    grace: Duration,
+    deadline: Instant,
     call: impl Future<Output = wasmtime::Result<R>>,
 ) -> wasmtime::Result<R> {
-    match tokio::time::timeout(wall_clock + grace, call).await {
+    let mut call = std::pin::pin!(call);
+    let first = std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await;
+    if let Poll::Ready(result) = first {
+        return result;
+    }
+    match tokio::time::timeout_at(deadline.into(), call).await {
         Ok(result) => result,
         Err(_) => Err(DeadlineReached.into()),
     }
