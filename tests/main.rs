@@ -13,4 +13,5 @@ pub mod http;
 pub mod limits;
 pub mod outbound;
 mod refusals;
+pub mod reload;
 pub mod storage;

@@ -48,6 +48,7 @@ pub mod http;
 pub mod lifecycle;
 pub mod mail;
 pub mod metrics;
+pub mod reload;
 mod seconds;
 pub mod storage;
 mod sync;

@@ -573,3 +573,30 @@ fn modules_are_disabled_enabled_reconfigured_and_audited() {
     assert_eq!(actions, ["install", "disable", "enable", "settings"]);
     assert!(actors.iter().all(|(actor, _)| *actor == format!("cli:{user}")), "{actors:?}");
 }
+
+#[test]
+fn a_reload_stages_a_new_version_that_serves_once_promoted() {
+    let data = tempfile::tempdir().unwrap();
+    let routes = "[[routes]]\nmethod = \"GET\"\npath = \"/echo\"\n";
+    let v1 = module_folder(&format!("name = \"probe\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\n{routes}"), modgate_artifacts::HTTP_PROBE);
+    let v2 = module_folder(&format!("name = \"probe\"\nversion = \"1.1.0\"\ncompatible-core = \"^1.0\"\n{routes}"), modgate_artifacts::HTTP_PROBE);
+    let (code, _, stderr) = run(&["install", v1.path().to_str().unwrap(), "--tenant", "acme"], data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = run(&["promote", "probe", "--tenant", "acme", "--all"], data.path());
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("[nothing-staged]"), "{stderr}");
+
+    let (code, stdout, stderr) = run(&["reload", v2.path().to_str().unwrap()], data.path());
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("acme: probe 1.1.0 staged"), "{stdout}");
+    let (_, stdout, _) = run(&["show", "probe", "--tenant", "acme"], data.path());
+    assert!(stdout.starts_with("probe 1.0.0 for tenant acme"), "v1 still serves: {stdout}");
+    assert!(stdout.contains("staged:     1.1.0") && stdout.contains("last reload: stage"), "{stdout}");
+
+    let (code, stdout, stderr) = run(&["promote", "probe", "--tenant", "acme", "--all"], data.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("probe 1.1.0 now serves for acme (was 1.0.0)") && stdout.contains("approved GET /echo"), "{stdout}");
+    let (code, stdout, _) = run(&["reload", v2.path().to_str().unwrap()], data.path());
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("acme: unchanged"), "{stdout}");
+}

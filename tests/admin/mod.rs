@@ -1,12 +1,14 @@
 //! The operator's admin API end to end over loopback: the install review,
-//! approvals, enable/disable, settings, breakers, uninstall, the audit log
-//! with who did what, metrics after real invocations, the least-privilege
-//! report, dev mode, and the OpenAPI document held to the real API.
+//! approvals, promoting a staged version, enable/disable, settings,
+//! breakers, uninstall, the audit log with who did what, metrics after real
+//! invocations, the least-privilege report, dev mode, and the OpenAPI
+//! document held to the real API.
 
 mod dev_mode;
 mod flow;
 mod least_privilege;
 mod openapi;
+mod promote;
 mod refusals;
 
 use modgate_artifacts::{WISHLIST, WISHLIST_DIR};

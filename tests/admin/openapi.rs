@@ -4,19 +4,25 @@
 //! operator's order, answers a status the document lists for it, in a
 //! documented media type, with a body that fits the documented schema —
 //! refusals included (a malformed request answers `Error` like any other).
+//! The hot-reload operations are called on a second listener whose API runs
+//! a watch (the harness's runs none, and answers them `hot-reload-off`).
 
 #[path = "openapi_support.rs"]
 mod support;
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use modgate_artifacts::WISHLIST;
 use modgate_host::admin::OPENAPI_DOCUMENT;
-use modgate_tests::admin::{ALICE, admin_code, admin_harness};
+use modgate_host::reload::{HotReload, ReloadLimits};
+use modgate_tests::admin::{ALICE, AdminHarness, admin_code, admin_harness};
 use modgate_tests::run;
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{review_wishlist, wishlist_manifest};
-use support::{Api, Document, fill, routes_in_router_source};
+use support::{Api, Document, WatchedAdmin, fill, routes_in_router_source};
 
 const DOCUMENT: &str = "/api/v1/admin/openapi.json";
 const HOST: &str = "/api/v1/admin/host";
@@ -26,6 +32,9 @@ const REVIEWS: &str = "/api/v1/admin/tenants/{tenant}/reviews";
 const REVIEW: &str = "/api/v1/admin/tenants/{tenant}/reviews/{review}";
 const CONFIRM: &str = "/api/v1/admin/tenants/{tenant}/reviews/{review}/confirm";
 const MODULE: &str = "/api/v1/admin/tenants/{tenant}/modules/{module}";
+const PROMOTE: &str = "/api/v1/admin/tenants/{tenant}/modules/{module}/promote";
+const HOT_RELOAD: &str = "/api/v1/admin/hot-reload";
+const RESUME: &str = "/api/v1/admin/hot-reload/{folder}/resume";
 const METRICS: &str = "/metrics";
 
 #[test]
@@ -77,7 +86,7 @@ fn every_route_of_the_router_is_documented_and_every_documented_operation_is_rou
         let (status, body) = probe("PUT", HOST).await;
         assert_eq!((status, admin_code(&body)), (405, "method-not-allowed"), "a method the router does not route: {body}");
         document.validate("the 405", &error, &body);
-        let params = [("tenant", "probe"), ("module", "probe"), ("review", "probe")];
+        let params = [("tenant", "probe"), ("module", "probe"), ("review", "probe"), ("folder", "probe")];
         for (method, template) in &documented {
             let (status, body) = probe(method, &fill(template, &params)).await;
             assert!(
@@ -198,6 +207,8 @@ fn every_operation_answers_a_documented_status_with_a_body_that_fits_its_schema(
         let (status, body) = api.call(Method::GET, REVIEW, &second, |r| r).await;
         assert_eq!((status, admin_code(&body)), (404, "no-such-review"));
 
+        stage_through_the_watch_then_promote(&mut api, &h).await;
+
         // A review of a module folder on the host.
         let folder = tempfile::tempdir().unwrap();
         std::fs::write(folder.path().join("module.toml"), wishlist_manifest()).unwrap();
@@ -225,4 +236,87 @@ fn every_operation_answers_a_documented_status_with_a_body_that_fits_its_schema(
         let missed: Vec<String> = api.document.operations().difference(&api.succeeded).map(|(m, p)| format!("{m} {p}")).collect();
         assert!(missed.is_empty(), "documented operations this test never called successfully: {missed:#?}");
     });
+}
+
+/// The promotion and the hot-reload operations, in an operator's order.
+/// With nothing staged and no watch, both are refused. A watch of a folder
+/// holding the installed wishlist stages the new version written there —
+/// and, every reload counting as slow here, pauses the folder, which the
+/// operator resumes. The install shows the staged version and the last
+/// reload; a promotion naming an undeclared route is refused, one
+/// approving everything makes the new version serve at once.
+async fn stage_through_the_watch_then_promote(api: &mut Api, h: &AdminHarness) {
+    let all = json!({ "all": true });
+    let (status, body) = api.call(Method::POST, PROMOTE, &[], |r| r.json(&all)).await;
+    assert_eq!((status, admin_code(&body)), (409, "nothing-staged"), "{body}");
+    let (status, body) = api.call(Method::GET, HOT_RELOAD, &[], |r| r).await;
+    assert_eq!((status, admin_code(&body)), (404, "hot-reload-off"), "the harness's host runs no watch: {body}");
+
+    let modules = tempfile::tempdir().unwrap();
+    let folder = modules.path().join("wishlist");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("module.toml"), wishlist_manifest()).unwrap();
+    std::fs::copy(WISHLIST, folder.join("wishlist.wasm")).unwrap();
+    let limits = ReloadLimits {
+        debounce: Duration::from_millis(200),
+        cooldown: Duration::from_millis(200),
+        slow_reload: Duration::ZERO,
+        max_slow_reloads: 1,
+        ..ReloadLimits::default()
+    };
+    let watch = Arc::new(HotReload::start(modules.path(), limits, h.http.lifecycle.clone()).await.expect("the watch starts"));
+    let watched = WatchedAdmin::start(h, watch).await;
+    api.switch_to(&watched.base);
+    let (status, view) = api.call(Method::GET, HOT_RELOAD, &[], |r| r).await;
+    assert_eq!(status, 200);
+    assert_eq!(view["folders"], json!([{ "folder": "wishlist", "state": "watching", "slow_reloads": 0, "last": null }]), "{view}");
+
+    let v2 = wishlist_manifest().replace("version = \"0.1.0\"", "version = \"0.2.0\"");
+    std::fs::write(folder.join("module.toml"), v2).unwrap();
+    let reloaded = poll(api, HOT_RELOAD, |view| view["folders"][0]["last"].is_object()).await;
+    let (folder_status, last) = (&reloaded["folders"][0], &reloaded["folders"][0]["last"]);
+    assert_eq!(last["outcome"], "reloaded", "{reloaded}");
+    assert_eq!(last["tenants"], json!([{ "tenant": "acme", "outcome": "staged", "version": "0.2.0", "code": null, "message": null }]));
+    assert_eq!((&folder_status["state"], &folder_status["slow_reloads"]), (&json!("paused"), &json!(1)), "{reloaded}");
+    // The pause is audited before the reload is reported.
+    let (status, shown) = api.call(Method::GET, MODULE, &[], |r| r).await;
+    assert_eq!((status, &shown["last_reload"]["action"]), (200, &json!("reload-paused")), "{shown}");
+    assert_eq!((&shown["version"], &shown["staged"]["version"]), (&json!("0.1.0"), &json!("0.2.0")), "{shown}");
+    assert_eq!(shown["last_reload"]["code"], "reload-paused", "{shown}");
+    let (status, body) = api.call(Method::POST, RESUME, &[("folder", "wishlist")], |r| r).await;
+    assert_eq!((status, body), (200, json!({ "resumed": true })));
+    let (status, body) = api.call(Method::POST, RESUME, &[("folder", "wishlist")], |r| r).await;
+    assert_eq!((status, body), (200, json!({ "resumed": false })), "no longer paused");
+    let (status, body) = api.call(Method::POST, RESUME, &[("folder", "nowhere")], |r| r).await;
+    assert_eq!((status, admin_code(&body)), (404, "unknown-folder"), "{body}");
+
+    let (status, shown) = api.call(Method::GET, MODULE, &[], |r| r).await;
+    assert_eq!((status, &shown["last_reload"]["action"]), (200, &json!("reload-resumed")), "the resume is audited: {shown}");
+    let (status, body) = api.call(Method::POST, PROMOTE, &[], |r| r.json(&json!({ "routes": ["GET /nowhere"] }))).await;
+    assert_eq!((status, admin_code(&body)), (422, "unknown-route"), "{body}");
+    let (status, promotion) = api.call(Method::POST, PROMOTE, &[], |r| r.json(&all)).await;
+    assert_eq!(status, 200, "{promotion}");
+    assert_eq!((&promotion["previous_version"], &promotion["version"]), (&json!("0.1.0"), &json!("0.2.0")));
+    let customer = h.http.token("acme", "cu-1");
+    let items = h.http.client.get(h.http.url("/modules/wishlist/items")).bearer_auth(&customer).send().await.unwrap();
+    assert_eq!(items.status(), 200, "the promoted version serves its approved routes at once");
+    let (status, shown) = api.call(Method::GET, MODULE, &[], |r| r).await;
+    assert_eq!((status, &shown["version"], &shown["staged"]), (200, &json!("0.2.0"), &Value::Null), "{shown}");
+    assert_eq!(shown["last_reload"]["action"], "promote", "{shown}");
+    api.switch_to(&h.admin);
+}
+
+/// `GET template` until its answer satisfies `done` (up to a minute: a
+/// loaded machine), every answer checked against the document.
+async fn poll(api: &mut Api, template: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    loop {
+        let (status, body) = api.call(Method::GET, template, &[], |r| r).await;
+        assert_eq!(status, 200, "{body}");
+        if done(&body) {
+            return body;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "GET {template} never got there: {body}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -1,10 +1,14 @@
 //! What `openapi.rs` needs to hold the document to the API: the document
-//! and its checks of an answer, the API called as documented, and a reader
-//! of the routes `router()` declares in `host/src/admin/mod.rs`.
+//! and its checks of an answer, the API called as documented (on the
+//! harness's listener, or on a second one whose API runs a hot-reload
+//! watch), and a reader of the routes `router()` declares in
+//! `host/src/admin/mod.rs`.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
-use modgate_host::admin::OPENAPI_DOCUMENT;
+use modgate_host::admin::{AdminApi, AdminConfig, OPENAPI_DOCUMENT, Operator};
+use modgate_host::reload::HotReload;
 use modgate_tests::admin::{ALICE, AdminHarness};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -99,15 +103,23 @@ impl Document {
 /// The API as documented: each call fills the template's parameters,
 /// checks the answer against the document and notes the operations that
 /// succeeded.
-pub(super) struct Api<'h> {
-    h: &'h AdminHarness,
+pub(super) struct Api {
+    client: reqwest::Client,
+    /// `http://127.0.0.1:<port>` of the admin listener called.
+    base: String,
     pub(super) document: Document,
     pub(super) succeeded: BTreeSet<(String, String)>,
 }
 
-impl<'h> Api<'h> {
-    pub(super) fn new(h: &'h AdminHarness) -> Self {
-        Api { h, document: Document::parse(), succeeded: BTreeSet::new() }
+impl Api {
+    /// Calls the harness's admin listener.
+    pub(super) fn new(h: &AdminHarness) -> Self {
+        Api { client: h.http.client.clone(), base: h.admin.clone(), document: Document::parse(), succeeded: BTreeSet::new() }
+    }
+
+    /// Calls go to the admin listener at `base` from now on.
+    pub(super) fn switch_to(&mut self, base: &str) {
+        base.clone_into(&mut self.base);
     }
 
     /// `method template` as Alice; `{tenant}` is `acme` and `{module}` the
@@ -119,14 +131,14 @@ impl<'h> Api<'h> {
         params: &[(&str, &str)],
         with: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
     ) -> (u16, Value) {
-        let path = fill(template, params);
-        self.send(&method, template, with(self.h.request(method.clone(), &path, ALICE))).await
+        let url = format!("{}{}", self.base, fill(template, params));
+        self.send(&method, template, with(self.client.request(method.clone(), url).bearer_auth(ALICE))).await
     }
 
     /// `method template` without a token.
     pub(super) async fn call_anonymously(&mut self, method: Method, template: &str) -> (u16, Value) {
-        let url = format!("{}{}", self.h.admin, fill(template, &[]));
-        self.send(&method, template, self.h.http.client.request(method.clone(), url)).await
+        let url = format!("{}{}", self.base, fill(template, &[]));
+        self.send(&method, template, self.client.request(method.clone(), url)).await
     }
 
     async fn send(&mut self, method: &Method, template: &str, request: reqwest::RequestBuilder) -> (u16, Value) {
@@ -149,6 +161,35 @@ impl<'h> Api<'h> {
         if (200..300).contains(&status) {
             self.succeeded.insert((method.to_owned(), template.to_owned()));
         }
+    }
+}
+
+/// A second admin listener over the harness's host whose API runs a
+/// hot-reload watch (the harness's own runs none), with the harness's
+/// bridge and Alice as its operator. Stops when dropped.
+pub(super) struct WatchedAdmin {
+    /// `http://127.0.0.1:<port>`.
+    pub(super) base: String,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl WatchedAdmin {
+    pub(super) async fn start(h: &AdminHarness, watch: Arc<HotReload>) -> Self {
+        let config = AdminConfig { operators: vec![Operator { name: "alice".into(), token: ALICE.into() }], ..AdminConfig::default() };
+        let router =
+            AdminApi::new(h.http.lifecycle.clone(), config).with_bridge(h.http.bridge.clone()).with_hot_reload(watch).router();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("loopback port");
+        let address = listener.local_addr().expect("bound");
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        WatchedAdmin { base: format!("http://{address}"), server }
+    }
+}
+
+impl Drop for WatchedAdmin {
+    fn drop(&mut self) {
+        self.server.abort();
     }
 }
 

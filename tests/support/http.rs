@@ -58,6 +58,8 @@ pub struct HttpHarness {
     pub base: String,
     /// A client without proxies or redirects.
     pub client: reqwest::Client,
+    /// The database's URL, for a second host (another process) on it.
+    pub database_url: String,
     server: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
 }
@@ -88,6 +90,7 @@ async fn start(http: HttpConfig, engine: EngineConfig, sessions: Option<Arc<dyn 
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("modgate.db").display());
     let storage = Storage::connect(&url).await.expect("database opens");
+    // (`url` is kept for `database_url`.)
     let options = HostOptions {
         engine: crate::cached(engine),
         commerce: InMemoryCommerce::sample().into_commerce(),
@@ -115,6 +118,7 @@ async fn start(http: HttpConfig, engine: EngineConfig, sessions: Option<Arc<dyn 
         bridge,
         base: format!("http://{address}"),
         client,
+        database_url: url,
         server,
         _dir: dir,
     }

@@ -11,6 +11,7 @@ use modgate_host::capabilities::outbound::{Allowlist, Outbound, StaticResolver, 
 use modgate_host::admin::{AdminApi, AdminConfig, Operator};
 use modgate_host::engine::{EngineConfig, InvocationObservers, TenantId};
 use modgate_host::metrics::Metrics;
+use modgate_host::reload::{HotReload, ReloadLimits};
 use modgate_host::usage::{DEFAULT_FLUSH_INTERVAL, UsageRecorder};
 use modgate_host::hooks::{DataHooks, HookConfig};
 use modgate_host::http::{HttpConfig, ModuleBridge};
@@ -62,6 +63,9 @@ pub struct Options {
     /// Dev mode: every module is granted every permission it asks for,
     /// without acknowledgement (loopback only).
     pub dev_mode: bool,
+    /// A modules directory to watch: a changed module folder under it is
+    /// reloaded for every tenant that has the module (`None`: no watch).
+    pub watch_modules: Option<PathBuf>,
 }
 
 impl Options {
@@ -80,6 +84,7 @@ impl Options {
             price_api_port: 0,
             compile_cache: None,
             dev_mode: false,
+            watch_modules: None,
         }
     }
 }
@@ -113,6 +118,8 @@ pub struct Storefront {
     pub metrics: Arc<Metrics>,
     /// The capability calls modules make, for the least-privilege report.
     pub usage: Arc<UsageRecorder>,
+    /// The hot-reload watch, when one was asked for.
+    pub hot_reload: Option<Arc<HotReload>>,
 }
 
 impl Storefront {
@@ -201,7 +208,15 @@ impl Storefront {
                 admin::router(admin.clone()).merge(mailbox::router(admin))
             })
             .merge(bridge.router());
-        let admin_router = AdminApi::new(
+        let hot_reload = match &options.watch_modules {
+            Some(dir) => Some(Arc::new(
+                HotReload::start(dir, ReloadLimits::default(), lifecycle.clone())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("[{}] {e}", e.code()))?,
+            )),
+            None => None,
+        };
+        let admin = AdminApi::new(
             lifecycle.clone(),
             AdminConfig {
                 operators: vec![Operator { name: "shop-operator".into(), token: operator_token.clone() }],
@@ -211,9 +226,14 @@ impl Storefront {
         .with_bridge(bridge.clone())
         .with_hooks(hooks.clone())
         .with_metrics(metrics.clone())
-        .with_usage(usage.clone())
+        .with_usage(usage.clone());
+        let admin_router = match &hot_reload {
+            Some(watch) => admin.with_hot_reload(watch.clone()),
+            None => admin,
+        }
         .router();
         Ok(Storefront {
+            hot_reload,
             admin_router,
             metrics,
             usage,

@@ -41,6 +41,11 @@ struct Args {
     /// non-loopback address.
     #[arg(long)]
     dev: bool,
+    /// Watch this modules directory (e.g. guests/modules): a module folder
+    /// that changes is rebuilt and reloaded for every tenant that has it; a
+    /// version with routes or hooks waits, staged, for `modgate promote`.
+    #[arg(long, value_name = "DIR", env = "STOREFRONT_WATCH_MODULES")]
+    watch_modules: Option<PathBuf>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -86,6 +91,7 @@ async fn run(args: Args, address: SocketAddr, admin_address: SocketAddr) -> anyh
         hooks: HookConfig { failure_policy: args.hook_failure, ..HookConfig::default() },
         price_api_port: args.price_api_port,
         dev_mode: args.dev,
+        watch_modules: args.watch_modules.clone(),
         ..Options::new(args.data_dir.clone(), read.modules)
     })
     .await?;
@@ -153,7 +159,7 @@ async fn run(args: Args, address: SocketAddr, admin_address: SocketAddr) -> anyh
   What each module used, and the permissions it never did:
     target/release/modgate audit wishlist --tenant acme --data-dir {data}
   Prometheus metrics:  http://{admin_address}/metrics  (same bearer token)
-{dev}
+{watch}{dev}
   Press Ctrl-C to stop. Data stays in {data} for the next start.
 ",
         data = args.data_dir.display(),
@@ -161,6 +167,21 @@ async fn run(args: Args, address: SocketAddr, admin_address: SocketAddr) -> anyh
         prices = storefront.price_api.address,
         port = address.port(),
         dev = if args.dev { DEV_MODE_BANNER } else { "" },
+        watch = match &args.watch_modules {
+            Some(dir) => format!(
+                "
+  Hot reload: watching {dir}. Change a module there (e.g. a message in
+  wishlist/src/lib.rs): it is rebuilt, verified and activated beside the
+  serving version, then staged until you promote it:
+    target/release/modgate show wishlist --tenant acme --data-dir {data}
+    target/release/modgate promote wishlist --tenant acme --all --data-dir {data}
+    curl -H \"Authorization: Bearer $OPERATOR_TOKEN\" http://{admin_address}/api/v1/admin/hot-reload
+",
+                dir = dir.display(),
+                data = args.data_dir.display(),
+            ),
+            None => String::new(),
+        },
     );
     storefront.serve(listener).await
 }

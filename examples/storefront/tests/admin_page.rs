@@ -12,6 +12,11 @@
 //! exist: a tenant appears once something is installed for it). Screenshots
 //! of every step are kept in `target/test-artifacts/admin-page/`.
 //!
+//! A hot reload of `wishlist` goes through the lifecycle as the watch of a
+//! modules folder would (a failed one, then one that stages a new version);
+//! the operator sees both on the module's page and promotes the staged
+//! version there.
+//!
 //! Chromium comes from the system (`apt-get install chromium`; `.ci/run`
 //! installs it), playwright-core from npm as `admin_page/package-lock.json`
 //! pins it (`npm ci` into `admin_page/node_modules` on first run, under a
@@ -19,9 +24,10 @@
 //! or npm each test prints one `SKIPPED (Chromium)` line, unless
 //! `MODGATE_REQUIRE_CHROMIUM=1` (set by `.ci/run`) makes it fail.
 
+use std::sync::Arc;
 use std::time::Instant;
 
-use modgate_host::lifecycle::ModuleSource;
+use modgate_host::lifecycle::{InstallError, Lifecycle, ModuleSource, ReloadStep};
 use serde_json::{Value, json};
 use storefront::{Options, Storefront};
 
@@ -37,6 +43,14 @@ const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'sel
      img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 /// How often the test calls the module's route between two usage reads.
 const CALLS: u64 = 3;
+/// One of the wishlist's tables, as its `module.toml` declares it: a
+/// version without it would drop the table (and its data).
+const LEDGER_TABLE: &str = r#"[[tables]]
+name = "mod_wishlist_ledger"
+columns = [
+  { name = "event_id", type = "text", nullable = false, unique = true },
+]
+"#;
 
 /// The storefront (for shoppers) and its admin API and page, each on a free
 /// loopback port.
@@ -44,6 +58,10 @@ struct Shop {
     storefront: String,
     admin: String,
     operator_token: String,
+    /// A signed-in customer of acme (`cu-ada`).
+    customer_token: String,
+    /// The storefront's lifecycle, which a hot reload calls.
+    lifecycle: Arc<Lifecycle>,
     servers: Vec<tokio::task::JoinHandle<()>>,
     _data: tempfile::TempDir,
 }
@@ -60,6 +78,8 @@ impl Shop {
         .await
         .expect("storefront starts");
         let operator_token = storefront.operator_token.clone();
+        let customer_token = storefront.token_for("acme", "cu-ada").unwrap();
+        let lifecycle = storefront.lifecycle.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let admin = format!("http://{}", listener.local_addr().unwrap());
         let router = storefront.admin_router.clone();
@@ -71,6 +91,8 @@ impl Shop {
             storefront,
             admin,
             operator_token,
+            customer_token,
+            lifecycle,
             servers: vec![admin_server, server],
             _data: data,
         }
@@ -78,14 +100,54 @@ impl Shop {
 
     /// `GET` of a storefront path as an anonymous shopper: the status.
     async fn get(&self, path: &str) -> u16 {
+        status(self.shopper_get(path)).await
+    }
+
+    /// `GET` of a storefront path as acme's signed-in customer: the status.
+    async fn get_signed_in(&self, path: &str) -> u16 {
+        status(self.shopper_get(path).bearer_auth(&self.customer_token)).await
+    }
+
+    fn shopper_get(&self, path: &str) -> reqwest::RequestBuilder {
         let client = reqwest::Client::builder().no_proxy().build().unwrap();
-        client
-            .get(format!("{}{path}", self.storefront))
-            .send()
+        client.get(format!("{}{path}", self.storefront))
+    }
+
+    /// Reloads `source` as the watch of a modules folder would: acme's result.
+    async fn reload_for_acme(&self, source: &ModuleSource) -> Result<ReloadStep, InstallError> {
+        let reloads = self
+            .lifecycle
+            .reload(source)
             .await
-            .unwrap()
-            .status()
-            .as_u16()
+            .expect("the reload runs");
+        reloads
+            .into_iter()
+            .find(|reload| reload.tenant.as_str() == "acme")
+            .expect("acme has the wishlist")
+            .result
+    }
+}
+
+async fn status(request: reqwest::RequestBuilder) -> u16 {
+    request.send().await.unwrap().status().as_u16()
+}
+
+/// The wishlist as its folder would hold a new version of it: the same
+/// component, the manifest's version set to `version`.
+fn wishlist_at(version: &str) -> ModuleSource {
+    let source = module(modgate_artifacts::WISHLIST_DIR, modgate_artifacts::WISHLIST);
+    let manifest_text = source.manifest_text.replacen(
+        r#"version = "0.1.0""#,
+        &format!(r#"version = "{version}""#),
+        1,
+    );
+    assert_ne!(
+        manifest_text, source.manifest_text,
+        "the wishlist's module.toml says version = \"0.1.0\""
+    );
+    ModuleSource {
+        manifest_text,
+        ..source
     }
 }
 
@@ -327,5 +389,115 @@ async fn a_dev_mode_host_shows_the_red_banner_on_the_page() {
             .is_some_and(|t| t.starts_with("DEV MODE")),
         "{banner}"
     );
+    assert_eq!(page.console, Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_sees_a_failed_reload_and_a_staged_version_and_promotes_it_through_the_page() {
+    let Some(tools) = browser_tools() else { return };
+    let shop = Shop::start(
+        vec![module(
+            modgate_artifacts::WISHLIST_DIR,
+            modgate_artifacts::WISHLIST,
+        )],
+        false,
+    )
+    .await;
+    let mut page = Page::launch(&tools, "promote");
+    let items = "/modules/wishlist/items";
+
+    // The storefront installed 0.1.0 and approved its routes; no reload yet.
+    page.step(json!({ "step": "open", "url": format!("{}/admin/", shop.admin) }));
+    page.step(json!({ "step": "sign-in", "token": shop.operator_token }));
+    let serving = page.step(json!({ "step": "reload-status", "module": "wishlist" }));
+    assert_eq!(serving["version"], "0.1.0", "{serving}");
+    assert_eq!(serving["staged"]["visible"], false, "{serving}");
+    assert_eq!(
+        (
+            serving["last_reload"]["action"].as_str(),
+            serving["last_reload"]["text"].as_str()
+        ),
+        (Some(""), Some("none")),
+        "{serving}"
+    );
+
+    // 0.2.0 without one of its tables: refused, 0.1.0 serves on, and the
+    // page says why.
+    let mut without_ledger = wishlist_at("0.2.0");
+    without_ledger.manifest_text = without_ledger.manifest_text.replacen(LEDGER_TABLE, "", 1);
+    assert!(
+        !without_ledger.manifest_text.contains("mod_wishlist_ledger"),
+        "the wishlist's module.toml declares the table as LEDGER_TABLE says"
+    );
+    let refused = shop
+        .reload_for_acme(&without_ledger)
+        .await
+        .expect_err("dropping a table is refused");
+    assert_eq!(refused.code(), "destructive-change", "{refused}");
+    let failed = page.step(json!({ "step": "reload-status", "module": "wishlist" }));
+    assert_eq!(failed["version"], "0.1.0", "{failed}");
+    assert_eq!(failed["staged"]["visible"], false, "{failed}");
+    let last = &failed["last_reload"];
+    assert_eq!(
+        (last["action"].as_str(), last["failed"].as_bool()),
+        (Some("reload-failed"), Some(true)),
+        "{failed}"
+    );
+    assert!(
+        last["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("version 0.2.0") && t.contains("destructive-change: ")),
+        "{failed}"
+    );
+
+    // 0.2.0 with its tables: staged beside 0.1.0, which keeps the traffic.
+    match shop.reload_for_acme(&wishlist_at("0.2.0")).await {
+        Ok(ReloadStep::Staged(outcome)) => assert_eq!(outcome.version, "0.2.0"),
+        other => panic!("a version with routes is staged: {other:?}"),
+    }
+    assert_eq!(shop.get_signed_in(items).await, 200, "0.1.0 serves on");
+    let staged = page.step(json!({ "step": "reload-status", "module": "wishlist" }));
+    assert_eq!(staged["version"], "0.1.0", "{staged}");
+    assert_eq!(
+        (
+            staged["staged"]["visible"].as_bool(),
+            staged["staged"]["version"].as_str()
+        ),
+        (Some(true), Some("0.2.0")),
+        "{staged}"
+    );
+    assert!(
+        staged["staged"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Staged 0.2.0") && t.contains("serves once promoted")),
+        "{staged}"
+    );
+    assert_eq!(
+        (
+            staged["last_reload"]["action"].as_str(),
+            staged["last_reload"]["failed"].as_bool()
+        ),
+        (Some("stage"), Some(false)),
+        "{staged}"
+    );
+
+    // Promoted from the page: 0.2.0 serves, every route approved for it.
+    let promoted = page.step(json!({ "step": "promote" }));
+    assert!(
+        promoted["flash"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Promoted wishlist 0.1.0 → 0.2.0")),
+        "{promoted}"
+    );
+    assert_eq!(promoted["version"], "0.2.0", "{promoted}");
+    assert_eq!(promoted["staged"]["visible"], false, "{promoted}");
+    assert_eq!(promoted["last_reload"]["action"], "promote", "{promoted}");
+    let routes = promoted["routes"].as_array().unwrap();
+    assert!(
+        routes.len() == 5 && routes.iter().all(|r| r["data-approved"] == "true"),
+        "{promoted}"
+    );
+    assert_eq!(shop.get_signed_in(items).await, 200, "0.2.0 serves");
+
     assert_eq!(page.console, Vec::<String>::new());
 }

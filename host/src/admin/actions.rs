@@ -1,6 +1,7 @@
-//! Changing an install: approve and revoke routes and hooks, enable and
-//! disable, settings, breaker resets, uninstall. Each is one lifecycle call
-//! (the same the CLI makes), audited as the request's operator.
+//! Changing an install: approve and revoke routes and hooks, promote a
+//! staged version, enable and disable, settings, breaker resets, uninstall.
+//! Each is one lifecycle call (the same the CLI makes), audited as the
+//! request's operator.
 
 use std::sync::Arc;
 
@@ -13,9 +14,10 @@ use super::AdminApi;
 use super::error::ApiError;
 use super::extract::{Body, Params, Path};
 use super::tenant;
-use crate::lifecycle::{Approvals, HookSelection, InstallOutcome, RouteSelection};
+use crate::lifecycle::{Approvals, HookSelection, InstallOutcome, Promotion, RouteSelection};
 
-/// Which routes and hooks to approve or revoke.
+/// Which routes and hooks to approve or revoke (or, for a promotion, to
+/// approve for the staged version).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApprovalBody {
@@ -96,6 +98,22 @@ pub(super) async fn revoke(
     let changed = api.lifecycle.revoke(&tenant, &module, &body.selection()?).await?;
     api.changed(&tenant, &module);
     Ok(Json(Changed { changed }))
+}
+
+/// Makes the staged version serve, approving what the body names for it
+/// (the serving version's approvals go with it: they were given for other
+/// code). This process's bridge and hooks switch at once; other processes
+/// on their next refresh.
+pub(super) async fn promote(
+    State(api): State<Arc<AdminApi>>,
+    Path((tenant_id, module)): InstallPath,
+    Body(body): Body<ApprovalBody>,
+) -> Result<Json<Promotion>, ApiError> {
+    let tenant = tenant(&tenant_id)?;
+    let approved_by = crate::lifecycle::current_actor();
+    let promotion = api.lifecycle.promote(&tenant, &module, &body.selection()?, &approved_by).await?;
+    api.changed(&tenant, &module);
+    Ok(Json(promotion))
 }
 
 pub(super) async fn enable(State(api): State<Arc<AdminApi>>, Path((tenant_id, module)): InstallPath) -> Result<Json<Switched>, ApiError> {

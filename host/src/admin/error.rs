@@ -41,9 +41,12 @@ impl From<InstallError> for ApiError {
         let status = match &error {
             InstallError::NotInstalled { .. } => StatusCode::NOT_FOUND,
             InstallError::Storage(_) | InstallError::Corrupt { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-            InstallError::AcknowledgementRequired(_) | InstallError::DestructiveChange(_) | InstallError::KeptTableConflict(_) => {
-                StatusCode::CONFLICT
-            }
+            // The request could succeed once the install's state changes
+            // (risk acknowledged, destruction allowed, a version staged).
+            InstallError::AcknowledgementRequired(_)
+            | InstallError::DestructiveChange(_)
+            | InstallError::KeptTableConflict(_)
+            | InstallError::NothingStaged { .. } => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
         if status == StatusCode::INTERNAL_SERVER_ERROR {

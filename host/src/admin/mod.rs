@@ -1,9 +1,10 @@
 //! The operator's admin HTTP API (and, under `/admin/`, its web page),
 //! served on a listener of its own — loopback by default, never the
 //! storefront's: list and inspect modules per tenant, install through a
-//! review step, approve and revoke routes and hooks, enable and disable,
-//! change settings, reset breakers, uninstall, read usage, the
-//! least-privilege report and the audit log, and scrape Prometheus metrics.
+//! review step, approve and revoke routes and hooks, promote a version a hot
+//! reload staged, enable and disable, change settings, reset breakers,
+//! uninstall, read usage, the least-privilege report and the audit log,
+//! follow the hot-reload watch, and scrape Prometheus metrics.
 //!
 //! Every request but the OpenAPI document and the page's static files
 //! needs an operator token ([`AdminConfig::operators`]); the customer JWT is
@@ -16,6 +17,7 @@ mod auth;
 mod config;
 mod error;
 mod extract;
+mod hot_reload;
 mod listen;
 mod metrics_endpoint;
 mod modules;
@@ -36,6 +38,7 @@ pub use actions::{ApprovalBody, Changed, Switched, UninstallQuery};
 pub use auth::constant_time_eq;
 pub use config::{AdminConfig, Operator};
 pub use error::ApiError;
+pub use hot_reload::{HotReloadView, Resumed};
 pub use listen::{ListenError, check_listen_address};
 pub use modules::{BreakerView, HookBreakerView, HostView, ModuleSummaryView, ModuleView};
 pub use reports::{AuditLogQuery, LeastPrivilegeQuery, UsageQuery};
@@ -46,6 +49,7 @@ use crate::hooks::DataHooks;
 use crate::http::ModuleBridge;
 use crate::lifecycle::Lifecycle;
 use crate::metrics::Metrics;
+use crate::reload::HotReload;
 use crate::tenant::TenantId;
 use crate::usage::UsageRecorder;
 
@@ -57,6 +61,7 @@ pub struct AdminApi {
     hooks: Option<DataHooks>,
     metrics: Option<Arc<Metrics>>,
     usage: Option<Arc<UsageRecorder>>,
+    hot_reload: Option<Arc<HotReload>>,
     reviews: reviews::PendingReviews,
 }
 
@@ -64,7 +69,8 @@ impl AdminApi {
     /// An API over `lifecycle`. Add what the host runs with the `with_*`
     /// calls: without a bridge the breakers show `idle`, without metrics
     /// `/metrics` answers 404, without a usage recorder the reports read
-    /// only what was stored.
+    /// only what was stored, without a hot-reload watch `/hot-reload`
+    /// answers 404.
     pub fn new(lifecycle: Arc<Lifecycle>, config: AdminConfig) -> Self {
         AdminApi {
             lifecycle,
@@ -73,6 +79,7 @@ impl AdminApi {
             hooks: None,
             metrics: None,
             usage: None,
+            hot_reload: None,
             reviews: reviews::PendingReviews::default(),
         }
     }
@@ -103,6 +110,16 @@ impl AdminApi {
         self
     }
 
+    /// The hot-reload watch this host runs: `GET /api/v1/admin/hot-reload`
+    /// shows it per module folder, and a folder whose watch paused after
+    /// slow reloads is resumed with `POST …/hot-reload/{folder}/resume`.
+    /// Only the process running the watch has one; every process shows a
+    /// module's staged version and last reload (they are stored).
+    pub fn with_hot_reload(mut self, watch: Arc<HotReload>) -> Self {
+        self.hot_reload = Some(watch);
+        self
+    }
+
     /// The API's routes (`/api/v1/admin/…`, `/metrics`).
     pub fn router(self) -> Router {
         let max_upload = self.config.max_upload_bytes;
@@ -112,6 +129,8 @@ impl AdminApi {
         let authenticated = Router::new()
             .route("/api/v1/admin/host", get(modules::host))
             .route("/api/v1/admin/audit-log", get(reports::audit_log))
+            .route("/api/v1/admin/hot-reload", get(hot_reload::status))
+            .route("/api/v1/admin/hot-reload/{folder}/resume", post(hot_reload::resume))
             .route(&format!("{tenant}/modules"), get(modules::list))
             .route(&format!("{tenant}/reviews"), post(reviews::create))
             .route(&format!("{tenant}/reviews/{{review}}"), get(reviews::read).delete(reviews::discard))
@@ -119,6 +138,7 @@ impl AdminApi {
             .route(install, get(modules::show).delete(actions::uninstall))
             .route(&format!("{install}/approve"), post(actions::approve))
             .route(&format!("{install}/revoke"), post(actions::revoke))
+            .route(&format!("{install}/promote"), post(actions::promote))
             .route(&format!("{install}/enable"), post(actions::enable))
             .route(&format!("{install}/disable"), post(actions::disable))
             .route(&format!("{install}/settings"), put(actions::settings))

@@ -29,11 +29,12 @@ const APP_CSS: &str = include_str!("page/app.css");
 
 /// The page's script: `app.js` and the modules it imports, each served as
 /// `/admin/<name>`.
-const SCRIPTS: [(&str, &str); 4] = [
+const SCRIPTS: [(&str, &str); 5] = [
     ("app.js", include_str!("page/app.js")),
     ("dom.js", include_str!("page/dom.js")),
     ("settings-form.js", include_str!("page/settings-form.js")),
     ("charts.js", include_str!("page/charts.js")),
+    ("hot-reload.js", include_str!("page/hot-reload.js")),
 ];
 
 /// The page's routes: `/admin/` (and `/admin` redirecting to it), its

@@ -5,13 +5,15 @@ use std::collections::BTreeSet;
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
+use modgate_manifest::{Permission, verify_manifest};
+
 use super::approving::{ApprovalKind, approved_subjects};
 
 use super::{ArtifactUse, InstallError, Lifecycle, records};
 use crate::capabilities::outbound::Allowlist;
 use crate::engine::{Extensions, InstallSettings, LoadedModule};
 use crate::tenant::TenantId;
-use crate::storage::entities::install;
+use crate::storage::entities::{install, module_version};
 use crate::storage::{StorageError, WriteTurn, now_rfc3339};
 
 /// What a serving process needs to know about one install, read in one go.
@@ -32,6 +34,8 @@ pub struct ServingRecord {
     pub hooks_reset_at: Option<String>,
     /// What its invocations are handed.
     pub inputs: InstallInputs,
+    /// The permissions granted to the installed version.
+    pub granted: BTreeSet<Permission>,
 }
 
 /// What every invocation of an install is handed, as of the last read:
@@ -73,13 +77,20 @@ impl Lifecycle {
         tenant: &TenantId,
         module: &str,
     ) -> Result<Option<ServingRecord>, InstallError> {
-        let conn = self.storage.connection();
-        let Some(install) = records::find_install_row(conn, tenant, module).await? else {
+        // One snapshot: read apart, a promotion or upgrade committed between
+        // the install row and its approvals would pair the old version with
+        // the new approvals (none of them its own) — its routes would answer
+        // 404 and its hooks be skipped for that moment.
+        let snapshot = self.storage.begin_snapshot().await.map_err(StorageError::db("starting a read"))?;
+        let Some(install) = records::find_install_row(&snapshot, tenant, module).await? else {
             return Ok(None);
         };
-        let approved_routes = approved_subjects(conn, &install.id, &install.version_id, ApprovalKind::Route).await?;
-        let approved_hooks = approved_subjects(conn, &install.id, &install.version_id, ApprovalKind::Hook).await?;
+        let approved_routes = approved_subjects(&snapshot, &install.id, &install.version_id, ApprovalKind::Route).await?;
+        let approved_hooks = approved_subjects(&snapshot, &install.id, &install.version_id, ApprovalKind::Hook).await?;
+        // Read only: nothing to keep.
+        drop(snapshot);
         let allowlist = records::parse_allowlist(module, &install.outbound_allowlist)?;
+        let granted = records::parse_permissions(module, &install.granted)?;
         Ok(Some(ServingRecord {
             version_id: install.version_id,
             enabled: install.enabled,
@@ -88,14 +99,17 @@ impl Lifecycle {
             breaker_reset_at: install.breaker_reset_at,
             hooks_reset_at: install.hooks_reset_at,
             inputs: InstallInputs { settings: InstallSettings::new(install.settings), allowlist },
+            granted,
         }))
     }
 
     /// The module for an install whose record was just read: `cached` (a
     /// module and the version row it was loaded from) while that is still
-    /// the installed version, otherwise the stored one, loaded; `None` when
-    /// it was uninstalled meanwhile. How serving processes and event
-    /// workers follow upgrades made anywhere.
+    /// the installed version, otherwise the record's version, loaded with
+    /// the record's grants — exactly the version the record's approvals are
+    /// for, even if another promotion or upgrade committed since; `None`
+    /// when that version is gone. How serving processes and event workers
+    /// follow upgrades made anywhere.
     pub async fn module_for(
         &self,
         tenant: &TenantId,
@@ -103,9 +117,18 @@ impl Lifecycle {
         record: &ServingRecord,
         cached: Option<(&str, &LoadedModule)>,
     ) -> Result<Option<LoadedModule>, InstallError> {
-        match cached {
-            Some((version_id, loaded)) if version_id == record.version_id => Ok(Some(loaded.clone())),
-            _ => Ok(self.load_installed(tenant, module).await?.map(|(loaded, _)| loaded)),
+        if let Some((version_id, loaded)) = cached
+            && version_id == record.version_id
+        {
+            return Ok(Some(loaded.clone()));
+        }
+        let version = module_version::Entity::find_by_id(record.version_id.clone())
+            .one(self.storage.connection())
+            .await
+            .map_err(StorageError::db(format!("reading the installed version of {module}")))?;
+        match version {
+            Some(version) => self.load_version(tenant, module, version, record.granted.clone()).await.map(Some),
+            None => Ok(None),
         }
     }
 
@@ -135,20 +158,36 @@ impl Lifecycle {
         let Some(stored) = records::find_install(self.storage.connection(), tenant, module).await? else {
             return Ok(None);
         };
+        let grants = records::parse_permissions(module, &stored.install.granted)?;
+        let loaded = self.load_version(tenant, module, stored.version, grants).await?;
+        Ok(Some((loaded, stored.install.version_id)))
+    }
+
+    /// A stored version of `module` loaded with `grants` and remembered,
+    /// or the one already remembered when it is that version.
+    async fn load_version(
+        &self,
+        tenant: &TenantId,
+        module: &str,
+        version: module_version::Model,
+        grants: BTreeSet<Permission>,
+    ) -> Result<LoadedModule, InstallError> {
         // Already loaded (installed by this process, or loaded before): keep
         // that one, so there is one in-flight cap and one log per install.
         if let Some(loaded) = self.module(tenant, module)
-            && hex::encode(loaded.content_hash()) == stored.version.component_hash
-            && loaded.manifest().version.to_string() == stored.version.version
+            && hex::encode(loaded.content_hash()) == version.component_hash
+            && loaded.manifest().version.to_string() == version.version
+            && loaded.grants() == &grants
         {
-            return Ok(Some((loaded, stored.install.version_id)));
+            return Ok(loaded);
         }
-        let manifest = stored.manifest()?;
-        let grants = records::parse_permissions(module, &stored.install.granted)?;
-        let content_hash = stored_content_hash(module, &stored.version.component_hash)?;
+        let manifest = verify_manifest(&version.manifest, &crate::CORE_VERSION)
+            .map_err(|e| InstallError::Corrupt { module: module.to_owned(), message: format!("stored manifest: {e}") })?
+            .manifest;
+        let content_hash = stored_content_hash(module, &version.component_hash)?;
         let artifact = self.adopt_stored_artifact(content_hash).await;
         let engine = self.engine.clone();
-        let component = stored.version.component.clone();
+        let component = version.component;
         // Compiling can take a while: keep it off the async workers.
         let loaded = tokio::task::spawn_blocking(move || engine.load(manifest, &component, grants))
             .await
@@ -161,7 +200,7 @@ impl Lifecycle {
             self.store_artifact(content_hash).await;
         }
         self.remember(tenant, loaded.clone());
-        Ok(Some((loaded, stored.install.version_id)))
+        Ok(loaded)
     }
 
     /// Loads every installed module (at start-up); returns `(tenant, module)`

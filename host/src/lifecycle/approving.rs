@@ -128,27 +128,7 @@ impl Lifecycle {
     ) -> Result<Vec<String>, InstallError> {
         let (_turn, tx, stored) = self.begin_on_install(tenant, module, "approval").await?;
         let selected = selected(&stored.manifest()?, asked)?;
-        let (install_id, version_id) = (&stored.install.id, &stored.install.version_id);
-        let now = now_rfc3339();
-        let mut added = Vec::new();
-        for (kind, subjects) in selected {
-            let already = approved_subjects(&tx, install_id, version_id, kind).await?;
-            for subject in subjects.into_iter().filter(|s| !already.contains(s)) {
-                approval::ActiveModel {
-                    id: Set(new_id()),
-                    install_id: Set(install_id.clone()),
-                    version_id: Set(version_id.clone()),
-                    kind: Set(kind.as_str().to_owned()),
-                    subject: Set(subject.clone()),
-                    approved_by: Set(approved_by.to_owned()),
-                    approved_at: Set(now.clone()),
-                }
-                .insert(&tx)
-                .await
-                .map_err(StorageError::db(format!("approving {subject} of {module}")))?;
-                added.push(subject);
-            }
-        }
+        let added = insert_approvals(&tx, &stored.install, &stored.install.version_id, selected, approved_by).await?;
         if !added.is_empty() {
             let detail = serde_json::json!({ "approved": added, "version": stored.version.version, "by": approved_by });
             records::audit(&tx, tenant, module, "approve", detail).await?;
@@ -187,8 +167,40 @@ impl Lifecycle {
     }
 }
 
+/// Approves the `selected` subjects of `install`'s version `version_id`
+/// that are not approved yet; returns them.
+pub(super) async fn insert_approvals(
+    tx: &sea_orm::DatabaseTransaction,
+    install: &crate::storage::entities::install::Model,
+    version_id: &str,
+    selected: Vec<(ApprovalKind, Vec<String>)>,
+    approved_by: &str,
+) -> Result<Vec<String>, InstallError> {
+    let now = now_rfc3339();
+    let mut added = Vec::new();
+    for (kind, subjects) in selected {
+        let already = approved_subjects(tx, &install.id, version_id, kind).await?;
+        for subject in subjects.into_iter().filter(|s| !already.contains(s)) {
+            approval::ActiveModel {
+                id: Set(new_id()),
+                install_id: Set(install.id.clone()),
+                version_id: Set(version_id.to_owned()),
+                kind: Set(kind.as_str().to_owned()),
+                subject: Set(subject.clone()),
+                approved_by: Set(approved_by.to_owned()),
+                approved_at: Set(now.clone()),
+            }
+            .insert(tx)
+            .await
+            .map_err(StorageError::db(format!("approving {subject} of {}", install.module)))?;
+            added.push(subject);
+        }
+    }
+    Ok(added)
+}
+
 /// The subjects `asked` names, per kind, each checked against `manifest`.
-fn selected(manifest: &Manifest, asked: &Approvals) -> Result<Vec<(ApprovalKind, Vec<String>)>, InstallError> {
+pub(super) fn selected(manifest: &Manifest, asked: &Approvals) -> Result<Vec<(ApprovalKind, Vec<String>)>, InstallError> {
     let mut selected = Vec::new();
     if let Some(routes) = &asked.routes {
         selected.push((ApprovalKind::Route, selected_routes(manifest, routes)?));

@@ -99,6 +99,16 @@ pub enum InstallError {
         /// The tenant.
         tenant: String,
     },
+    /// A switch was asked for, but no reload has staged a version.
+    #[error(
+        "module {module} has no staged version for tenant {tenant}: a reload of its folder stages one (`modgate show {module}` says when)"
+    )]
+    NothingStaged {
+        /// The module.
+        module: String,
+        /// The tenant.
+        tenant: String,
+    },
     /// The database failed.
     #[error("{0}")]
     Storage(#[from] StorageError),
@@ -134,6 +144,7 @@ impl InstallError {
             InstallError::Allowlist(e) => e.code(),
             InstallError::UnknownAllowlistEntry { .. } => "unknown-allowlist-entry",
             InstallError::NotInstalled { .. } => "not-installed",
+            InstallError::NothingStaged { .. } => "nothing-staged",
             InstallError::Storage(_) => "storage",
             InstallError::Corrupt { .. } => "corrupt-record",
         }

@@ -79,6 +79,10 @@ pub struct InstallOutcome {
     pub allowlist: Vec<String>,
     /// The compiled artifact's cache key.
     pub artifact_key: String,
+    /// The version is staged: ready beside the serving one, taking traffic
+    /// only once the operator switches to it (a reload of a module with
+    /// routes or hooks to approve; see `docs/hot-reload.md`).
+    pub staged: bool,
     /// Manifest warnings (e.g. a permission nothing uses).
     pub warnings: Vec<String>,
     /// How long `activate` took.
@@ -89,6 +93,17 @@ pub struct InstallOutcome {
     pub activation_fuel_used: u64,
     /// The capability operations `activate` used.
     pub activation_ops_used: u32,
+}
+
+/// When a new version takes over from the serving one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Takeover {
+    /// At the commit: an operator's install, upgrade or settings change.
+    AtOnce,
+    /// When the operator switches to it: a reload prepares the version
+    /// (verified, compiled, tables migrated, activated) and stages it; the
+    /// serving version keeps its traffic and approvals meanwhile.
+    OnSwitch,
 }
 
 /// The checks that need no database, in pipeline order.
@@ -108,7 +123,7 @@ fn allowlist_warning(grants: &BTreeSet<Permission>, allowlist: &Allowlist) -> Op
     })
 }
 
-fn content_hash_of(component: &[u8]) -> [u8; 32] {
+pub(super) fn content_hash_of(component: &[u8]) -> [u8; 32] {
     use sha2::Digest;
     sha2::Sha256::digest(component).into()
 }
@@ -180,15 +195,17 @@ impl Lifecycle {
     /// manifest asks for is granted and acknowledged, whatever the request
     /// says, and the audit entry says so.
     pub async fn install(&self, request: InstallRequest) -> Result<InstallOutcome, InstallError> {
-        self.install_recorded(request, None).await
+        self.install_recorded(request, None, Takeover::AtOnce).await
     }
 
     /// [`Lifecycle::install`], audited as `action` instead of
-    /// `install`/`upgrade` (a settings change re-installs the same version).
+    /// `install`/`upgrade` (a settings change re-installs the same version),
+    /// the new version taking over as `takeover` says.
     pub(super) async fn install_recorded(
         &self,
         mut request: InstallRequest,
         action: Option<&'static str>,
+        takeover: Takeover,
     ) -> Result<InstallOutcome, InstallError> {
         let dev_mode = self.dev_mode();
         if dev_mode {
@@ -244,21 +261,34 @@ impl Lifecycle {
             },
         )
         .await?;
-        records::save_install(
-            &tx,
-            previous.as_ref().map(|p| &p.install),
-            InstallRecord {
-                tenant,
-                module: &name,
-                version_id: &version_id,
-                settings: &checked.settings,
-                granted: &checked.grants,
-                acknowledged: &checked.acknowledged,
-                allowlist: request.allowlist.as_ref(),
-            },
-        )
-        .await?;
-        super::subscriptions::save(&tx, tenant, &checked.manifest, &checked.grants).await?;
+        match (takeover, &previous) {
+            (Takeover::OnSwitch, Some(serving)) => {
+                records::stage_version(&tx, &serving.install, &version_id, &checked.grants, &checked.settings).await?;
+            }
+            _ => {
+                records::save_install(
+                    &tx,
+                    previous.as_ref().map(|p| &p.install),
+                    InstallRecord {
+                        tenant,
+                        module: &name,
+                        version_id: &version_id,
+                        settings: &checked.settings,
+                        granted: &checked.grants,
+                        acknowledged: &checked.acknowledged,
+                        allowlist: request.allowlist.as_ref(),
+                        // A reload leaves a disabled install disabled.
+                        enabled: action != Some(super::reload::RELOAD_ACTION)
+                            || previous.as_ref().is_none_or(|serving| serving.install.enabled),
+                    },
+                )
+                .await?;
+                // Events follow the version that serves; a staged one's
+                // subscriptions are saved when it is switched to.
+                super::subscriptions::save(&tx, tenant, &checked.manifest, &checked.grants).await?;
+            }
+        }
+        let staged = takeover == Takeover::OnSwitch && previous.is_some();
         let backend = self.storage.backend();
         apply_plan(&tx, backend, tenant, &plan)
             .await
@@ -284,7 +314,13 @@ impl Lifecycle {
             &tx,
             tenant,
             &name,
-            action.unwrap_or(if previous.is_some() { "upgrade" } else { "install" }),
+            action.unwrap_or(if staged {
+                "stage"
+            } else if previous.is_some() {
+                "upgrade"
+            } else {
+                "install"
+            }),
             serde_json::json!({
                 "dev-mode": dev_mode,
                 "version": version,
@@ -327,7 +363,9 @@ impl Lifecycle {
             }
         };
         tx.commit().await.map_err(StorageError::db("committing the install"))?;
-        self.remember(tenant, module);
+        if !staged {
+            self.remember(tenant, module);
+        }
         let unused_allowlist = allowlist_warning(&checked.grants, &allowlist);
         Ok(InstallOutcome {
             module: name,
@@ -340,6 +378,7 @@ impl Lifecycle {
             settings: checked.settings,
             allowlist: allowlist.entries().iter().map(ToString::to_string).collect(),
             artifact_key,
+            staged,
             warnings: unused_allowlist.into_iter().chain(checked.warnings).collect(),
             activation_time: activation.elapsed,
             activation_fuel_used: activation.fuel_used,

@@ -19,8 +19,10 @@ mod hooks;
 mod install;
 mod least_privilege;
 mod outbound;
+mod promote;
 mod reconfigure;
 mod records;
+mod reload;
 mod review;
 mod settings;
 mod source;
@@ -40,11 +42,14 @@ pub use audit_log::{AuditQuery, AuditRecord, MAX_AUDIT_ENTRIES};
 pub use approving::{Approvals, HookSelection, RouteSelection, route_subject};
 pub use error::InstallError;
 pub use install::{InstallOutcome, InstallRequest};
+pub use promote::Promotion;
+pub use reload::{ReloadStep, TenantReload};
 pub use review::{InstallReview, PermissionReview, TableChangeReview};
 pub use settings::{SettingsProblem, validate_settings};
 pub use source::ModuleSource;
 pub use status::{
-    DeliveryCounts, HookStatus, InstallSummary, ModuleStatus, PermissionStatus, RouteStatus, TableStatus,
+    DeliveryCounts, HookStatus, InstallSummary, ModuleStatus, PermissionStatus, ReloadEvent, RouteStatus, StagedStatus,
+    TableStatus,
 };
 
 use crate::engine::{Engine, LoadedModule};

@@ -2,7 +2,7 @@
 //! the new settings, so they are validated against the module's JSON Schema
 //! and the module's `activate` sees them — all or nothing, like an install.
 
-use super::install::InstallRequest;
+use super::install::{InstallRequest, Takeover};
 use super::{InstallError, InstallOutcome, Lifecycle, ModuleSource, records};
 use crate::tenant::TenantId;
 
@@ -34,6 +34,6 @@ impl Lifecycle {
             settings: Some(settings),
             allowlist: None,
         };
-        self.install_recorded(request, Some("settings")).await
+        self.install_recorded(request, Some("settings"), Takeover::AtOnce).await
     }
 }

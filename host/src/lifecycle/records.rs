@@ -192,6 +192,9 @@ pub(crate) struct InstallRecord<'a> {
     /// The outbound allowlist; `None` keeps the stored one (empty on a
     /// first install).
     pub allowlist: Option<&'a Allowlist>,
+    /// Whether invocations are allowed afterwards: an operator's install
+    /// enables; a reload keeps what the operator chose.
+    pub enabled: bool,
 }
 
 fn permission_list<'a>(permissions: impl IntoIterator<Item = &'a Permission>) -> String {
@@ -240,8 +243,13 @@ pub(crate) async fn save_install(
             if let Some(allowlist) = record.allowlist {
                 update.outbound_allowlist = Set(allowlist_json(allowlist));
             }
-            update.enabled = Set(true);
+            update.enabled = Set(record.enabled);
             update.updated_at = Set(now);
+            // The operator's install supersedes anything a reload staged.
+            update.staged_version_id = Set(None);
+            update.staged_granted = Set(None);
+            update.staged_settings = Set(None);
+            update.staged_at = Set(None);
             update.update(conn).await.map_err(StorageError::db(context))?;
             Ok(previous.id.clone())
         }
@@ -252,7 +260,7 @@ pub(crate) async fn save_install(
                 tenant: Set(record.tenant.as_str().to_owned()),
                 module: Set(record.module.to_owned()),
                 version_id: Set(record.version_id.to_owned()),
-                enabled: Set(true),
+                enabled: Set(record.enabled),
                 settings: Set(settings),
                 granted: Set(granted),
                 acknowledged: Set(acknowledged),
@@ -261,6 +269,10 @@ pub(crate) async fn save_install(
                 breaker_reset_at: Set(None),
                 hooks_reset_at: Set(None),
                 outbound_allowlist: Set(record.allowlist.map(allowlist_json).unwrap_or_else(|| "[]".into())),
+                staged_version_id: Set(None),
+                staged_granted: Set(None),
+                staged_settings: Set(None),
+                staged_at: Set(None),
             }
             .insert(conn)
             .await
@@ -268,6 +280,28 @@ pub(crate) async fn save_install(
             Ok(id)
         }
     }
+}
+
+/// Records `version_id` as the install's staged version, holding `granted`
+/// and `settings` once switched to; the serving version, its grants,
+/// settings and approvals stay as they are.
+pub(crate) async fn stage_version(
+    conn: &impl ConnectionTrait,
+    installed: &install::Model,
+    version_id: &str,
+    granted: &BTreeSet<Permission>,
+    settings: &serde_json::Value,
+) -> Result<(), StorageError> {
+    let mut update: install::ActiveModel = installed.clone().into();
+    update.staged_version_id = Set(Some(version_id.to_owned()));
+    update.staged_granted = Set(Some(permission_list(granted)));
+    update.staged_settings = Set(Some(settings.to_string()));
+    update.staged_at = Set(Some(now_rfc3339()));
+    update
+        .update(conn)
+        .await
+        .map_err(StorageError::db(format!("staging a version of {} for {}", installed.module, installed.tenant)))?;
+    Ok(())
 }
 
 pub(crate) async fn delete_install(conn: &impl ConnectionTrait, install: &install::Model) -> Result<(), StorageError> {

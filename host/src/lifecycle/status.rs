@@ -1,6 +1,7 @@
 //! What `modgate list` and `modgate show` report.
 
-use modgate_manifest::{Permission, Risk};
+use modgate_manifest::{Permission, Risk, verify_manifest};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::records::{self, StoredInstall, parse_permissions};
@@ -8,6 +9,7 @@ use super::{InstallError, Lifecycle};
 use crate::tenant::TenantId;
 use crate::storage::module_tables::{ColumnSpec, DriftProblem, column_specs, detect_drift, index_specs, physical_table};
 use crate::storage::StorageError;
+use crate::storage::entities::{audit_entry, install, module_version};
 
 /// One line of `modgate list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,6 +100,44 @@ pub struct ModuleStatus {
     pub outbound_allowlist: Vec<String>,
     /// Its event deliveries by state.
     pub deliveries: DeliveryCounts,
+    /// A version a hot reload staged beside this one, waiting for
+    /// `modgate promote`.
+    pub staged: Option<StagedStatus>,
+    /// The last hot reload or promotion of this install, from the audit log
+    /// (so any process sees it, whichever process reloaded).
+    pub last_reload: Option<ReloadEvent>,
+}
+
+/// A staged version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StagedStatus {
+    /// Its version.
+    pub version: String,
+    /// SHA-256 of its component.
+    pub component_hash: String,
+    /// When it was staged.
+    pub staged_at: Option<String>,
+    /// The routes and hooks it declares: all unapproved until promoted.
+    pub routes: Vec<String>,
+    /// Its hooks, as `modgate show` lists them.
+    pub hooks: Vec<String>,
+}
+
+/// One reload-related entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReloadEvent {
+    /// When.
+    pub at: String,
+    /// `reload` (took over at once), `stage`, `reload-failed`,
+    /// `reload-paused` (the watch stopped after slow reloads),
+    /// `reload-resumed` (an operator resumed it) or `promote`.
+    pub action: String,
+    /// The version involved.
+    pub version: Option<String>,
+    /// For `reload-failed`: the stable code.
+    pub code: Option<String>,
+    /// For `reload-failed`: what went wrong.
+    pub message: Option<String>,
 }
 
 /// An install's event deliveries by state.
@@ -225,7 +265,11 @@ impl Lifecycle {
             .iter()
             .map(ToString::to_string)
             .collect();
+        let staged = self.staged_status(&install).await?;
+        let last_reload = self.last_reload(tenant, module).await?;
         Ok(ModuleStatus {
+            staged,
+            last_reload,
             subscriptions,
             outbound_allowlist,
             deliveries,
@@ -248,5 +292,49 @@ impl Lifecycle {
             updated_at: install.updated_at,
             tables,
         })
+    }
+}
+
+/// Audit actions that tell how a reload went.
+const RELOAD_ACTIONS: [&str; 6] = ["reload", "stage", "reload-failed", "reload-paused", "reload-resumed", "promote"];
+
+impl Lifecycle {
+    async fn staged_status(&self, install: &install::Model) -> Result<Option<StagedStatus>, InstallError> {
+        let Some(staged_id) = &install.staged_version_id else { return Ok(None) };
+        let module = &install.module;
+        let Some(version) = module_version::Entity::find_by_id(staged_id.clone())
+            .one(self.storage.connection())
+            .await
+            .map_err(StorageError::db(format!("reading the staged version of {module}")))?
+        else {
+            return Ok(None);
+        };
+        let manifest = verify_manifest(&version.manifest, &crate::CORE_VERSION)
+            .map_err(|e| InstallError::Corrupt { module: module.clone(), message: format!("staged manifest: {e}") })?
+            .manifest;
+        Ok(Some(StagedStatus {
+            version: version.version,
+            component_hash: version.component_hash,
+            staged_at: install.staged_at.clone(),
+            routes: manifest.routes.iter().map(super::route_subject).collect(),
+            hooks: manifest.hooks.iter().map(|hook| hook.subject()).collect(),
+        }))
+    }
+
+    async fn last_reload(&self, tenant: &TenantId, module: &str) -> Result<Option<ReloadEvent>, InstallError> {
+        let entry = audit_entry::Entity::find()
+            .filter(audit_entry::Column::Tenant.eq(tenant.as_str()))
+            .filter(audit_entry::Column::Module.eq(module))
+            .filter(audit_entry::Column::Action.is_in(RELOAD_ACTIONS))
+            // ULIDs sort by time.
+            .order_by_desc(audit_entry::Column::Id)
+            .one(self.storage.connection())
+            .await
+            .map_err(StorageError::db(format!("reading the reloads of {module}")))?;
+        Ok(entry.map(|entry| {
+            let detail: serde_json::Value = serde_json::from_str(&entry.detail).unwrap_or_default();
+            let text = |key: &str| detail.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+            ReloadEvent { at: entry.at, action: entry.action, version: text("version"), code: text("code"), message: text("message") }
+        }))
     }
 }

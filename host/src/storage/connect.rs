@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    IsolationLevel, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
@@ -151,6 +151,23 @@ impl Storage {
         };
         let tx = self.db.begin_with_options(options).await?;
         Ok((turn, tx))
+    }
+
+    /// Starts a read-only transaction whose reads all see one snapshot of
+    /// the database: for reading rows that must agree with each other (an
+    /// install and its approvals) while other transactions change them.
+    /// SQLite in WAL mode gives a deferred transaction its snapshot at its
+    /// first read; PostgreSQL needs `REPEATABLE READ` (its default, `READ
+    /// COMMITTED`, snapshots each statement alone).
+    pub async fn begin_snapshot(&self) -> Result<DatabaseTransaction, DbErr> {
+        match self.backend {
+            Backend::Sqlite => self.db.begin().await,
+            Backend::Postgres => {
+                self.db
+                    .begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly))
+                    .await
+            }
+        }
     }
 
     /// Which backend this is.

@@ -60,6 +60,23 @@ async function attributes(selector, names) {
   );
 }
 
+/** What the module view shows of hot reload: the serving version, the staged one, the last reload. */
+async function reloadView() {
+  const staged = page.locator('[data-testid=module-staged]');
+  const last = page.locator('[data-testid=module-last-reload]');
+  return {
+    version: await page.locator('#module-version').textContent(),
+    staged: { visible: await staged.isVisible(), version: await staged.getAttribute('data-version'), text: await page.locator('#staged-text').textContent() },
+    last_reload: {
+      action: await last.getAttribute('data-action'),
+      failed: await last.evaluate((node) => node.classList.contains('reload-failed')),
+      text: await last.textContent(),
+    },
+    routes: await attributes('[data-testid=route-row]', ['data-subject', 'data-approved']),
+    flash: await page.locator('#flash').textContent(),
+  };
+}
+
 const steps = {
   /** Opens `url`; the answer's status and headers, and the redirect's. */
   async open({ url }) {
@@ -179,6 +196,19 @@ const steps = {
       flash: await page.locator('#flash').textContent(),
       value: await page.getByLabel(label, { exact: true }).inputValue(),
     };
+  },
+
+  /** Opens a module afresh (what a reload changed shows) and reads its hot reload. */
+  async 'reload-status'({ module }) {
+    await steps['open-module']({ module });
+    return reloadView();
+  },
+
+  /** Presses the staged version's Promote button. */
+  async promote() {
+    await page.locator('[data-testid=promote]').click();
+    await idle();
+    return reloadView();
   },
 
   async disable() {

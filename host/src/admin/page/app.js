@@ -8,10 +8,12 @@
 //
 // State lives in the few variables below; each view has an `open…`
 // function that loads what it shows and a `render…` function that draws it.
-// Building the DOM (dom.js), the settings form (settings-form.js) and the
-// charts (charts.js) are modules of their own.
+// Building the DOM (dom.js), the settings form (settings-form.js), the
+// charts (charts.js) and a module's staged version and last reload
+// (hot-reload.js) are modules of their own.
 import { $, cells, el, fillBody, fillList } from './dom.js';
 import { drawChart } from './charts.js';
+import { renderLastReload, renderStaged } from './hot-reload.js';
 import { readSettings, renderSettingsForm } from './settings-form.js';
 
 const TOKEN_KEY = 'modgate-operator-token';
@@ -194,6 +196,8 @@ function renderModule(m) {
   $('module-installed').textContent = `${m.installed_at}, last changed ${m.updated_at}`;
   $('module-deliveries').textContent = `${m.deliveries.pending} pending, ${m.deliveries.delivered} delivered, ${m.deliveries.dead} dead`;
   $('toggle-enabled').textContent = m.enabled ? 'Disable' : 'Enable';
+  renderLastReload(m.last_reload);
+  renderStaged(m);
   fillBody('module-permissions', m.granted.map((p) =>
     el('tr', { 'data-testid': 'permission-row', 'data-permission': p.permission },
       el('td', {}, p.permission), el('td', {}, riskBadge(p.risk)), el('td', {}, p.summary),
@@ -242,6 +246,16 @@ async function changeApproval(verb, body) {
   const answer = await api('POST', `${modulePath(current.module)}/${verb}`, body);
   flash(answer.changed.length ? `${verb === 'approve' ? 'Approved' : 'Revoked'}: ${answer.changed.join(', ')}` : 'Nothing changed.');
   await reloadModule();
+}
+
+/** The staged version serves from now on, every route and hook it declares approved. */
+async function promote() {
+  const answer = await api('POST', `${modulePath(current.module)}/promote`, { all: true });
+  const approved = answer.approved.length ? `; approved: ${answer.approved.join(', ')}` : '';
+  flash(`Promoted ${answer.module} ${answer.previous_version} → ${answer.version}${approved}.`);
+  await reloadModule();
+  // The new version may declare other settings.
+  renderSettingsForm(current.settings_schema, current.settings);
 }
 
 async function toggleEnabled() {
@@ -466,6 +480,7 @@ function start() {
   $('uninstall').addEventListener('click', action(uninstall));
   $('approve-all').addEventListener('click', action(() => changeApproval('approve', { all: true })));
   $('revoke-all').addEventListener('click', action(() => changeApproval('revoke', { all: true })));
+  $('promote').addEventListener('click', action(promote));
   $('settings-form').addEventListener('submit', action(saveSettings));
   $('usage-refresh').addEventListener('click', action(() => Promise.all([loadUsage(), loadLeastPrivilege()])));
   $('usage-minutes').addEventListener('change', action(loadUsage));

@@ -149,6 +149,22 @@ enum Command {
     /// request, an approved hook on every write or read it watches. A new
     /// version starts with no approvals.
     Approve(ApprovalChoice),
+    /// Reload a module folder for every tenant that has the module installed,
+    /// as the hot-reload watch does: each install keeps its grants, settings
+    /// and allowlist; a version with routes or hooks is staged for `promote`,
+    /// one with nothing to approve takes over. Exits 1 when any tenant's
+    /// reload failed (its serving version is unchanged).
+    Reload {
+        /// The module folder (holding module.toml); a guest's sources are built.
+        module_dir: PathBuf,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Make the version a hot reload staged serve, approving the routes and
+    /// hooks named for it (a new version starts with none; until this, the
+    /// version that served keeps its traffic and approvals). `modgate show`
+    /// says what is staged.
+    Promote(ApprovalChoice),
     /// Withdraw route or hook approvals.
     Revoke(ApprovalChoice),
     /// Close a module's circuit breaker in every serving process (they read
@@ -382,6 +398,20 @@ fn main() -> ExitCode {
             host::run(&choice.database, async move |lifecycle| {
                 let approved = lifecycle.approve(&tenant, &module, &asked, &current_actor()).await?;
                 print::approvals_changed("approve", &module, tenant.as_str(), &approved);
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::Reload { module_dir, database } => host::run(&database, async move |lifecycle| {
+            let source = ModuleSource::from_dir(&module_dir, lifecycle.engine().config().max_component_bytes)?;
+            let reloads = lifecycle.reload(&source).await?;
+            Ok(if print::reloaded(&reloads) { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }),
+        Command::Promote(choice) => {
+            let Some(tenant) = parse_tenant(&choice.tenant) else { return ExitCode::from(2) };
+            let (module, asked) = (choice.module.clone(), choice.approvals());
+            host::run(&choice.database, async move |lifecycle| {
+                let promotion = lifecycle.promote(&tenant, &module, &asked, &current_actor()).await?;
+                print::promoted(&promotion);
                 Ok(ExitCode::SUCCESS)
             })
         }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use modgate_host::events::EventError;
 use modgate_host::events::dead_letters::DeadLetter;
-use modgate_host::lifecycle::{InstallOutcome, InstallSummary, ModuleSource, ModuleStatus};
+use modgate_host::lifecycle::{InstallOutcome, InstallSummary, ModuleSource, ModuleStatus, Promotion, ReloadStep, TenantReload};
 use modgate_host::manifest::{Permission, verify_manifest};
 use modgate_host::CORE_VERSION;
 
@@ -145,6 +145,27 @@ pub fn status(status: &ModuleStatus, json: bool) {
             );
         }
     }
+    if let Some(staged) = &status.staged {
+        println!(
+            "  staged:     {} (component {}…, staged {}): serves once promoted —",
+            staged.version,
+            &staged.component_hash[..staged.component_hash.len().min(12)],
+            staged.staged_at.as_deref().unwrap_or("-")
+        );
+        println!("              `modgate promote {} --tenant {} --all` approves its routes and hooks and switches", status.module, status.tenant);
+    }
+    if let Some(reload) = &status.last_reload {
+        let version = reload.version.as_deref().unwrap_or("-");
+        match &reload.code {
+            Some(code) => println!(
+                "  last reload: {} at {} ({version}): {code}: {}",
+                reload.action,
+                reload.at,
+                reload.message.as_deref().unwrap_or("")
+            ),
+            None => println!("  last reload: {} at {} ({version})", reload.action, reload.at),
+        }
+    }
     if let Some(reset) = &status.breaker_reset_at {
         println!("  breaker:    last reset by an operator at {reset}");
     }
@@ -180,6 +201,41 @@ pub fn approvals_changed(verb: &str, module: &str, tenant: &str, subjects: &[Str
     }
     for subject in subjects {
         println!("{verb}d {subject} of {module} for {tenant}");
+    }
+}
+
+/// `modgate reload`, one line per tenant; `false` when any failed.
+pub fn reloaded(reloads: &[TenantReload]) -> bool {
+    if reloads.is_empty() {
+        println!("not installed for any tenant: nothing to reload (install it first)");
+    }
+    let mut all_good = true;
+    for reload in reloads {
+        let tenant = &reload.tenant;
+        match &reload.result {
+            Ok(ReloadStep::Unchanged) => println!("{tenant}: unchanged (the folder holds the serving or staged version)"),
+            Ok(ReloadStep::Staged(outcome)) => println!(
+                "{tenant}: {} {} staged; `modgate promote {} --tenant {tenant} --all` switches to it",
+                outcome.module, outcome.version, outcome.module
+            ),
+            Ok(ReloadStep::Switched(outcome)) => println!("{tenant}: {} {} now serves", outcome.module, outcome.version),
+            Err(error) => {
+                all_good = false;
+                eprintln!("{tenant}: refused [{}]: {error}", error.code());
+            }
+        }
+    }
+    all_good
+}
+
+/// `modgate promote`.
+pub fn promoted(promotion: &Promotion) {
+    println!(
+        "{} {} now serves for {} (was {}); serving processes follow on their next refresh",
+        promotion.module, promotion.version, promotion.tenant, promotion.previous_version
+    );
+    for subject in &promotion.approved {
+        println!("approved {subject}");
     }
 }
 

@@ -36,6 +36,17 @@ pub struct Model {
     /// The operator's outbound HTTP allowlist (JSON array; `[]` refuses
     /// every request). Secret names only, never values.
     pub outbound_allowlist: String,
+    /// A version a reload prepared that serves nothing until the operator
+    /// switches to it (`modgate_module_versions.id`).
+    pub staged_version_id: Option<String>,
+    /// The permissions the staged version will hold (JSON array): the
+    /// install's grants that its manifest still asks for.
+    pub staged_granted: Option<String>,
+    /// The settings the staged version was activated with (JSON): the
+    /// install's settings, completed with the new version's defaults.
+    pub staged_settings: Option<String>,
+    /// When it was staged (RFC 3339 UTC).
+    pub staged_at: Option<String>,
 }
 
 /// No relations are navigated from code.

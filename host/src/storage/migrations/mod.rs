@@ -9,6 +9,7 @@ mod m0005_hooks;
 mod m0006_outbound;
 mod m0007_usage;
 mod m0008_artifacts;
+mod m0009_staged_versions;
 
 use sea_orm_migration::prelude::*;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_outbound::Migration),
             Box::new(m0007_usage::Migration),
             Box::new(m0008_artifacts::Migration),
+            Box::new(m0009_staged_versions::Migration),
         ]
     }
 
