@@ -80,6 +80,24 @@ fn a_changed_module_folder_is_reloaded_and_staged() {
 }
 
 #[test]
+fn a_relative_modules_directory_is_watched_too() {
+    modgate_tests::run(async {
+        let h = http_harness(test_http_config()).await;
+        // Under the working directory, named relatively, as `--watch-modules
+        // guests/modules` names it.
+        let modules = tempfile::tempdir_in(".").expect("modules dir");
+        let relative = PathBuf::from(modules.path().file_name().expect("a name"));
+        let folder = modules.path().join("failing");
+        write_module(&folder, V1, HTTP_PROBE);
+        h.install(&acme(), V1, HTTP_PROBE).await;
+        let watch = HotReload::start(&relative, quick(), h.lifecycle.clone()).await.expect("watch starts");
+        write_module(&folder, &v2(), HTTP_PROBE);
+        let status = wait_for(&watch, "failing", |s| s.last.is_some()).await;
+        assert_eq!(status.last.map(|l| l.outcome), Some("reloaded"));
+    });
+}
+
+#[test]
 fn a_folder_over_the_file_limit_is_refused_unhashed_and_the_old_version_serves() {
     modgate_tests::run(async {
         let Watching { h, folder, watch, _modules } = watching_v1(ReloadLimits { max_files: 5, ..quick() }).await;

@@ -70,10 +70,12 @@ impl HotReload {
     /// folders as they are now are the starting point: nothing is reloaded
     /// until something changes. Must be called within a tokio runtime.
     pub async fn start(dir: &Path, limits: ReloadLimits, lifecycle: Arc<Lifecycle>) -> Result<HotReload, HotReloadError> {
-        if !dir.is_dir() {
-            return Err(HotReloadError::NoDirectory(dir.to_path_buf()));
-        }
-        let root = dir.to_path_buf();
+        // Events name absolute paths: a relative `dir` (`--watch-modules
+        // guests/modules`) would match none of them.
+        let root = match std::fs::canonicalize(dir) {
+            Ok(root) if root.is_dir() => root,
+            _ => return Err(HotReloadError::NoDirectory(dir.to_path_buf())),
+        };
         let digests = {
             let (root, limits) = (root.clone(), limits.clone());
             tokio::task::spawn_blocking(move || starting_digests(&root, &limits)).await.unwrap_or_default()
