@@ -17,7 +17,7 @@
 //!
 //! Run: `cargo bench -p modgate-host --bench http_bridge` (needs `wrk` and
 //! `taskset`: `apt-get install wrk util-linux`). Settings (environment):
-//! `HTTP_BENCH_RUNS` (5), `HTTP_BENCH_SECONDS` per run (5),
+//! `HTTP_BENCH_RUNS` (15), `HTTP_BENCH_SECONDS` per run (2),
 //! `HTTP_BENCH_CONNECTIONS` (16), `HTTP_BENCH_PIN=0` to run unpinned,
 //! `HTTP_BENCH_WORKERS` (the server's tokio workers: 1 pinned, 2 unpinned;
 //! 0 for a current-thread runtime),
@@ -150,9 +150,11 @@ impl Settings {
         }
         let pinned = pin && cores >= 2;
         Settings {
-            runs: number("HTTP_BENCH_RUNS", 5).max(1),
+            // Short runs, many of them: this VM's speed drifts in phases of
+            // seconds, and a native run and its guest run must share one.
+            runs: number("HTTP_BENCH_RUNS", 15).max(1),
             load: Load {
-                seconds: number("HTTP_BENCH_SECONDS", 5) as u32,
+                seconds: number("HTTP_BENCH_SECONDS", 2) as u32,
                 connections: number("HTTP_BENCH_CONNECTIONS", 16) as u32,
                 core: pinned.then_some(1),
             },
