@@ -87,8 +87,9 @@ impl Lifecycle {
         };
         let approved_routes = approved_subjects(&snapshot, &install.id, &install.version_id, ApprovalKind::Route).await?;
         let approved_hooks = approved_subjects(&snapshot, &install.id, &install.version_id, ApprovalKind::Hook).await?;
-        // Read only: nothing to keep.
-        drop(snapshot);
+        // Read only: ends the snapshot (and frees its connection) now rather
+        // than at a rollback queued by a drop.
+        snapshot.commit().await.map_err(StorageError::db("ending a read"))?;
         let allowlist = records::parse_allowlist(module, &install.outbound_allowlist)?;
         let granted = records::parse_permissions(module, &install.granted)?;
         Ok(Some(ServingRecord {
