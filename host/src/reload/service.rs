@@ -55,7 +55,8 @@ struct Watched {
 
 /// A running hot-reload watch of one modules directory (opt-in: a host
 /// starts one only when its operator asks for it). Dropping it stops the
-/// watch; a reload in progress runs to its end first.
+/// watch; a reload in progress is abandoned at its next step, and its
+/// install transaction, not committed, rolls back — nothing half-done.
 pub struct HotReload {
     root: PathBuf,
     lifecycle: Arc<Lifecycle>,
