@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
-use modgate_manifest::{Permission, verify_manifest};
+use modgate_manifest::Permission;
 
 use super::approving::{ApprovalKind, approved_subjects};
 
@@ -182,9 +182,7 @@ impl Lifecycle {
         {
             return Ok(loaded);
         }
-        let manifest = verify_manifest(&version.manifest, &crate::CORE_VERSION)
-            .map_err(|e| InstallError::Corrupt { module: module.to_owned(), message: format!("stored manifest: {e}") })?
-            .manifest;
+        let manifest = records::stored_manifest(module, &version.manifest)?;
         let content_hash = stored_content_hash(module, &version.component_hash)?;
         let artifact = self.adopt_stored_artifact(content_hash).await;
         let engine = self.engine.clone();

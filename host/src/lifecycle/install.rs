@@ -98,8 +98,12 @@ pub struct InstallOutcome {
 /// When a new version takes over from the serving one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Takeover {
-    /// At the commit: an operator's install, upgrade or settings change.
+    /// At the commit: an operator's install, upgrade or settings change
+    /// (which enables the install).
     AtOnce,
+    /// At the commit, as a reload of a version with nothing to approve (or
+    /// in dev mode): audited `reload`; a disabled install stays disabled.
+    Reload,
     /// When the operator switches to it: a reload prepares the version
     /// (verified, compiled, tables migrated, activated) and stages it; the
     /// serving version keeps its traffic and approvals meanwhile.
@@ -277,8 +281,7 @@ impl Lifecycle {
                         granted: &checked.grants,
                         acknowledged: &checked.acknowledged,
                         allowlist: request.allowlist.as_ref(),
-                        // A reload leaves a disabled install disabled.
-                        enabled: action != Some(super::reload::RELOAD_ACTION)
+                        enabled: takeover != Takeover::Reload
                             || previous.as_ref().is_none_or(|serving| serving.install.enabled),
                     },
                 )
@@ -314,12 +317,11 @@ impl Lifecycle {
             &tx,
             tenant,
             &name,
-            action.unwrap_or(if staged {
-                "stage"
-            } else if previous.is_some() {
-                "upgrade"
-            } else {
-                "install"
+            action.unwrap_or(match takeover {
+                _ if staged => "stage",
+                Takeover::Reload => "reload",
+                _ if previous.is_some() => "upgrade",
+                _ => "install",
             }),
             serde_json::json!({
                 "dev-mode": dev_mode,

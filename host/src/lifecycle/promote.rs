@@ -6,14 +6,12 @@
 //! its event subscriptions replace the old ones. Serving processes follow on
 //! their next refresh; invocations already running finish on the old version.
 
-use modgate_manifest::verify_manifest;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
 use super::approving::{Approvals, insert_approvals, selected};
 use super::{InstallError, Lifecycle, records};
-use crate::CORE_VERSION;
-use crate::storage::entities::{approval, install, module_version};
+use crate::storage::entities::{approval, install};
 use crate::storage::{StorageError, now_rfc3339};
 use crate::tenant::TenantId;
 
@@ -49,14 +47,10 @@ impl Lifecycle {
         let Some(staged_id) = stored.install.staged_version_id.clone() else {
             return Err(InstallError::NothingStaged { module: module.to_owned(), tenant: tenant.to_string() });
         };
-        let staged = module_version::Entity::find_by_id(staged_id.clone())
-            .one(&tx)
-            .await
-            .map_err(StorageError::db(format!("reading the staged version of {module}")))?
+        let staged = records::find_version_head(&tx, module, &staged_id)
+            .await?
             .ok_or_else(|| corrupt(format!("staged version {staged_id} is missing")))?;
-        let manifest = verify_manifest(&staged.manifest, &CORE_VERSION)
-            .map_err(|e| corrupt(format!("staged manifest: {e}")))?
-            .manifest;
+        let manifest = records::stored_manifest(module, &staged.manifest)?;
         let approvals = selected(&manifest, asked)?;
         let granted_json = stored.install.staged_granted.clone().unwrap_or_else(|| "[]".to_owned());
         let granted = records::parse_permissions(module, &granted_json)?;
@@ -72,10 +66,7 @@ impl Lifecycle {
         if let Some(settings) = stored.install.staged_settings.clone() {
             update.settings = Set(settings);
         }
-        update.staged_version_id = Set(None);
-        update.staged_granted = Set(None);
-        update.staged_settings = Set(None);
-        update.staged_at = Set(None);
+        records::clear_staged(&mut update);
         update.updated_at = Set(now_rfc3339());
         let promoted = update.update(&tx).await.map_err(StorageError::db(format!("promoting {module}")))?;
         super::subscriptions::save(&tx, tenant, &manifest, &granted).await?;

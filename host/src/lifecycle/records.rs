@@ -246,10 +246,7 @@ pub(crate) async fn save_install(
             update.enabled = Set(record.enabled);
             update.updated_at = Set(now);
             // The operator's install supersedes anything a reload staged.
-            update.staged_version_id = Set(None);
-            update.staged_granted = Set(None);
-            update.staged_settings = Set(None);
-            update.staged_at = Set(None);
+            clear_staged(&mut update);
             update.update(conn).await.map_err(StorageError::db(context))?;
             Ok(previous.id.clone())
         }
@@ -348,11 +345,50 @@ pub(crate) fn parse_permissions(module: &str, json: &str) -> Result<BTreeSet<Per
 impl StoredInstall {
     /// The installed version's manifest, verified again as it is read back.
     pub(crate) fn manifest(&self) -> Result<Manifest, super::InstallError> {
-        verify_manifest(&self.version.manifest, &CORE_VERSION)
-            .map(|verified| verified.manifest)
-            .map_err(|e| super::InstallError::Corrupt {
-                module: self.install.module.clone(),
-                message: format!("stored manifest: {e}"),
-            })
+        stored_manifest(&self.install.module, &self.version.manifest)
     }
+}
+
+/// A stored version's manifest text of `module`, verified again as it is
+/// read back: one that no longer verifies is a corrupt record.
+pub(crate) fn stored_manifest(module: &str, text: &str) -> Result<Manifest, super::InstallError> {
+    verify_manifest(text, &CORE_VERSION)
+        .map(|verified| verified.manifest)
+        .map_err(|e| super::InstallError::Corrupt { module: module.to_owned(), message: format!("stored manifest: {e}") })
+}
+
+/// What identifies a stored version, without its component bytes (up to
+/// the component size limit each): what comparing or describing a version
+/// needs.
+pub(crate) struct VersionHead {
+    pub version: String,
+    pub manifest: String,
+    pub component_hash: String,
+}
+
+/// The head of the stored version `version_id` of `module`, if it exists.
+pub(crate) async fn find_version_head(
+    conn: &impl ConnectionTrait,
+    module: &str,
+    version_id: &str,
+) -> Result<Option<VersionHead>, StorageError> {
+    let head = module_version::Entity::find_by_id(version_id)
+        .select_only()
+        .column(module_version::Column::Version)
+        .column(module_version::Column::Manifest)
+        .column(module_version::Column::ComponentHash)
+        .into_tuple::<(String, String, String)>()
+        .one(conn)
+        .await
+        .map_err(StorageError::db(format!("reading a version of {module}")))?;
+    Ok(head.map(|(version, manifest, component_hash)| VersionHead { version, manifest, component_hash }))
+}
+
+/// Forgets the install's staged version (promoted, or superseded by the
+/// operator's own install).
+pub(crate) fn clear_staged(update: &mut install::ActiveModel) {
+    update.staged_version_id = Set(None);
+    update.staged_granted = Set(None);
+    update.staged_settings = Set(None);
+    update.staged_at = Set(None);
 }

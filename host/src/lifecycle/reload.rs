@@ -22,11 +22,8 @@ use super::{InstallError, InstallOutcome, Lifecycle, ModuleSource, records};
 use crate::CORE_VERSION;
 use crate::lifecycle::approving::{Approvals, HookSelection, RouteSelection};
 use crate::storage::StorageError;
-use crate::storage::entities::{install, module_version};
+use crate::storage::entities::install;
 use crate::tenant::TenantId;
-
-/// The audit action of a reload that took over at once.
-pub(super) const RELOAD_ACTION: &str = "reload";
 
 /// What a reload did for one tenant.
 #[derive(Debug)]
@@ -57,6 +54,9 @@ impl Lifecycle {
             .map_err(InstallError::InvalidManifest)?
             .manifest;
         let name = manifest.name.as_str();
+        // Hashed once: the component is up to the size limit, and every
+        // tenant's install compares against it.
+        let hash = hex::encode(super::install::content_hash_of(&source.component));
         let installs = install::Entity::find()
             .filter(install::Column::Module.eq(name))
             .order_by_asc(install::Column::Tenant)
@@ -69,7 +69,7 @@ impl Lifecycle {
                 module: name.to_owned(),
                 message: e.to_string(),
             })?;
-            let result = self.reload_for(&tenant, &installed, &manifest, source).await;
+            let result = self.reload_for(&tenant, &installed, &manifest, source, &hash).await;
             if let Err(error) = &result {
                 self.audit_failed_reload(&tenant, name, &manifest, error).await;
             }
@@ -84,11 +84,18 @@ impl Lifecycle {
         installed: &install::Model,
         manifest: &Manifest,
         source: &ModuleSource,
+        hash: &str,
     ) -> Result<ReloadStep, InstallError> {
         let name = manifest.name.as_str();
         let candidates = [Some(&installed.version_id), installed.staged_version_id.as_ref()];
         for version_id in candidates.into_iter().flatten() {
-            if self.holds(version_id, manifest, source).await? {
+            let head = records::find_version_head(self.storage.connection(), name, version_id).await?;
+            // Exactly this source: the same version, manifest and component.
+            if head.is_some_and(|stored| {
+                stored.version == manifest.version.to_string()
+                    && stored.manifest == source.manifest_text
+                    && stored.component_hash == hash
+            }) {
                 return Ok(ReloadStep::Unchanged);
             }
         }
@@ -103,7 +110,7 @@ impl Lifecycle {
             message: format!("stored settings: {e}"),
         })?;
         let nothing_to_approve = manifest.routes.is_empty() && manifest.hooks.is_empty();
-        let takeover = if self.dev_mode() || nothing_to_approve { Takeover::AtOnce } else { Takeover::OnSwitch };
+        let takeover = if self.dev_mode() || nothing_to_approve { Takeover::Reload } else { Takeover::OnSwitch };
         let request = InstallRequest {
             source: source.clone(),
             tenant: tenant.clone(),
@@ -115,8 +122,7 @@ impl Lifecycle {
             settings: Some(settings),
             allowlist: None,
         };
-        let action = (takeover == Takeover::AtOnce).then_some(RELOAD_ACTION);
-        let outcome = self.install_recorded(request, action, takeover).await?;
+        let outcome = self.install_recorded(request, None, takeover).await?;
         if outcome.staged {
             return Ok(ReloadStep::Staged(Box::new(outcome)));
         }
@@ -127,19 +133,6 @@ impl Lifecycle {
             self.approve(tenant, name, &all, "dev-mode reload").await?;
         }
         Ok(ReloadStep::Switched(Box::new(outcome)))
-    }
-
-    /// Whether the stored version `version_id` is exactly this source.
-    async fn holds(&self, version_id: &str, manifest: &Manifest, source: &ModuleSource) -> Result<bool, InstallError> {
-        let stored = module_version::Entity::find_by_id(version_id)
-            .one(self.storage.connection())
-            .await
-            .map_err(StorageError::db(format!("reading a version of {}", manifest.name.as_str())))?;
-        Ok(stored.is_some_and(|stored| {
-            stored.version == manifest.version.to_string()
-                && stored.manifest == source.manifest_text
-                && stored.component_hash == hex::encode(super::install::content_hash_of(&source.component))
-        }))
     }
 
     /// Audits a reload that failed before reaching any tenant (its folder

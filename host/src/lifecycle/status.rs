@@ -1,6 +1,6 @@
 //! What `modgate list` and `modgate show` report.
 
-use modgate_manifest::{Permission, Risk, verify_manifest};
+use modgate_manifest::{Permission, Risk};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
@@ -9,7 +9,7 @@ use super::{InstallError, Lifecycle};
 use crate::tenant::TenantId;
 use crate::storage::module_tables::{ColumnSpec, DriftProblem, column_specs, detect_drift, index_specs, physical_table};
 use crate::storage::StorageError;
-use crate::storage::entities::{audit_entry, install, module_version};
+use crate::storage::entities::{audit_entry, install};
 
 /// One line of `modgate list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -302,16 +302,10 @@ impl Lifecycle {
     async fn staged_status(&self, install: &install::Model) -> Result<Option<StagedStatus>, InstallError> {
         let Some(staged_id) = &install.staged_version_id else { return Ok(None) };
         let module = &install.module;
-        let Some(version) = module_version::Entity::find_by_id(staged_id.clone())
-            .one(self.storage.connection())
-            .await
-            .map_err(StorageError::db(format!("reading the staged version of {module}")))?
-        else {
+        let Some(version) = records::find_version_head(self.storage.connection(), module, staged_id).await? else {
             return Ok(None);
         };
-        let manifest = verify_manifest(&version.manifest, &crate::CORE_VERSION)
-            .map_err(|e| InstallError::Corrupt { module: module.clone(), message: format!("staged manifest: {e}") })?
-            .manifest;
+        let manifest = records::stored_manifest(module, &version.manifest)?;
         Ok(Some(StagedStatus {
             version: version.version,
             component_hash: version.component_hash,

@@ -154,9 +154,9 @@ fn starting_digests(root: &Path, limits: &ReloadLimits) -> HashMap<String, [u8; 
         .flatten()
         .filter(|entry| entry.path().is_dir())
         .filter_map(|entry| {
-            let name = entry.file_name().to_str()?.to_owned();
+            let name = entry.file_name().to_str().filter(|name| !name.starts_with('.'))?.to_owned();
             let Fingerprint { digest, .. } = fingerprint(&entry.path(), limits).ok()?;
-            (!name.starts_with('.')).then_some((name, digest))
+            Some((name, digest))
         })
         .collect()
 }
