@@ -36,6 +36,7 @@ mod uses {
     pub use crate::storage::transactional::a_failed_install_changes_nothing_at_any_step::on_sqlite as failing_activate;
     pub use crate::limits::host_state::header_maps_kept_alive_end_the_invocation_at_the_memory_limit as resource_hog;
     pub use super::other_binaries::wasi_escape;
+    pub use crate::dependencies::{dep_casing, dep_fetcher, dep_greeter, dep_notes, dep_user, dep_user_notes};
     // The Python and JavaScript twins of the conformance components.
     pub use crate::big_runtimes::python::a_loop_runs_out_of_fuel as python_hostile;
     pub use crate::budgets::python::exhausted_ops_are_a_typed_error_the_guest_can_handle as python_host_calls;

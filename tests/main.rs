@@ -8,6 +8,7 @@ pub mod conformance;
 pub mod email;
 mod contracts;
 mod coverage;
+pub mod dependencies;
 pub mod events;
 pub mod http;
 pub mod limits;

@@ -64,6 +64,11 @@ pub enum ManifestErrorCode {
     InvalidSettingsSchema,
     /// A section is used without the permission it needs.
     PermissionRequired,
+    /// A dependency is malformed: bad or module's own name, a component another dependency
+    /// already uses, or more than [`crate::MAX_DEPENDENCIES`] of them.
+    InvalidDependency,
+    /// A dependency names a permission the module's top-level `permissions` do not list.
+    DependencyPermissionNotRequested,
 }
 
 impl ManifestErrorCode {
@@ -96,6 +101,8 @@ impl ManifestErrorCode {
             Self::InvalidSubscription => "invalid-subscription",
             Self::InvalidSettingsSchema => "invalid-settings-schema",
             Self::PermissionRequired => "permission-required",
+            Self::InvalidDependency => "invalid-dependency",
+            Self::DependencyPermissionNotRequested => "dependency-permission-not-requested",
         }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! The manifest says who a module is (`name`, `version`), which host cores it runs on
 //! (`compatible-core`), which permissions it wants, and what it declares: tables, storefront
-//! slots, HTTP routes, hooks, event subscriptions and a settings schema. [`verify_manifest`]
+//! slots, HTTP routes, hooks, event subscriptions, a settings schema, and the dependency
+//! components it ships with the permissions each of them alone receives. [`verify_manifest`]
 //! checks all of it and reports **every** problem at once, each with its TOML key path, a
 //! stable [`ManifestErrorCode`] and a fix saying what to write instead:
 //!
@@ -31,9 +32,9 @@ use std::path::Path;
 pub use catalog::NotInCatalog;
 pub use error::{ManifestError, ManifestErrorCode, ManifestErrors, ManifestWarning};
 pub use model::{
-    AUTO_COLUMNS, CORE_EVENTS, ColumnDecl, ColumnType, HookDecl, HookWhen, HttpMethod,
-    IndexDecl, MAX_COLUMNS, MAX_IDENTIFIER_CHARS, MAX_ROUTE_PATH_CHARS, Manifest, ModuleName,
-    RouteDecl, Slot, Subscription, TableDecl, Verified,
+    AUTO_COLUMNS, CORE_EVENTS, ColumnDecl, ColumnType, DependencyDecl, DependencyName, HookDecl,
+    HookWhen, HttpMethod, IndexDecl, MAX_COLUMNS, MAX_DEPENDENCIES, MAX_IDENTIFIER_CHARS,
+    MAX_ROUTE_PATH_CHARS, Manifest, ModuleName, RouteDecl, Slot, Subscription, TableDecl, Verified,
 };
 pub use permission::{Permission, Risk};
 pub use slug::check_slug;

@@ -39,6 +39,43 @@ fn errors_and_manifests_serialize_for_the_admin_api() {
     assert_eq!(json["permissions"][0], "read:products");
     assert_eq!(json["slots"][0], "header.links");
     assert_eq!(json["compatible_core"], "^1.0");
+    assert_eq!(json["dependencies"], serde_json::json!([]));
+}
+
+#[test]
+fn dependencies_serialize_and_take_their_permissions_from_the_main_component() {
+    let verified = verify_manifest(
+        r#"
+name = "price-watch"
+version = "1.0.0"
+compatible-core = "^1.0"
+permissions = ["http:outbound", "read:products"]
+
+[dependencies.fetcher]
+component = "deps/fetcher.wasm"
+permissions = ["http:outbound"]
+
+[dependencies.casing]
+component = "deps/casing.wasm"
+"#,
+        &HOST,
+    )
+    .expect("valid");
+    let manifest = verified.manifest;
+    assert_eq!(
+        manifest.main_permissions().into_iter().collect::<Vec<_>>(),
+        [Permission::ReadProducts]
+    );
+    assert!(manifest.requests(Permission::HttpOutbound));
+    assert_eq!(
+        serde_json::to_value(&manifest.dependencies).expect("serializable"),
+        serde_json::json!([
+            { "name": "casing", "component": "deps/casing.wasm", "permissions": [] },
+            { "name": "fetcher", "component": "deps/fetcher.wasm", "permissions": ["http:outbound"] },
+        ])
+    );
+    let name: modgate_manifest::DependencyName = "fetcher".parse().unwrap();
+    assert_eq!(manifest.dependencies[1].name, name);
 }
 
 #[test]
@@ -57,6 +94,14 @@ fn catalogs_are_exposed_for_tooling() {
     assert_eq!(
         ManifestErrorCode::PermissionRequired.as_str(),
         "permission-required"
+    );
+    assert_eq!(
+        ManifestErrorCode::InvalidDependency.as_str(),
+        "invalid-dependency"
+    );
+    assert_eq!(
+        ManifestErrorCode::DependencyPermissionNotRequested.as_str(),
+        "dependency-permission-not-requested"
     );
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use modgate_manifest::{ManifestErrorCode, verify_manifest_file};
+use modgate_manifest::{ManifestErrorCode, Permission, verify_manifest_file};
 use semver::Version;
 
 /// Core version of the host the golden files are verified against.
@@ -91,10 +91,12 @@ fn invalid_golden_files_cover_every_error_code_but_io() {
         ManifestErrorCode::InvalidSubscription,
         ManifestErrorCode::InvalidSettingsSchema,
         ManifestErrorCode::PermissionRequired,
+        ManifestErrorCode::InvalidDependency,
+        ManifestErrorCode::DependencyPermissionNotRequested,
     ];
     let missing: Vec<_> = all.iter().filter(|code| !covered.contains(code)).collect();
     assert!(missing.is_empty(), "no golden file for {missing:?}");
-    assert!(manifests("invalid").len() >= 24);
+    assert!(manifests("invalid").len() >= 27);
 }
 
 #[test]
@@ -136,6 +138,19 @@ fn the_full_example_reads_every_section() {
     assert_eq!(manifest.hooks.len(), 6);
     assert_eq!(manifest.hooks[3].action.as_deref(), Some("add-to-wishlist"));
     assert_eq!(manifest.subscriptions.len(), 5);
+    let dependencies: Vec<&str> = manifest
+        .dependencies
+        .iter()
+        .map(|dependency| dependency.name.as_str())
+        .collect();
+    assert_eq!(dependencies, ["formatter", "mailer"]);
+    assert_eq!(
+        manifest.dependencies[1].component,
+        Path::new("build/deps/mailer.wasm")
+    );
+    assert!(manifest.requests(Permission::EmailSend));
+    assert!(!manifest.main_permissions().contains(&Permission::EmailSend));
+    assert_eq!(manifest.main_permissions().len(), 5);
     let settings = manifest.settings_schema.expect("settings");
     assert_eq!(settings["properties"]["min-drop-percent"]["maximum"], 90);
 }
@@ -166,4 +181,5 @@ fn readme_example_is_a_valid_manifest() {
     );
     assert!(!manifest.slots.is_empty() && !manifest.subscriptions.is_empty());
     assert!(manifest.settings_schema.is_some());
+    assert!(!manifest.dependencies.is_empty());
 }

@@ -105,6 +105,7 @@ impl Admission {
         shares: &ModuleShares,
         tenant: &TenantId,
         work: Work,
+        components: u32,
     ) -> Result<Admitted, InvocationError> {
         let busy = |share: BusyShare, limit: usize| InvocationError::Busy {
             module: module.to_owned(),
@@ -120,10 +121,12 @@ impl Admission {
             .clone()
             .try_acquire_owned()
             .map_err(|_| busy(BusyShare::Module, self.per_module))?;
+        // One pool slot per component instance (and per fiber stack: a call
+        // into a dependency runs on a fiber of its own).
         let pool = self
             .pool
             .clone()
-            .try_acquire_owned()
+            .try_acquire_many_owned(components)
             .map_err(|_| busy(BusyShare::Host, self.pool_size))?;
         Ok(Admitted {
             _install: install,
@@ -172,35 +175,35 @@ mod tests {
     fn one_tenant_cannot_take_a_module_from_another() {
         let admission = Admission::new(100, 4, 2);
         let shares = admission.shares_for(&Arc::from("m"));
-        let _a1 = admission.admit("m", &shares, &tenant("a"), Work::Foreground).unwrap();
-        let _a2 = admission.admit("m", &shares, &tenant("a"), Work::Foreground).unwrap();
-        assert_eq!(share(admission.admit("m", &shares, &tenant("a"), Work::Foreground).err().unwrap()), BusyShare::Install);
-        let _b = admission.admit("m", &shares, &tenant("b"), Work::Foreground).expect("tenant b still has its share");
+        let _a1 = admission.admit("m", &shares, &tenant("a"), Work::Foreground, 1).unwrap();
+        let _a2 = admission.admit("m", &shares, &tenant("a"), Work::Foreground, 1).unwrap();
+        assert_eq!(share(admission.admit("m", &shares, &tenant("a"), Work::Foreground, 1).err().unwrap()), BusyShare::Install);
+        let _b = admission.admit("m", &shares, &tenant("b"), Work::Foreground, 1).expect("tenant b still has its share");
     }
 
     #[test]
     fn background_work_has_an_install_share_of_its_own() {
         let admission = Admission::new(100, 8, 2);
         let shares = admission.shares_for(&Arc::from("m"));
-        let _e1 = admission.admit("m", &shares, &tenant("a"), Work::Background).unwrap();
-        let _e2 = admission.admit("m", &shares, &tenant("a"), Work::Background).unwrap();
-        let busy = admission.admit("m", &shares, &tenant("a"), Work::Background).err().unwrap();
+        let _e1 = admission.admit("m", &shares, &tenant("a"), Work::Background, 1).unwrap();
+        let _e2 = admission.admit("m", &shares, &tenant("a"), Work::Background, 1).unwrap();
+        let busy = admission.admit("m", &shares, &tenant("a"), Work::Background, 1).err().unwrap();
         assert_eq!(share(busy), BusyShare::Install);
-        let _r = admission.admit("m", &shares, &tenant("a"), Work::Foreground).expect("requests keep their share");
+        let _r = admission.admit("m", &shares, &tenant("a"), Work::Foreground, 1).expect("requests keep their share");
     }
 
     #[test]
     fn a_module_across_tenants_is_capped_by_its_share_of_the_pool() {
         let admission = Admission::new(100, 2, 2);
         let shares = admission.shares_for(&Arc::from("m"));
-        let _a = admission.admit("m", &shares, &tenant("a"), Work::Foreground).unwrap();
-        let _b = admission.admit("m", &shares, &tenant("b"), Work::Foreground).unwrap();
-        assert_eq!(share(admission.admit("m", &shares, &tenant("c"), Work::Foreground).err().unwrap()), BusyShare::Module);
+        let _a = admission.admit("m", &shares, &tenant("a"), Work::Foreground, 1).unwrap();
+        let _b = admission.admit("m", &shares, &tenant("b"), Work::Foreground, 1).unwrap();
+        assert_eq!(share(admission.admit("m", &shares, &tenant("c"), Work::Foreground, 1).err().unwrap()), BusyShare::Module);
         // Another load of the same module name shares the module's share.
         let again = admission.shares_for(&Arc::from("m"));
-        assert_eq!(share(admission.admit("m", &again, &tenant("d"), Work::Foreground).err().unwrap()), BusyShare::Module);
+        assert_eq!(share(admission.admit("m", &again, &tenant("d"), Work::Foreground, 1).err().unwrap()), BusyShare::Module);
         let other = admission.shares_for(&Arc::from("other"));
-        let _o = admission.admit("other", &other, &tenant("a"), Work::Foreground).expect("other modules are unaffected");
+        let _o = admission.admit("other", &other, &tenant("a"), Work::Foreground, 1).expect("other modules are unaffected");
     }
 
     #[test]
@@ -208,9 +211,9 @@ mod tests {
         let admission = Admission::new(1, 1, 1);
         let first = admission.shares_for(&Arc::from("first"));
         let second = admission.shares_for(&Arc::from("second"));
-        let held = admission.admit("first", &first, &tenant("a"), Work::Foreground).unwrap();
-        assert_eq!(share(admission.admit("second", &second, &tenant("a"), Work::Foreground).err().unwrap()), BusyShare::Host);
+        let held = admission.admit("first", &first, &tenant("a"), Work::Foreground, 1).unwrap();
+        assert_eq!(share(admission.admit("second", &second, &tenant("a"), Work::Foreground, 1).err().unwrap()), BusyShare::Host);
         drop(held);
-        admission.admit("second", &second, &tenant("a"), Work::Foreground).expect("the slot came back");
+        admission.admit("second", &second, &tenant("a"), Work::Foreground, 1).expect("the slot came back");
     }
 }

@@ -139,9 +139,10 @@ impl Budgets {
 }
 
 /// Counts the capability operations of one invocation, and which
-/// operations they were (for the usage audit). Clones share the count, so
-/// host code that cannot borrow the invocation's state (a wasmtime-wasi-http
-/// hook) takes from the same budget.
+/// operations they were and which component of the module called them (for
+/// the usage audit). Clones share the count, so host code that cannot
+/// borrow the invocation's state (a wasmtime-wasi-http hook) takes from the
+/// same budget.
 #[derive(Debug, Clone)]
 pub struct OpsCounter {
     limit: u32,
@@ -151,26 +152,53 @@ pub struct OpsCounter {
 #[derive(Debug, Default)]
 struct OpsShared {
     used: AtomicU32,
-    /// Calls per operation name, refused ones included: a call the budget
-    /// refused still shows the module uses the capability. Few distinct
-    /// names per invocation, so a list beats a map.
-    calls: Mutex<Vec<(&'static str, u32)>>,
+    tally: Mutex<Tally>,
+}
+
+/// Calls per (path, operation), refused ones included: a call the budget
+/// refused still shows the module uses the capability. Few distinct
+/// entries per invocation, so a list beats a map.
+#[derive(Debug, Default)]
+struct Tally {
+    /// The component running now (see [`OpsCounter::enter`]).
+    path: Arc<str>,
+    calls: Vec<OpCalls>,
+}
+
+/// How often one component of a module called one capability operation in
+/// an invocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpCalls {
+    /// The component's path from the main one: the module's name for the
+    /// main component, `wishlist>fetcher` for a dependency it called.
+    pub path: Arc<str>,
+    /// The operation, e.g. `products.get`.
+    pub operation: &'static str,
+    /// Calls, refused ones included.
+    pub calls: u32,
 }
 
 impl OpsCounter {
-    /// A counter allowing `limit` operations.
-    pub fn new(limit: u32) -> Self {
-        OpsCounter { limit, shared: Arc::default() }
+    /// A counter allowing `limit` operations, attributing them to `path`
+    /// until [`Self::enter`] says otherwise.
+    pub fn new(limit: u32, path: Arc<str>) -> Self {
+        let shared = OpsShared {
+            used: AtomicU32::new(0),
+            tally: Mutex::new(Tally { path, calls: Vec::new() }),
+        };
+        OpsCounter { limit, shared: Arc::new(shared) }
     }
 
     /// Takes one `operation`; `false` when the budget is used up (nothing
     /// is taken then, but the call is tallied).
     pub fn try_take(&self, operation: &'static str) -> bool {
         {
-            let mut calls = self.shared.calls.lock().unwrap_or_else(|p| p.into_inner());
-            match calls.iter_mut().find(|(name, _)| *name == operation) {
-                Some((_, count)) => *count = count.saturating_add(1),
-                None => calls.push((operation, 1)),
+            let mut tally = self.tally();
+            let Tally { path, calls } = &mut *tally;
+            let same_path = |c: &OpCalls| Arc::ptr_eq(&c.path, path) || c.path == *path;
+            match calls.iter_mut().find(|c| c.operation == operation && same_path(c)) {
+                Some(found) => found.calls = found.calls.saturating_add(1),
+                None => calls.push(OpCalls { path: path.clone(), operation, calls: 1 }),
             }
         }
         self.shared
@@ -189,9 +217,40 @@ impl OpsCounter {
         self.limit
     }
 
-    /// Calls per operation name so far (`products.get`, `tables.query`, …).
+    /// Attributes what follows to the dependency `name` called by the
+    /// component running now; returns that component's path, for
+    /// [`Self::leave`].
+    pub(crate) fn enter(&self, name: &str) -> Arc<str> {
+        let mut tally = self.tally();
+        let next: Arc<str> = Arc::from(format!("{}>{name}", tally.path));
+        std::mem::replace(&mut tally.path, next)
+    }
+
+    /// Attributes what follows to `caller` again (what [`Self::enter`] returned).
+    pub(crate) fn leave(&self, caller: Arc<str>) {
+        self.tally().path = caller;
+    }
+
+    /// Calls per operation name so far (`products.get`, `tables.query`, …),
+    /// whichever component made them.
     pub fn calls(&self) -> Vec<(&'static str, u32)> {
-        self.shared.calls.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        let mut totals: Vec<(&'static str, u32)> = Vec::new();
+        for call in &self.tally().calls {
+            match totals.iter_mut().find(|(operation, _)| *operation == call.operation) {
+                Some((_, count)) => *count = count.saturating_add(call.calls),
+                None => totals.push((call.operation, call.calls)),
+            }
+        }
+        totals
+    }
+
+    /// Calls per (component path, operation) so far.
+    pub fn calls_by_path(&self) -> Vec<OpCalls> {
+        self.tally().calls.clone()
+    }
+
+    fn tally(&self) -> std::sync::MutexGuard<'_, Tally> {
+        self.shared.tally.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -210,7 +269,7 @@ mod tests {
 
     #[test]
     fn ops_counter_stops_at_its_limit() {
-        let ops = OpsCounter::new(2);
+        let ops = OpsCounter::new(2, "wishlist".into());
         assert!(ops.try_take("products.get"));
         assert!(ops.try_take("products.get"));
         assert!(!ops.try_take("tables.query"));
@@ -219,7 +278,7 @@ mod tests {
 
     #[test]
     fn every_call_is_tallied_by_operation_refused_ones_too() {
-        let ops = OpsCounter::new(2);
+        let ops = OpsCounter::new(2, "wishlist".into());
         let shared = ops.clone();
         ops.try_take("products.get");
         shared.try_take("tables.query");
@@ -229,6 +288,30 @@ mod tests {
 
     #[test]
     fn a_zero_budget_refuses_the_first_operation() {
-        assert!(!OpsCounter::new(0).try_take("events.emit"));
+        assert!(!OpsCounter::new(0, "wishlist".into()).try_take("events.emit"));
+    }
+
+    #[test]
+    fn calls_are_attributed_to_the_component_running() {
+        let ops = OpsCounter::new(10, "wishlist".into());
+        ops.try_take("products.get");
+        let main = ops.enter("greeter");
+        ops.try_take("products.get");
+        let greeter = ops.enter("casing");
+        ops.try_take("log.write");
+        ops.leave(greeter);
+        ops.leave(main);
+        ops.try_take("products.get");
+        let calls = ops.calls_by_path();
+        let by_path: Vec<(&str, &str, u32)> = calls.iter().map(|c| (&*c.path, c.operation, c.calls)).collect();
+        assert_eq!(
+            by_path,
+            [
+                ("wishlist", "products.get", 2),
+                ("wishlist>greeter", "products.get", 1),
+                ("wishlist>greeter>casing", "log.write", 1),
+            ]
+        );
+        assert_eq!(ops.calls(), vec![("products.get", 3), ("log.write", 1)]);
     }
 }

@@ -7,11 +7,12 @@
 //! problem naming the import and the function.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use modgate_manifest::{Manifest, Permission};
 use sha2::{Digest, Sha256};
 use wasmtime::component::types::{self, ComponentItem};
-use wasmtime::component::{Component, InstancePre};
+use wasmtime::component::{Component, InstancePre, Linker};
 
 use crate::contract::InterfaceName;
 
@@ -21,6 +22,7 @@ use crate::bindings::exports::modgate::host::event_handler::GuestIndices as Modu
 use crate::bindings::exports::modgate::host::hook_handler::GuestIndices as HookIndices;
 use crate::bindings::exports::modgate::commerce::core_event_handler::GuestIndices as CoreEventIndices;
 use crate::engine::state::InvocationState;
+use crate::engine::tree::{DependencyComponents, LinkedDependency};
 use wasmtime_wasi_http::p2::bindings::exports::wasi::http::incoming_handler::GuestIndices as IncomingIndices;
 use crate::engine::{Engine, LoadError};
 use crate::verify::{ComponentReport, Problem, ProblemCode, check_component, count_contents};
@@ -36,9 +38,15 @@ pub struct CheckedComponent {
 
 /// What loading an accepted component needs.
 pub(crate) struct Linked {
+    /// The module's code identity ([`crate::engine::tree::tree_hash`]).
     pub hash: [u8; 32],
     pub pre: InstancePre<InvocationState>,
     pub exports: ModuleExports,
+    /// The dependency components, in instantiation order.
+    pub dependencies: Arc<[LinkedDependency]>,
+    /// The SHA-256 of each component compiled (main first): the keys of
+    /// their compiled artifacts.
+    pub component_hashes: Vec<[u8; 32]>,
 }
 
 /// The exports the host calls, found with their types checked.
@@ -67,6 +75,9 @@ impl Engine {
         component: &[u8],
         grants: &BTreeSet<Permission>,
     ) -> Result<CheckedComponent, LoadError> {
+        if !manifest.dependencies.is_empty() {
+            return self.check_tree(manifest, component, &DependencyComponents::new(), grants);
+        }
         let config = &self.shared.config;
         let mut report = check_component(manifest, component, grants, &self.shared.registry, config.max_component_bytes);
         let refused = |report| Ok(CheckedComponent { report, linked: None });
@@ -98,30 +109,59 @@ impl Engine {
                 module: manifest.name.as_str().to_owned(),
                 message: format!("{e:#}"),
             })?;
-        let pre = match linker.instantiate_pre(&compiled) {
+        let linked = self.link_main(manifest, &linker, &compiled, &mut report)?;
+        Ok(CheckedComponent {
+            linked: linked.map(|linked| Linked { hash, component_hashes: vec![hash], ..linked }),
+            report,
+        })
+    }
+
+    /// Pre-instantiates the main component with `linker` and finds the
+    /// exports the host calls, with their types checked; `None` (and the
+    /// problems in `report`) when it does not fit.
+    pub(crate) fn link_main(
+        &self,
+        manifest: &Manifest,
+        linker: &Linker<InvocationState>,
+        compiled: &Component,
+        report: &mut ComponentReport,
+    ) -> Result<Option<Linked>, LoadError> {
+        let path = (!manifest.dependencies.is_empty()).then(|| manifest.name.as_str());
+        let mut refuse = |problem: Problem| {
+            report.problems.push(match path {
+                Some(path) => problem.at(path),
+                None => problem,
+            });
+        };
+        let pre = match linker.instantiate_pre(compiled) {
             Ok(pre) => pre,
             Err(error) => {
                 tracing::debug!(module = manifest.name.as_str(), "link check: {error:#}");
-                report.problems.push(link_problem(&error));
-                return refused(report);
+                refuse(link_problem(&error));
+                return Ok(None);
             }
         };
         let reference = self.reference_exports().map_err(|message| LoadError::Link {
             module: manifest.name.as_str().to_owned(),
             message,
         })?;
-        let guest = linker.substituted_component_type(&compiled).map_err(|e| LoadError::Link {
+        let guest = linker.substituted_component_type(compiled).map_err(|e| LoadError::Link {
             module: manifest.name.as_str().to_owned(),
             message: format!("{e:#}"),
         })?;
         match typed_exports(&self.shared.wasmtime, manifest, &pre, &guest, reference) {
-            Ok(exports) => Ok(CheckedComponent {
-                report,
-                linked: Some(Linked { hash, pre, exports }),
-            }),
+            Ok(exports) => Ok(Some(Linked {
+                hash: [0; 32],
+                pre,
+                exports,
+                dependencies: Arc::from(Vec::new()),
+                component_hashes: Vec::new(),
+            })),
             Err(problems) => {
-                report.problems.extend(problems);
-                refused(report)
+                for problem in problems {
+                    refuse(problem);
+                }
+                Ok(None)
             }
         }
     }
@@ -144,7 +184,7 @@ impl Engine {
     }
 
     /// Compiles once per distinct component (content hash).
-    fn compile(&self, hash: [u8; 32], bytes: &[u8]) -> Result<Component, String> {
+    pub(crate) fn compile(&self, hash: [u8; 32], bytes: &[u8]) -> Result<Component, String> {
         let mut cache = lock(&self.components);
         if let Some(found) = cache.get(&hash) {
             return Ok(found.clone());
@@ -261,7 +301,7 @@ fn export_mismatch(
     None
 }
 
-fn invalid(message: String) -> Problem {
+pub(crate) fn invalid(message: String) -> Problem {
     Problem::new(
         ProblemCode::InvalidComponent,
         "component",
@@ -271,7 +311,7 @@ fn invalid(message: String) -> Problem {
 }
 
 /// One problem per count over its cap, with both numbers.
-fn cap_problems(counts: crate::verify::ComponentCounts, caps: crate::engine::ComponentCaps) -> Vec<Problem> {
+pub(crate) fn cap_problems(counts: crate::verify::ComponentCounts, caps: crate::engine::ComponentCaps) -> Vec<Problem> {
     let over = [
         (ProblemCode::TooManyInstances, "core instances", counts.core_instances, caps.core_instances),
         (ProblemCode::TooManyMemories, "linear memories", counts.memories, caps.memories),
@@ -293,7 +333,7 @@ fn cap_problems(counts: crate::verify::ComponentCounts, caps: crate::engine::Com
 /// Turns wasmtime's link failure into a problem naming the import and the
 /// function that do not match. Its chain reads: "component imports instance
 /// `<import>`, …" → "instance export `<function>` has the wrong type" → why.
-fn link_problem(error: &wasmtime::Error) -> Problem {
+pub(crate) fn link_problem(error: &wasmtime::Error) -> Problem {
     let messages: Vec<String> = error.chain().map(|cause| cause.to_string()).collect();
     let quoted = |prefix: &str| {
         messages.iter().find_map(|m| {

@@ -22,6 +22,7 @@ use crate::engine::extensions::Extensions;
 use crate::engine::module::ModuleInner;
 use crate::engine::observer::{InvocationObservers, InvocationRecord};
 use crate::engine::state::{InvocationSetup, InvocationState};
+use crate::engine::tree::LinkedDependency;
 use crate::tenant::TenantId;
 
 /// The value an export returned, with what the invocation spent.
@@ -42,6 +43,7 @@ pub(crate) struct Invocation {
     pub store: Store<InvocationState>,
     pub budget: Budget,
     pre: InstancePre<InvocationState>,
+    dependencies: Arc<[LinkedDependency]>,
     grace: Duration,
     module: Arc<str>,
     context: InvocationContext,
@@ -62,7 +64,7 @@ impl Invocation {
     ) -> Result<Self, InvocationError> {
         let started = Instant::now();
         let config = &module.shared.config;
-        let admitted = match module.shared.admission.admit(&module.name, &module.shares, tenant, context.into()) {
+        let admitted = match module.shared.admission.admit(&module.name, &module.shares, tenant, context.into(), module.components()) {
             Ok(admitted) => admitted,
             Err(busy) => {
                 config.observers.finished(&InvocationRecord {
@@ -75,6 +77,7 @@ impl Invocation {
                     ops_used: 0,
                     memory_peak_bytes: 0,
                     op_calls: &[],
+                    path_calls: &[],
                 });
                 return Err(busy);
             }
@@ -89,7 +92,8 @@ impl Invocation {
             deadline,
             ops_limit: budget.ops,
             log: module.log.clone(),
-            limiter: MemoryLimiter::new(memory.clone(), config.table_elements_limit, config.component_caps),
+            limiter: MemoryLimiter::new(memory.clone(), config.table_elements_limit, config.component_caps)
+                .for_components(1 + module.dependencies.len()),
             max_handles: config.max_handles,
             capabilities: &module.capabilities,
             extensions,
@@ -115,6 +119,7 @@ impl Invocation {
             store,
             budget,
             pre: module.pre.clone(),
+            dependencies: module.dependencies.clone(),
             grace: config.epoch_tick * 2,
             module: module.name.clone(),
             context,
@@ -139,6 +144,7 @@ impl Invocation {
     ) -> Result<Invoked<R>, InvocationError> {
         let store = &mut self.store;
         let pre = &self.pre;
+        let dependencies = &self.dependencies;
         let span = tracing::info_span!(
             "invocation",
             module = &*self.module,
@@ -146,6 +152,12 @@ impl Invocation {
             context = self.context.as_str(),
         );
         let result = within_deadline(self.started + self.budget.wall_clock + self.grace, async {
+            // Providers first: a component's forwarders find its
+            // dependencies' instances in the store.
+            for dependency in dependencies.iter() {
+                let instance = dependency.pre.instantiate_async(&mut *store).await?;
+                store.data_mut().set_dependency(dependency.index, instance);
+            }
             let instance = pre.instantiate_async(&mut *store).await?;
             call(&mut *store, &instance).await
         })
@@ -182,6 +194,7 @@ impl Invocation {
                 // holds at the end is the most it held.
                 memory_peak_bytes: self.memory.used(),
                 op_calls: &core.op_calls(),
+                path_calls: &core.op_calls_by_path(),
             });
         }
         outcome.map(|value| Invoked {

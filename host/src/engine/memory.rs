@@ -193,6 +193,16 @@ impl MemoryLimiter {
         }
     }
 
+    /// The same limiter for a store holding `components` component
+    /// instances (a module with dependency components): each component's
+    /// caps, once per component. The memory budget stays the invocation's.
+    pub fn for_components(mut self, components: usize) -> Self {
+        self.max_instances = self.max_instances.saturating_mul(components);
+        self.max_memories = self.max_memories.saturating_mul(components);
+        self.max_tables = self.max_tables.saturating_mul(components);
+        self
+    }
+
     /// The invocation's memory budget.
     pub fn memory(&self) -> &Arc<InvocationMemory> {
         &self.memory

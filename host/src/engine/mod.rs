@@ -39,6 +39,7 @@ mod observer;
 mod serve;
 mod slots;
 mod state;
+mod tree;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -46,7 +47,7 @@ use std::sync::{Arc, Mutex};
 use modgate_manifest::{Manifest, Permission};
 use wasmtime::component::Component;
 
-pub use budget::{Budget, Budgets, InvocationContext, OpsCounter};
+pub use budget::{Budget, Budgets, InvocationContext, OpCalls, OpsCounter};
 pub use capability::{
     Capability, CapabilityRegistry, CapabilityView, InvocationFacts, ModuleFacts, RegistryBuilder, RegistryError, Via,
 };
@@ -63,6 +64,7 @@ pub use observer::{InvocationObserver, InvocationObservers, InvocationRecord};
 pub use serve::{ModuleRequest, ModuleResponse, NoOutboundHooks};
 pub use extensions::{Extensions, InstallSettings};
 pub use state::{InvocationCore, InvocationState, LogWriter, OpsBudget};
+pub use tree::{DependencyComponents, tree_hash};
 pub(crate) use state::InvocationSetup;
 pub use crate::tenant::{InvalidTenantId, TenantId};
 
@@ -174,11 +176,28 @@ impl Engine {
         component: &[u8],
         grants: BTreeSet<Permission>,
     ) -> Result<LoadedModule, LoadError> {
+        self.load_tree(manifest, component, &DependencyComponents::new(), grants)
+    }
+
+    /// [`Engine::load`] for a module with dependency components (its main
+    /// `component` and the `dependencies` module.toml declares), each
+    /// linked with only the grants module.toml gives it.
+    pub fn load_tree(
+        &self,
+        manifest: Manifest,
+        component: &[u8],
+        dependencies: &DependencyComponents,
+        grants: BTreeSet<Permission>,
+    ) -> Result<LoadedModule, LoadError> {
         let module = manifest.name.as_str().to_owned();
         if let Some(&permission) = grants.iter().find(|p| !manifest.permissions.contains(p)) {
             return Err(LoadError::GrantNotRequested { module, permission });
         }
-        let checked = self.check(&manifest, component, &grants)?;
+        let checked = if manifest.dependencies.is_empty() && dependencies.is_empty() {
+            self.check(&manifest, component, &grants)?
+        } else {
+            self.check_tree(&manifest, component, dependencies, &grants)?
+        };
         match checked.linked {
             Some(linked) => Ok(LoadedModule::new(self.shared.clone(), manifest, grants, linked)),
             None => Err(LoadError::Refused {

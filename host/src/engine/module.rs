@@ -23,6 +23,7 @@ use crate::engine::extensions::{Extensions, InstallSettings};
 use crate::engine::invocation::{Invocation, Invoked, guest_answer};
 use crate::engine::module_log::ModuleLog;
 use crate::engine::state::InvocationState;
+use crate::engine::tree::LinkedDependency;
 use crate::tenant::TenantId;
 use wasmtime_wasi_http::p2::bindings::exports::wasi::http::incoming_handler::GuestIndices as IncomingIndices;
 
@@ -37,7 +38,11 @@ pub(crate) struct ModuleInner {
     pub manifest: Manifest,
     pub grants: BTreeSet<Permission>,
     pub content_hash: [u8; 32],
+    pub component_hashes: Vec<[u8; 32]>,
     pub pre: InstancePre<InvocationState>,
+    /// The dependency components, in instantiation order (empty for most
+    /// modules).
+    pub dependencies: Arc<[LinkedDependency]>,
     pub lifecycle: LifecycleIndices,
     /// Present when the component exports `wasi:http/incoming-handler`.
     pub incoming: Option<IncomingIndices>,
@@ -55,6 +60,13 @@ pub(crate) struct ModuleInner {
     pub capabilities: Vec<ModuleSlot>,
     pub log: Arc<ModuleLog>,
     pub shared: Arc<Shared>,
+}
+
+impl ModuleInner {
+    /// How many component instances one invocation creates.
+    pub fn components(&self) -> u32 {
+        u32::try_from(1 + self.dependencies.len()).unwrap_or(u32::MAX)
+    }
 }
 
 impl LoadedModule {
@@ -79,7 +91,9 @@ impl LoadedModule {
                 manifest,
                 grants,
                 content_hash: linked.hash,
+                component_hashes: linked.component_hashes,
                 pre: linked.pre,
+                dependencies: linked.dependencies,
                 lifecycle: exports.lifecycle,
                 incoming: exports.incoming,
                 slots: exports.slots,
@@ -109,9 +123,17 @@ impl LoadedModule {
         &self.inner.grants
     }
 
-    /// SHA-256 of the component bytes.
+    /// The identity of the module's code: the SHA-256 of the component,
+    /// or for a module with dependency components their
+    /// [`tree_hash`](crate::engine::tree_hash).
     pub fn content_hash(&self) -> [u8; 32] {
         self.inner.content_hash
+    }
+
+    /// The SHA-256 of each of its components (main first): the keys of
+    /// their compiled artifacts.
+    pub fn component_hashes(&self) -> &[[u8; 32]] {
+        &self.inner.component_hashes
     }
 
     /// The module's bounded log.

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::engine::budget::InvocationContext;
+use crate::engine::budget::{InvocationContext, OpCalls};
 use crate::engine::error::InvocationError;
 use crate::tenant::TenantId;
 
@@ -37,6 +37,10 @@ pub struct InvocationRecord<'a> {
     /// Calls per capability operation (`products.get`, `tables.query`, …),
     /// refused ones included.
     pub op_calls: &'a [(&'static str, u32)],
+    /// The same calls by the component of the module that made them: the
+    /// module's name for the main component, `wishlist>fetcher` for a
+    /// dependency component it called.
+    pub path_calls: &'a [OpCalls],
 }
 
 /// Hears about every invocation. Called on the invocation's own task right

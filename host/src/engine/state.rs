@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
-use wasmtime::component::ResourceTable;
+use wasmtime::component::{Instance, ResourceTable};
 
 use crate::bindings::{WitError, WitErrorCode};
-use crate::engine::budget::{InvocationContext, OpsCounter};
+use crate::engine::budget::{InvocationContext, OpCalls, OpsCounter};
 use crate::engine::capability::{Capability, CapabilityView, InvocationFacts, ModuleSlot};
 use crate::engine::memory::{InvocationMemory, MemoryLimitReached, MemoryLimiter};
 use crate::engine::module_log::{LogLevel, ModuleLog};
@@ -46,6 +46,9 @@ struct CapabilitySlot {
 pub struct InvocationState {
     pub(crate) core: InvocationCore,
     capabilities: Vec<CapabilitySlot>,
+    /// This invocation's instance of each dependency component, by its
+    /// index in the module's dependencies (set as they are instantiated).
+    dependencies: Vec<Option<Instance>>,
 }
 
 /// Everything needed to start an invocation's store.
@@ -64,6 +67,7 @@ pub(crate) struct InvocationSetup<'a> {
 
 impl InvocationState {
     pub(crate) fn new(setup: InvocationSetup<'_>) -> Self {
+        let module = setup.module;
         let mut table = ResourceTable::new();
         table.set_max_capacity(setup.max_handles);
         let facts = InvocationFacts {
@@ -84,18 +88,32 @@ impl InvocationState {
             .collect();
         InvocationState {
             core: InvocationCore {
-                module: setup.module,
+                module: module.clone(),
                 tenant: setup.tenant,
                 context: setup.context,
                 deadline: setup.deadline,
-                ops: OpsCounter::new(setup.ops_limit),
+                ops: OpsCounter::new(setup.ops_limit, module.clone()),
                 log: setup.log,
                 log_lines_written: Arc::new(AtomicU32::new(0)),
                 limiter: setup.limiter,
                 table,
             },
             capabilities,
+            dependencies: Vec::new(),
         }
+    }
+
+    /// This invocation's instance of dependency `index`, once instantiated.
+    pub(crate) fn dependency(&self, index: usize) -> Option<Instance> {
+        self.dependencies.get(index).copied().flatten()
+    }
+
+    /// Keeps this invocation's instance of dependency `index`.
+    pub(crate) fn set_dependency(&mut self, index: usize, instance: Instance) {
+        if self.dependencies.len() <= index {
+            self.dependencies.resize(index + 1, None);
+        }
+        self.dependencies[index] = Some(instance);
     }
 
     /// What capability `C`'s host functions run on: the core and `C`'s own
@@ -184,6 +202,22 @@ impl InvocationCore {
     /// Calls per capability operation so far, refused ones included.
     pub fn op_calls(&self) -> Vec<(&'static str, u32)> {
         self.ops.calls()
+    }
+
+    /// Calls per (component path, capability operation) so far.
+    pub fn op_calls_by_path(&self) -> Vec<OpCalls> {
+        self.ops.calls_by_path()
+    }
+
+    /// Attributes what follows to the dependency `name` the running
+    /// component calls; returns the caller's path for [`Self::leave_dependency`].
+    pub(crate) fn enter_dependency(&mut self, name: &str) -> Arc<str> {
+        self.ops.enter(name)
+    }
+
+    /// Attributes what follows to `caller` again.
+    pub(crate) fn leave_dependency(&mut self, caller: Arc<str>) {
+        self.ops.leave(caller);
     }
 
     /// When the invocation's wall-clock budget runs out: host work done for

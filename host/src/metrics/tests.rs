@@ -32,6 +32,7 @@ fn http_call<'a>(
         ops_used: 2,
         memory_peak_bytes: 100_000,
         op_calls,
+        path_calls: &[],
     }
 }
 

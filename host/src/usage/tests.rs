@@ -46,6 +46,7 @@ fn invocation<'a>(
         ops_used: op_calls.iter().map(|(_, n)| n).sum(),
         memory_peak_bytes: 0,
         op_calls,
+        path_calls: &[],
     }
 }
 

@@ -1,9 +1,9 @@
 //! Deciding, for each import, whether the host will link it — and if not,
 //! which permission or change would make it linkable.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use modgate_manifest::{Manifest, Permission};
+use modgate_manifest::Permission;
 
 use crate::CORE_VERSION;
 use crate::engine::CapabilityRegistry;
@@ -22,6 +22,8 @@ pub enum ImportClass {
     AlwaysAvailable,
     /// Linked from a WASI context that grants nothing.
     Inert,
+    /// Wired by the host to another component of the module that exports it.
+    Dependency,
 }
 
 impl std::fmt::Display for ImportClass {
@@ -30,14 +32,24 @@ impl std::fmt::Display for ImportClass {
             ImportClass::Capability(p) => write!(f, "{p}"),
             ImportClass::AlwaysAvailable => f.write_str("always available"),
             ImportClass::Inert => f.write_str("inert (linked with no authority)"),
+            ImportClass::Dependency => f.write_str("a dependency component's export"),
         }
     }
 }
 
-/// What the classifier needs to know about the module and the host.
+/// What the classifier needs to know about the component and the host.
 pub(crate) struct ImportPolicy<'a> {
-    pub manifest: &'a Manifest,
+    /// The permissions module.toml gives this component (for a module
+    /// without dependency components: all of its permissions).
+    pub requested: &'a BTreeSet<Permission>,
+    /// Those of them the operator granted.
     pub grants: &'a BTreeSet<Permission>,
+    /// The other components of the module holding each permission, by path
+    /// (empty without dependency components).
+    pub held_elsewhere: &'a BTreeMap<Permission, Vec<String>>,
+    /// Where module.toml lists this component's permissions:
+    /// `permissions`, or `dependencies.<name>.permissions`.
+    pub permissions_key: &'a str,
     pub registry: &'a CapabilityRegistry,
 }
 
@@ -165,12 +177,25 @@ impl ImportPolicy<'_> {
         interface: &str,
         permission: Permission,
     ) -> Result<ImportClass, Problem> {
-        if !self.manifest.permissions.contains(&permission) {
+        if !self.requested.contains(&permission) {
+            if let Some(holders) = self.held_elsewhere.get(&permission) {
+                return Err(Problem::new(
+                    ProblemCode::UngrantedImport,
+                    name,
+                    format!(
+                        "importing {interface} needs permission {permission}, which module.toml gives only to {}",
+                        holders.join(", ")
+                    ),
+                    format!(
+                        "call {interface} through that dependency's exports, or take \"{permission}\" out of the dependencies' permissions (the main component then holds it, and they do not)"
+                    ),
+                ));
+            }
             return Err(Problem::new(
                 ProblemCode::UngrantedImport,
                 name,
                 format!("importing {interface} needs permission {permission}, which module.toml does not ask for"),
-                format!("add \"{permission}\" to `permissions` in module.toml, or stop using {interface}"),
+                format!("add \"{permission}\" to `{}` in module.toml, or stop using {interface}", self.permissions_key),
             ));
         }
         if !self.grants.contains(&permission) {

@@ -2,7 +2,7 @@
 //! the grants, the exports must match what the manifest declares, and
 //! declared permissions that nothing uses are reported.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use modgate_manifest::{Manifest, Permission};
 use sha2::{Digest, Sha256};
@@ -11,7 +11,7 @@ use crate::CORE_VERSION;
 use crate::engine::CapabilityRegistry;
 use crate::contract::{Access, InterfaceName, ManifestSection, modgate_interface, wasi_access, WasiAccess};
 use crate::verify::classify::{ImportClass, ImportPolicy};
-use crate::verify::decode::decode_surface;
+use crate::verify::decode::{ComponentSurface, decode_surface};
 use crate::verify::file::too_large;
 use crate::verify::problem::{Problem, ProblemCode};
 
@@ -43,6 +43,26 @@ pub struct ComponentReport {
     pub unused_permissions: Vec<Permission>,
     /// What one instantiation creates (filled in by the engine's check).
     pub counts: crate::verify::ComponentCounts,
+    /// The module's dependency components, in the order the host
+    /// instantiates them (their problems are in `problems`, with their path).
+    pub dependencies: Vec<DependencyReport>,
+}
+
+/// What the check found in one dependency component.
+#[derive(Debug, Clone)]
+pub struct DependencyReport {
+    /// Its name in module.toml.
+    pub name: String,
+    /// Its path from the main component, e.g. `wishlist>greeter>casing`
+    /// (the shortest chain of imports; `wishlist>name` when nothing imports it).
+    pub path: String,
+    /// The permissions module.toml gives it.
+    pub requested: BTreeSet<Permission>,
+    /// Those the operator granted: all it is linked with, besides the
+    /// always-available set and other dependencies' exports.
+    pub granted: BTreeSet<Permission>,
+    /// Its size, hash, imports, exports, warnings and unused permissions.
+    pub report: ComponentReport,
 }
 
 impl ComponentReport {
@@ -61,7 +81,9 @@ impl std::fmt::Display for ComponentReport {
     }
 }
 
-/// Checks `component` for a module with `manifest`, linked with `grants`.
+/// Checks `component` for a module with `manifest`, linked with `grants`
+/// (a module without dependency components; [`crate::engine::Engine::check_tree`]
+/// checks one with them).
 pub fn check_component(
     manifest: &Manifest,
     component: &[u8],
@@ -69,6 +91,45 @@ pub fn check_component(
     registry: &CapabilityRegistry,
     max_component_bytes: usize,
 ) -> ComponentReport {
+    let (mut report, surface) = decode_component(component, max_component_bytes);
+    let Some(surface) = surface else { return report };
+    check_offered(manifest, registry, &mut report);
+    let part = ComponentPart {
+        path: None,
+        main: Some(manifest),
+        requested: &manifest.permissions,
+        grants,
+        held_elsewhere: &BTreeMap::new(),
+        permissions_key: "permissions",
+        wired: &BTreeSet::new(),
+    };
+    check_part(&part, surface, registry, &mut report);
+    report
+}
+
+/// One component of a module, as the check sees it.
+pub(crate) struct ComponentPart<'a> {
+    /// Its path from the main component (`wishlist>fetcher`); `None` for a
+    /// module without dependency components.
+    pub path: Option<&'a str>,
+    /// The manifest, for the main component (whose exports the host calls).
+    pub main: Option<&'a Manifest>,
+    /// The permissions module.toml gives this component.
+    pub requested: &'a BTreeSet<Permission>,
+    /// Those the operator granted.
+    pub grants: &'a BTreeSet<Permission>,
+    /// The other components holding each permission, by path.
+    pub held_elsewhere: &'a BTreeMap<Permission, Vec<String>>,
+    /// Where module.toml lists this component's permissions.
+    pub permissions_key: &'a str,
+    /// Its imports a dependency component exports (wired by the host, not
+    /// classified as host imports).
+    pub wired: &'a BTreeSet<String>,
+}
+
+/// The report's size and hash, and the surface when the bytes are a
+/// component within the size limit (a problem says why otherwise).
+pub(crate) fn decode_component(component: &[u8], max_component_bytes: usize) -> (ComponentReport, Option<ComponentSurface>) {
     let mut report = ComponentReport {
         size: component.len(),
         sha256: hex::encode(Sha256::digest(component)),
@@ -78,10 +139,10 @@ pub fn check_component(
         report
             .problems
             .push(too_large("component".to_owned(), component.len() as u64, max_component_bytes));
-        return report;
+        return (report, None);
     }
-    let surface = match decode_surface(component) {
-        Ok(surface) => surface,
+    match decode_surface(component) {
+        Ok(surface) => (report, Some(surface)),
         Err(message) => {
             report.problems.push(Problem::new(
                 ProblemCode::InvalidComponent,
@@ -89,9 +150,14 @@ pub fn check_component(
                 message,
                 "rebuild the module; `modgate verify <module-dir>` builds Rust modules correctly",
             ));
-            return report;
+            (report, None)
         }
-    };
+    }
+}
+
+/// A problem for each permission the manifest asks for that no capability
+/// of this host provides.
+pub(crate) fn check_offered(manifest: &Manifest, registry: &CapabilityRegistry, report: &mut ComponentReport) {
     for declared in &manifest.permissions {
         if !registry.offers(*declared) {
             report.problems.push(Problem::new(
@@ -102,13 +168,30 @@ pub fn check_component(
             ));
         }
     }
+}
+
+/// Classifies every import of one component (its wired ones excepted),
+/// checks the main component's exports, and notes unused permissions.
+pub(crate) fn check_part(
+    part: &ComponentPart<'_>,
+    surface: ComponentSurface,
+    registry: &CapabilityRegistry,
+    report: &mut ComponentReport,
+) {
     let policy = ImportPolicy {
-        manifest,
-        grants,
+        requested: part.requested,
+        grants: part.grants,
+        held_elsewhere: part.held_elsewhere,
+        permissions_key: part.permissions_key,
         registry,
     };
+    let first_problem = report.problems.len();
     let mut used = BTreeSet::new();
     for name in surface.imports {
+        if part.wired.contains(&name) {
+            report.imports.push(ImportEntry { name, class: Some(ImportClass::Dependency) });
+            continue;
+        }
         match policy.classify(&name) {
             Ok(class) => {
                 if let ImportClass::Capability(p) = class {
@@ -122,9 +205,11 @@ pub fn check_component(
             }
         }
     }
-    check_exports(manifest, grants, &surface.exports, &mut used, &mut report);
+    if let Some(manifest) = part.main {
+        check_exports(manifest, part.requested, part.grants, &surface.exports, &mut used, report);
+    }
     report.exports = surface.exports;
-    for declared in &manifest.permissions {
+    for declared in part.requested {
         if !used.contains(declared) {
             report.unused_permissions.push(*declared);
             report.warnings.push(format!(
@@ -132,13 +217,18 @@ pub fn check_component(
             ));
         }
     }
-    report
+    if let Some(path) = part.path {
+        for problem in &mut report.problems[first_problem..] {
+            problem.path = Some(path.to_owned());
+        }
+    }
 }
 
 /// Exports: `lifecycle` always, and one export per manifest section that
 /// makes the host call into the module.
 fn check_exports(
     manifest: &Manifest,
+    requested: &BTreeSet<Permission>,
     grants: &BTreeSet<Permission>,
     exports: &[String],
     used: &mut BTreeSet<Permission>,
@@ -158,7 +248,7 @@ fn check_exports(
         });
         match (access, known_version) {
             (Some(Access::Permission(permission)), true) => {
-                if !manifest.permissions.contains(&permission) {
+                if !requested.contains(&permission) {
                     report.problems.push(Problem::new(
                         ProblemCode::ExportNeedsPermission,
                         name,

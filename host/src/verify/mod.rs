@@ -17,7 +17,8 @@ mod problem;
 mod report;
 
 pub use classify::ImportClass;
-pub use component::{ComponentReport, ImportEntry, check_component};
+pub use component::{ComponentReport, DependencyReport, ImportEntry, check_component};
+pub(crate) use component::{ComponentPart, check_offered, check_part, decode_component};
 pub use contents::{ComponentCounts, count_contents};
 pub use decode::{ComponentSurface, decode_surface};
 pub use file::read_component_file;

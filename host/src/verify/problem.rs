@@ -42,6 +42,20 @@ pub enum ProblemCode {
     /// to nothing: the host would never call it, and a module must not
     /// receive events it did not declare.
     HandlerWithoutSubscriptions,
+    /// An import of a package the host does not provide, which no
+    /// dependency component of the module exports.
+    UnsatisfiedImport,
+    /// An import that more than one dependency component exports.
+    AmbiguousImport,
+    /// Dependency components that import each other in a circle.
+    DependencyCycle,
+    /// A dependency component exports an interface of a package reserved to
+    /// the host (`modgate:*`, `wasi:*`).
+    ReservedExport,
+    /// An interface wired between two components of a module differs
+    /// between the importer and the exporter, or passes resources (only
+    /// plain values cross between a module's components).
+    IncompatibleDependency,
 }
 
 impl ProblemCode {
@@ -66,6 +80,11 @@ impl ProblemCode {
             ProblemCode::TooManyMemories => "too-many-memories",
             ProblemCode::TooManyTables => "too-many-tables",
             ProblemCode::HandlerWithoutSubscriptions => "handler-without-subscriptions",
+            ProblemCode::UnsatisfiedImport => "unsatisfied-import",
+            ProblemCode::AmbiguousImport => "ambiguous-import",
+            ProblemCode::DependencyCycle => "dependency-cycle",
+            ProblemCode::ReservedExport => "reserved-export",
+            ProblemCode::IncompatibleDependency => "incompatible-dependency",
         }
     }
 }
@@ -81,6 +100,10 @@ impl std::fmt::Display for ProblemCode {
 pub struct Problem {
     /// Stable code.
     pub code: ProblemCode,
+    /// Which component of the module it is about, as its path from the
+    /// main component (`wishlist`, `wishlist>fetcher`); `None` for a module
+    /// without dependency components.
+    pub path: Option<String>,
     /// What it is about: an import or export name, a manifest key, a file.
     pub subject: String,
     /// What is wrong.
@@ -99,6 +122,7 @@ impl Problem {
     ) -> Self {
         Problem {
             code,
+            path: None,
             subject: subject.into(),
             message: message.into(),
             fix: fix.into(),
@@ -106,12 +130,20 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// The same problem, about the component at `path`.
+    pub fn at(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "[{}] {}: {} (fix: {})",
-            self.code, self.subject, self.message, self.fix
-        )
+        write!(f, "[{}] ", self.code)?;
+        if let Some(path) = &self.path {
+            write!(f, "{path}: ")?;
+        }
+        write!(f, "{}: {} (fix: {})", self.subject, self.message, self.fix)
     }
 }

@@ -1,6 +1,7 @@
 //! The verified manifest. Values of these types only come out of the verifier (or the
 //! validating `FromStr` impls), so code holding a [`Manifest`] can rely on every rule.
 
+mod dependency;
 mod hook;
 mod name;
 mod route;
@@ -16,6 +17,7 @@ use serde::Serialize;
 use crate::error::ManifestWarning;
 use crate::permission::Permission;
 
+pub use dependency::{DependencyDecl, DependencyName, MAX_DEPENDENCIES};
 pub use hook::{HookDecl, HookWhen};
 pub use name::ModuleName;
 pub use route::{HttpMethod, MAX_ROUTE_PATH_CHARS, RouteDecl};
@@ -47,8 +49,12 @@ pub struct Manifest {
     pub description: Option<String>,
     /// The component file, relative to the manifest's folder.
     pub component: Option<PathBuf>,
-    /// Requested permissions; the operator grants them at install.
+    /// Requested permissions; the operator grants them at install for the whole module,
+    /// dependencies included. [`Manifest::main_permissions`] says which the main component
+    /// holds.
     pub permissions: BTreeSet<Permission>,
+    /// Dependency components, sorted by name (TOML tables have no order).
+    pub dependencies: Vec<DependencyDecl>,
     /// Declared tables, in manifest order.
     pub tables: Vec<TableDecl>,
     /// Storefront slots the module fills, in manifest order.
@@ -67,5 +73,17 @@ impl Manifest {
     /// Whether the manifest requests `permission`.
     pub fn requests(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
+    }
+
+    /// The permissions the main component holds: the module's permissions minus every one a
+    /// dependency names (a permission a dependency names is that dependency's alone; when
+    /// several dependencies name it, each of them holds it and the main component does not).
+    pub fn main_permissions(&self) -> BTreeSet<Permission> {
+        let delegated: BTreeSet<Permission> = self
+            .dependencies
+            .iter()
+            .flat_map(|dependency| dependency.permissions.iter().copied())
+            .collect();
+        self.permissions.difference(&delegated).copied().collect()
     }
 }

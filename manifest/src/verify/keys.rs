@@ -16,6 +16,7 @@ pub(crate) const TOP_LEVEL_KEYS: &[&str] = &[
     "description",
     "component",
     "permissions",
+    "dependencies",
     "tables",
     "slots",
     "routes",

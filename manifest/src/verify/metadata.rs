@@ -1,4 +1,5 @@
-//! `description` (shown to operators) and `component` (where the `.wasm` file is).
+//! `description` (shown to operators) and `component` (where the `.wasm` file is; dependencies'
+//! components follow the same rules).
 
 use std::path::PathBuf;
 
@@ -50,11 +51,23 @@ pub(crate) fn check_component(
     let file = name.map_or("module", ModuleName::as_str);
     let example = format!("component = \"{file}.wasm\"");
     let text = as_str(report, value, "component", &example)?;
+    component_path(report, text, "component", &example)
+}
+
+/// `text` as a component path when it is a safe relative `.wasm` path; otherwise reports an
+/// `invalid-component` error at `path` whose fix shows `example`. Shared by the module's
+/// `component` and each dependency's.
+pub(crate) fn component_path(
+    report: &mut Report,
+    text: &str,
+    path: &str,
+    example: &str,
+) -> Option<PathBuf> {
     let Some(problem) = component_problem(text) else {
         return Some(PathBuf::from(text));
     };
     report.error(
-        "component",
+        path,
         ManifestErrorCode::InvalidComponent,
         format!("component path {} {problem}", quoted(text)),
         format!("write a path relative to the manifest's folder, e.g. {example}"),

@@ -3,6 +3,7 @@
 
 mod columns;
 mod core;
+mod dependencies;
 mod document;
 mod hooks;
 mod indexes;
@@ -31,6 +32,7 @@ use report::Report;
 
 pub(crate) use document::{FILE_PATH, decode, too_large};
 pub use metadata::MAX_DESCRIPTION_CHARS;
+pub(crate) use path::{key_path, quoted};
 
 /// Verifies manifest text: size and syntax first (fatal), then every section.
 pub(crate) fn verify_text(text: &str, host_core: &Version) -> Result<Verified, ManifestErrors> {
@@ -49,6 +51,7 @@ fn verify_table(root: &Table, host_core: &Version) -> Result<Verified, ManifestE
     let description = metadata::check_description(&mut report, root);
     let component = metadata::check_component(&mut report, root, name.as_ref());
     let listed = permissions::check(&mut report, root);
+    let dependencies = dependencies::check(&mut report, root, name.as_ref(), &listed);
     let tables = tables::check(&mut report, root, name.as_ref());
     let slots = slots::check(&mut report, root);
     let routes = routes::check(&mut report, root);
@@ -83,6 +86,7 @@ fn verify_table(root: &Table, host_core: &Version) -> Result<Verified, ManifestE
                 .into_iter()
                 .map(|(_, permission)| permission)
                 .collect(),
+            dependencies,
             tables,
             slots,
             routes,

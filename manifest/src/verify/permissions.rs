@@ -1,4 +1,5 @@
-//! `permissions`: strings from the closed allowlist, each at most once.
+//! `permissions`: strings from the closed allowlist, each at most once. The same rules apply to
+//! a dependency's `permissions`.
 
 use toml::Table;
 
@@ -9,11 +10,22 @@ use super::value::string_items;
 use crate::error::ManifestErrorCode;
 use crate::permission::Permission;
 
-/// The valid permissions in manifest order, each with its path (`permissions[2]`).
+/// The valid top-level permissions in manifest order, each with its path (`permissions[2]`).
 pub(crate) fn check(report: &mut Report, root: &Table) -> Vec<(String, Permission)> {
+    check_list(report, root, "")
+}
+
+/// The valid permissions of the `permissions` key of `table`, whose path is `parent`, in
+/// manifest order, each with its path (`dependencies.fetcher.permissions[0]`).
+pub(crate) fn check_list(
+    report: &mut Report,
+    table: &Table,
+    parent: &str,
+) -> Vec<(String, Permission)> {
     let items = string_items(
         report,
-        root,
+        table,
+        parent,
         "permissions",
         "permissions = [\"read:products\"]",
         "the permission as a quoted string, e.g. \"read:products\"",

@@ -14,6 +14,7 @@ pub(crate) fn check(report: &mut Report, root: &Table) -> Vec<Slot> {
     let items = string_items(
         report,
         root,
+        "",
         "slots",
         "slots = [\"product-card.badges\"]",
         "the slot as a quoted string, e.g. \"product-card.badges\"",

@@ -15,6 +15,7 @@ pub(crate) fn check(report: &mut Report, root: &Table) -> Vec<Subscription> {
     let items = string_items(
         report,
         root,
+        "",
         "subscriptions",
         "subscriptions = [\"order.paid\"]",
         "the event name as a quoted string, e.g. \"order.paid\"",

@@ -104,19 +104,20 @@ pub(crate) fn as_array<'a>(
     }
 }
 
-/// The string items of the array under `key` (absent → empty), each with its path;
-/// non-string items are reported with `write {item_example}`.
+/// The string items of the array under `key` of `table` (absent → empty), each with its path
+/// below `parent`; non-string items are reported with `write {item_example}`.
 pub(crate) fn string_items<'a>(
     report: &mut Report,
-    root: &'a Table,
+    table: &'a Table,
+    parent: &str,
     key: &str,
     example: &str,
     item_example: &str,
 ) -> Vec<(String, &'a str)> {
-    let Some(value) = root.get(key) else {
+    let Some(value) = table.get(key) else {
         return Vec::new();
     };
-    let path = key_path("", key);
+    let path = key_path(parent, key);
     let Some(items) = as_array(report, value, &path, example) else {
         return Vec::new();
     };
