@@ -12,7 +12,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::{Registry, Unit};
 
-use super::labels::{ContextLabels, OperationLabels, OutcomeLabels};
+use super::labels::{ContextLabels, OperationLabels, OutcomeLabels, PathOperationLabels};
 use crate::engine::{InvocationError, InvocationRecord, error_code_name};
 
 /// Duration buckets: 50 µs doubling 21 times, to about 52 s. The fastest
@@ -38,6 +38,7 @@ pub(super) struct InvocationFamilies {
     ops: Family<ContextLabels, Counter>,
     memory_peak: Family<ContextLabels, Histogram>,
     capability_calls: Family<OperationLabels, Counter>,
+    dependency_calls: Family<PathOperationLabels, Counter>,
 }
 
 impl InvocationFamilies {
@@ -50,6 +51,7 @@ impl InvocationFamilies {
             ops: Family::default(),
             memory_peak: Family::new_with_constructor(memory_histogram),
             capability_calls: Family::default(),
+            dependency_calls: Family::default(),
         };
         // Counter names carry no `_total` and unit names no unit suffix:
         // the encoder appends both.
@@ -84,6 +86,11 @@ impl InvocationFamilies {
             "modgate_capability_calls",
             "Calls of each capability operation (products.get, tables.query, ...), refused calls included",
             families.capability_calls.clone(),
+        );
+        registry.register(
+            "modgate_dependency_calls",
+            "Calls of each capability operation made by a dependency component of a module, by its path (wishlist>fetcher), refused calls included; also counted in modgate_capability_calls",
+            families.dependency_calls.clone(),
         );
         families
     }
@@ -127,6 +134,17 @@ impl InvocationFamilies {
             self.capability_calls
                 .get_or_create(&labels)
                 .inc_by(u64::from(calls));
+        }
+        // The main component's calls are the module's own (above); those a
+        // dependency component made are also counted by its path.
+        for call in record.path_calls.iter().filter(|call| &*call.path != record.module) {
+            let labels = PathOperationLabels {
+                tenant: place.tenant.clone(),
+                module: place.module.clone(),
+                path: call.path.to_string(),
+                operation: call.operation,
+            };
+            self.dependency_calls.get_or_create(&labels).inc_by(u64::from(call.calls));
         }
     }
 }

@@ -43,6 +43,18 @@ pub(super) struct OperationLabels {
     pub operation: &'static str,
 }
 
+/// One capability operation of one dependency component of an install:
+/// `{tenant, module, path, operation}`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(super) struct PathOperationLabels {
+    pub tenant: String,
+    pub module: String,
+    /// `wishlist>fetcher`: the chain of calls that reached the component.
+    pub path: String,
+    /// `products.get`, `http.outbound`, …
+    pub operation: &'static str,
+}
+
 /// One install: `{tenant, module}` (the scrape-time gauges).
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub(super) struct InstallLabels {

@@ -20,6 +20,7 @@
 //! | `modgate_fuel_used_total`, `modgate_ops_used_total` | tenant, module, context |
 //! | `modgate_memory_peak_bytes` (histogram) | tenant, module, context |
 //! | `modgate_capability_calls_total` | tenant, module, operation |
+//! | `modgate_dependency_calls_total` | tenant, module, path (`wishlist>fetcher`), operation |
 //! | `modgate_breaker_state` (0 closed, 1 half-open, 2 open) | tenant, module |
 //! | `modgate_outbox_pending`, `modgate_outbox_oldest_age_seconds`, `modgate_dead_letters` | tenant, module |
 //!

@@ -8,9 +8,35 @@ use std::time::Duration;
 use super::{BreakerGauge, HostSnapshot, Metrics, OutboxGauge};
 use crate::breaker::BreakerStatus;
 use crate::engine::{
+    OpCalls,
     BusyShare, ErrorCode, InvocationContext, InvocationError, InvocationObserver, InvocationRecord,
 };
 use crate::tenant::TenantId;
+
+#[test]
+fn a_dependency_components_calls_are_also_counted_by_its_path() {
+    let metrics = Metrics::new();
+    let tenant = acme();
+    let path_calls = [
+        OpCalls { path: "wishlist".into(), operation: "products.get", calls: 2 },
+        OpCalls { path: "wishlist>fetcher".into(), operation: "http.outbound", calls: 1 },
+    ];
+    let record = InvocationRecord {
+        path_calls: &path_calls,
+        ..http_call(&tenant, None, &[("products.get", 2), ("http.outbound", 1)])
+    };
+    metrics.finished(&record);
+    let text = metrics.render(&HostSnapshot::default());
+    assert_line(
+        &text,
+        r#"modgate_dependency_calls_total{tenant="acme",module="wishlist",path="wishlist>fetcher",operation="http.outbound"} 1"#,
+    );
+    assert!(!text.contains(r#"path="wishlist","#), "the main component's calls are the module's own:\n{text}");
+    assert_line(
+        &text,
+        r#"modgate_capability_calls_total{tenant="acme",module="wishlist",operation="http.outbound"} 1"#,
+    );
+}
 
 fn acme() -> TenantId {
     TenantId::new("acme").expect("a slug")
