@@ -216,4 +216,15 @@ mod tests {
         drop(held);
         admission.admit("second", &second, &tenant("a"), Work::Foreground, 1).expect("the slot came back");
     }
+
+    #[test]
+    fn a_module_with_dependency_components_takes_a_pool_slot_per_component() {
+        let admission = Admission::new(3, 3, 3);
+        let tree = admission.shares_for(&Arc::from("tree"));
+        let single = admission.shares_for(&Arc::from("single"));
+        let _held = admission.admit("tree", &tree, &tenant("a"), Work::Foreground, 2).unwrap();
+        let refused = admission.admit("tree", &tree, &tenant("b"), Work::Foreground, 2).err().unwrap();
+        assert_eq!(share(refused), BusyShare::Host);
+        let _one = admission.admit("single", &single, &tenant("a"), Work::Foreground, 1).expect("one slot is left");
+    }
 }
