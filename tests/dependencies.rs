@@ -248,4 +248,11 @@ component = "deps/notes.wasm"
             (ProblemCode::InvalidComponent, Some("dep-user-notes".to_owned())),
         ]
     );
+
+    // Loaded as a module without dependency components (what install does
+    // with a folder today), it is refused, saying so.
+    let single = engine.load(manifest_from(manifest), &modgate_artifacts::read(modgate_artifacts::DEP_USER_NOTES), BTreeSet::new());
+    let Err(LoadError::Refused { report, .. }) = single else { panic!("refused") };
+    assert_eq!(report.problems[0].code, ProblemCode::ComponentNotFound);
+    assert!(report.problems[0].message.contains("Engine::load_tree"), "{}", report.problems[0]);
 }

@@ -98,14 +98,22 @@ impl Engine {
         for (index, declared) in manifest.dependencies.iter().enumerate() {
             let name = declared.name.as_str();
             let Some(bytes) = dependencies.get(name) else {
-                report.problems.push(
-                    Problem::new(
-                        ProblemCode::ComponentNotFound,
-                        declared.component.display().to_string(),
-                        format!("dependency {name}'s component was not given to the host"),
-                        "build the dependency and put its component where module.toml's `component` says",
+                // `install` and `verify` of a module folder do not read
+                // dependency components yet (docs/dependencies.md).
+                let (message, fix) = if dependencies.is_empty() {
+                    (
+                        format!("dependency {name}'s component was not given: this host reads dependency components only through Engine::load_tree so far, not from a module folder"),
+                        "load the module with Engine::load_tree (docs/dependencies.md), or ship it without [dependencies] for now",
                     )
-                    .at(format!("{module}>{name}")),
+                } else {
+                    (
+                        format!("dependency {name}'s component was not given to the host"),
+                        "give every component module.toml declares under [dependencies]",
+                    )
+                };
+                report.problems.push(
+                    Problem::new(ProblemCode::ComponentNotFound, declared.component.display().to_string(), message, fix)
+                        .at(format!("{module}>{name}")),
                 );
                 continue;
             };
