@@ -111,7 +111,13 @@ impl Engine {
             })?;
         let linked = self.link_main(manifest, &linker, &compiled, &mut report)?;
         Ok(CheckedComponent {
-            linked: linked.map(|linked| Linked { hash, component_hashes: vec![hash], ..linked }),
+            linked: linked.map(|(pre, exports)| Linked {
+                hash,
+                pre,
+                exports,
+                dependencies: Arc::from(Vec::new()),
+                component_hashes: vec![hash],
+            }),
             report,
         })
     }
@@ -125,7 +131,7 @@ impl Engine {
         linker: &Linker<InvocationState>,
         compiled: &Component,
         report: &mut ComponentReport,
-    ) -> Result<Option<Linked>, LoadError> {
+    ) -> Result<Option<(InstancePre<InvocationState>, ModuleExports)>, LoadError> {
         let path = (!manifest.dependencies.is_empty()).then(|| manifest.name.as_str());
         let mut refuse = |problem: Problem| {
             report.problems.push(match path {
@@ -150,13 +156,7 @@ impl Engine {
             message: format!("{e:#}"),
         })?;
         match typed_exports(&self.shared.wasmtime, manifest, &pre, &guest, reference) {
-            Ok(exports) => Ok(Some(Linked {
-                hash: [0; 32],
-                pre,
-                exports,
-                dependencies: Arc::from(Vec::new()),
-                component_hashes: Vec::new(),
-            })),
+            Ok(exports) => Ok(Some((pre, exports))),
             Err(problems) => {
                 for problem in problems {
                     refuse(problem);

@@ -51,17 +51,23 @@ pub(crate) struct LinkedDependency {
 /// and each dependency's name and hash (so changing any component makes a
 /// new version, whose routes and hooks need approving again).
 pub fn tree_hash(main: &[u8], dependencies: &DependencyComponents) -> [u8; 32] {
-    let main_hash: [u8; 32] = Sha256::digest(main).into();
-    if dependencies.is_empty() {
-        return main_hash;
+    let named = dependencies.iter().map(|(name, bytes)| (name.as_str(), Sha256::digest(bytes).into()));
+    combined_hash(Sha256::digest(main).into(), named)
+}
+
+/// [`tree_hash`] from the components' hashes, dependencies in name order.
+fn combined_hash<'a>(main: [u8; 32], dependencies: impl Iterator<Item = (&'a str, [u8; 32])>) -> [u8; 32] {
+    let mut dependencies = dependencies.peekable();
+    if dependencies.peek().is_none() {
+        return main;
     }
     let mut tree = Sha256::new();
     tree.update(b"modgate-tree-v1\0");
-    tree.update(main_hash);
-    for (name, bytes) in dependencies {
+    tree.update(main);
+    for (name, hash) in dependencies {
         tree.update((name.len() as u64).to_le_bytes());
         tree.update(name.as_bytes());
-        tree.update(Sha256::digest(bytes));
+        tree.update(hash);
     }
     tree.finalize().into()
 }
@@ -70,6 +76,7 @@ pub fn tree_hash(main: &[u8], dependencies: &DependencyComponents) -> [u8; 32] {
 struct Part<'a> {
     name: &'a str,
     bytes: &'a [u8],
+    hash: [u8; 32],
     requested: BTreeSet<Permission>,
     granted: BTreeSet<Permission>,
     report: ComponentReport,
@@ -95,7 +102,7 @@ impl Engine {
         at_path(&mut report.problems, module);
         check_offered(manifest, registry, &mut report);
         let mut parts = Vec::new();
-        for (index, declared) in manifest.dependencies.iter().enumerate() {
+        for declared in &manifest.dependencies {
             let name = declared.name.as_str();
             let Some(bytes) = dependencies.get(name) else {
                 // `install` and `verify` of a module folder do not read
@@ -123,7 +130,8 @@ impl Engine {
             if let Some(surface) = surface {
                 let requested = declared.permissions.clone();
                 let granted = requested.intersection(grants).copied().collect();
-                parts.push((index, Part { name, bytes, requested, granted, report: dependency_report, surface }));
+                let hash = Sha256::digest(bytes).into();
+                parts.push(Part { name, bytes, hash, requested, granted, report: dependency_report, surface });
             }
         }
         for name in dependencies.keys() {
@@ -143,7 +151,6 @@ impl Engine {
         if report.is_refused() {
             return refused(report);
         }
-        let parts: Vec<Part<'_>> = parts.into_iter().map(|(_, part)| part).collect();
         let surfaces: Vec<(&str, &ComponentSurface)> = parts.iter().map(|p| (p.name, &p.surface)).collect();
         let plan = match plan::plan(module, &main_surface, &surfaces) {
             Ok(plan) => plan,
@@ -181,7 +188,6 @@ impl Engine {
             registry,
             &mut report,
         );
-        let mut parts = parts;
         for (index, part) in parts.iter_mut().enumerate() {
             let key = format!("dependencies.{}.permissions", part.name);
             check_part(
@@ -224,18 +230,19 @@ impl Engine {
             return refused(report);
         }
 
-        let compile = |path: &str, bytes: &[u8]| -> Result<Component, Problem> {
-            self.compile(Sha256::digest(bytes).into(), bytes)
+        let main_hash: [u8; 32] = Sha256::digest(main).into();
+        let compile = |path: &str, hash: [u8; 32], bytes: &[u8]| -> Result<Component, Problem> {
+            self.compile(hash, bytes)
                 .map_err(|message| invalid(format!("compiling it failed: {message}")).at(path))
         };
         let mut compiled = Vec::new();
         for (part, path) in parts.iter().zip(&plan.paths) {
-            match compile(path, part.bytes) {
+            match compile(path, part.hash, part.bytes) {
                 Ok(component) => compiled.push(component),
                 Err(problem) => report.problems.push(problem),
             }
         }
-        let main_compiled = compile(module, main);
+        let main_compiled = compile(module, main_hash, main);
         let main_compiled = match main_compiled {
             Ok(component) if !report.is_refused() => component,
             Ok(_) => return refused(report),
@@ -271,6 +278,8 @@ impl Engine {
             return refused(report);
         }
         let main_linker = self.linker_with(&main_grants, &forwarded).map_err(link_error)?;
+        let hash = combined_hash(main_hash, parts.iter().map(|part| (part.name, part.hash)));
+        let component_hashes: Vec<[u8; 32]> = std::iter::once(main_hash).chain(parts.iter().map(|p| p.hash)).collect();
         report.dependencies = parts
             .into_iter()
             .zip(plan.paths)
@@ -289,14 +298,12 @@ impl Engine {
         }
         let linked = self.link_main(manifest, &main_linker, &main_compiled, &mut report)?;
         Ok(CheckedComponent {
-            linked: linked.map(|linked| Linked {
-                hash: tree_hash(main, dependencies),
+            linked: linked.map(|(pre, exports)| Linked {
+                hash,
+                pre,
+                exports,
                 dependencies: Arc::from(linked_dependencies),
-                component_hashes: std::iter::once(main)
-                    .chain(dependencies.values().map(Vec::as_slice))
-                    .map(|bytes| Sha256::digest(bytes).into())
-                    .collect(),
-                ..linked
+                component_hashes,
             }),
             report,
         })
