@@ -26,7 +26,7 @@ use modgate_host::mail::{MailConfig, MailOutbox, MailTransport, RelayAccess, Mai
 use modgate_host::storage::{Backend, Storage};
 use modgate_host::testing::InMemoryCommerce;
 use modgate_tests::smtp::SmtpSink;
-use modgate_tests::{acme, load, manifest, postgres, senders};
+use modgate_tests::{Scratch, acme, load, manifest, scratch_database, senders};
 
 /// Messages per measurement.
 const MESSAGES: usize = 2_000;
@@ -41,14 +41,8 @@ struct Row {
     sent_per_second: f64,
 }
 
-async fn host(backend: Backend) -> Option<(Option<tempfile::TempDir>, Storage, Arc<Lifecycle>, MailOutbox)> {
-    let (url, dir) = match backend {
-        Backend::Sqlite => {
-            let dir = tempfile::tempdir().expect("temp dir");
-            (format!("sqlite://{}?mode=rwc", dir.path().join("modgate.db").display()), Some(dir))
-        }
-        Backend::Postgres => (postgres::server()?.create_database(), None),
-    };
+async fn host(backend: Backend) -> Option<(Scratch, Storage, Arc<Lifecycle>, MailOutbox)> {
+    let (url, scratch) = scratch_database(backend)?;
     let storage = Storage::connect(&url).await.expect("database");
     let mail = MailOutbox::new(storage.clone(), senders());
     let unlimited = NonZeroU32::new(u32::MAX).expect("non-zero");
@@ -59,11 +53,11 @@ async fn host(backend: Backend) -> Option<(Option<tempfile::TempDir>, Storage, A
         ..HostOptions::default()
     };
     let lifecycle = Arc::new(default_host(storage.clone(), options).expect("host"));
-    Some((dir, storage, lifecycle, mail))
+    Some((scratch, storage, lifecycle, mail))
 }
 
 async fn measure(backend: Backend, call: &'static str, connections: usize) -> Option<Row> {
-    let (_dir, _storage, lifecycle, mail) = host(backend).await?;
+    let (_scratch, _storage, lifecycle, mail) = host(backend).await?;
     let module = load(lifecycle.engine(), manifest("probe", &["email:send"]), EMAIL_PROBE).expect("probe loads");
     let script = match call {
         "send" => format!("call send\nto ada@acme.example\nsubject Price drop\ntext The espresso cup is now 9.90 EUR.\nrepeat {PER_INVOCATION}"),

@@ -117,7 +117,16 @@ pub struct TestHost {
     pub storage: Storage,
     /// The database URL (to open a second connection, e.g. from the CLI).
     pub url: String,
-    _dir: Option<tempfile::TempDir>,
+    // Last, so that the host and its pools are dropped before the database.
+    _scratch: Scratch,
+}
+
+/// Where a test's database lives, removed when this is dropped.
+pub enum Scratch {
+    /// A temp dir holding the SQLite file.
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    /// A database of the shared PostgreSQL server.
+    Postgres(#[allow(dead_code)] postgres::TestDatabase),
 }
 
 /// A fresh database on `backend` with the default SQL limits; `None` when
@@ -138,14 +147,7 @@ pub async fn test_host_with(backend: Backend, limits: SqlLimits) -> Option<TestH
 
 /// [`test_host`] with explicit SQL limits and engine configuration.
 pub async fn test_host_configured(backend: Backend, limits: SqlLimits, config: EngineConfig) -> Option<TestHost> {
-    let (url, dir) = match backend {
-        Backend::Sqlite => {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("modgate.db").display());
-            (url, Some(dir))
-        }
-        Backend::Postgres => (postgres::server()?.create_database(), None),
-    };
+    let (url, scratch) = scratch_database(backend)?;
     let storage = Storage::connect(&url).await.expect("database opens and migrates");
     let outbox = Outbox::new(storage.clone());
     let mail = MailOutbox::new(storage.clone(), senders());
@@ -163,7 +165,23 @@ pub async fn test_host_configured(backend: Backend, limits: SqlLimits, config: E
         mail,
         storage,
         url,
-        _dir: dir,
+        _scratch: scratch,
+    })
+}
+
+/// A fresh database on `backend`: its URL and what removes it when dropped;
+/// `None` when PostgreSQL is not available here (see [`postgres::server`]).
+pub fn scratch_database(backend: Backend) -> Option<(String, Scratch)> {
+    Some(match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("modgate.db").display());
+            (url, Scratch::Sqlite(dir))
+        }
+        Backend::Postgres => {
+            let database = postgres::server()?.create_database();
+            (database.url(), Scratch::Postgres(database))
+        }
     })
 }
 

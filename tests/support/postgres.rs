@@ -39,16 +39,49 @@ pub fn server() -> Option<&'static TestPostgres> {
     }
 }
 
+/// One test's database on the shared server, dropped with its connections
+/// when this is: a run creates a database per PostgreSQL test, and keeping
+/// them all would hold their files (several MB each) until the run ends.
+#[derive(Debug)]
+pub struct TestDatabase {
+    server: &'static TestPostgres,
+    name: String,
+}
+
 impl TestPostgres {
-    /// Creates a fresh database and returns its URL.
-    pub fn create_database(&self) -> String {
+    /// Creates a fresh database.
+    pub fn create_database(&'static self) -> TestDatabase {
         let name = format!("t{}_{}", std::process::id(), NEXT_DATABASE.fetch_add(1, Ordering::Relaxed));
-        let status = Command::new(self.bin.join("createdb"))
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "modgate", &name])
-            .status()
-            .expect("createdb runs");
+        let status = self.client("createdb").arg(&name).status().expect("createdb runs");
         assert!(status.success(), "createdb {name} failed");
-        format!("postgres://modgate@127.0.0.1:{}/{name}", self.port)
+        TestDatabase { server: self, name }
+    }
+
+    fn client(&self, program: &str) -> Command {
+        let mut command = Command::new(self.bin.join(program));
+        command.args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "modgate"]);
+        command
+    }
+}
+
+impl TestDatabase {
+    /// The database's URL.
+    pub fn url(&self) -> String {
+        format!("postgres://modgate@127.0.0.1:{}/{}", self.server.port, self.name)
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        // `--force` ends the connections a pool may still hold (PostgreSQL
+        // 13+). A failure only costs disk until the run ends: say so, never
+        // fail the test that already passed.
+        let dropped = self.server.client("dropdb").args(["--force", "--if-exists", &self.name]).output();
+        match dropped {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => eprintln!("dropdb {} failed: {}", self.name, String::from_utf8_lossy(&out.stderr).trim()),
+            Err(e) => eprintln!("dropdb {} did not run: {e}", self.name),
+        }
     }
 }
 
@@ -128,7 +161,8 @@ fn start() -> Result<TestPostgres, String> {
     let port = free_port()?;
     let postgres = format!(
         "{} -D {} -k {} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-         -c full_page_writes=off -c max_connections=300 -c shared_buffers=32MB",
+         -c full_page_writes=off -c max_connections=300 -c shared_buffers=32MB \
+         -c wal_level=minimal -c max_wal_senders=0 -c min_wal_size=32MB -c max_wal_size=64MB",
         bin.join("postgres").display(),
         data.display(),
         dir.path().display()
