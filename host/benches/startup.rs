@@ -80,7 +80,7 @@ fn main() {
         let installing = Instant::now();
         for n in 0..INSTALLS {
             let tenant = format!("t{n:03}");
-            let source = ModuleSource { manifest_text: manifest.clone(), component: variant(&component, &tenant) };
+            let source = ModuleSource::new(manifest.clone(), variant(&component, &tenant));
             let request = InstallRequest::new(source, TenantId::new(&tenant).expect("tenant"));
             lifecycle.install(InstallRequest { acknowledge_risk: true, ..request }).await.expect("installs");
         }

@@ -4,6 +4,7 @@
 //! invocations, the least-privilege report, dev mode, and the OpenAPI
 //! document held to the real API.
 
+mod dependencies;
 mod dev_mode;
 mod flow;
 mod least_privilege;

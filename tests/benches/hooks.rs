@@ -104,7 +104,7 @@ async fn measure() -> Vec<(&'static str, Duration, Duration)> {
     let lifecycle = Arc::new(default_host(storage.clone(), HostOptions::default()).expect("host"));
     let config = HookConfig { refresh: Duration::from_secs(3600), ..HookConfig::default() };
     let hooks = DataHooks::start(lifecycle.clone(), entities(), config).await.expect("hooks");
-    let source = ModuleSource { manifest_text: MANIFEST.to_owned(), component: modgate_artifacts::read(CONFORMANCE_HOOKS) };
+    let source = ModuleSource::new(MANIFEST.to_owned(), modgate_artifacts::read(CONFORMANCE_HOOKS));
     lifecycle.install(InstallRequest::new(source, acme())).await.expect("install");
     let db = storage.connection();
     db.execute_unprepared("CREATE TABLE shop_items (id TEXT PRIMARY KEY, title TEXT NOT NULL)").await.expect("table");

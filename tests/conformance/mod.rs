@@ -1,9 +1,11 @@
 //! Conformance suites, one folder per WIT world: the world's component runs
 //! with the permission granted, and its `-no-permission` twin (the same
 //! component under a manifest without the permission) is refused at install
-//! with the permission named.
+//! with the permission named. `dependencies/` is the corpus of the
+//! composition rules of dependency components (docs/dependencies.md).
 
 pub mod base;
+pub mod dependencies;
 pub mod email_send;
 pub mod emit_events;
 pub mod hooks;

@@ -32,7 +32,7 @@ fn verdict(
     let manifest = manifest("tricky", permissions);
     let grants = manifest.permissions.clone();
     let checked = engine
-        .check(&manifest, component, &grants)
+        .check(&manifest, component, &Default::default(), &grants)
         .expect("the host builds its linker");
     match engine.load(manifest, component, grants) {
         Err(LoadError::Refused { report, .. }) => {

@@ -149,11 +149,8 @@ fn installing_a_module_whose_start_never_returns_fails_and_installs_nothing() {
         let host = modgate_tests::test_host_configured(Backend::Sqlite, Default::default(), config)
             .await
             .expect("sqlite");
-        let source = |name: &str, component: Vec<u8>| ModuleSource {
-            manifest_text: format!(
-                "name = {name:?}\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\n"
-            ),
-            component,
+        let source = |name: &str, component: Vec<u8>| {
+            ModuleSource::new(format!("name = {name:?}\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\n"), component)
         };
         let err = host
             .lifecycle

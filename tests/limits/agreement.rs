@@ -46,7 +46,7 @@ fn verify_verdict(host: &TestHost, manifest: &str, bytes: &[u8]) -> Verdict {
 /// The verdict of an install: refused by its checks, or accepted (whatever
 /// the module's own `activate` then did).
 async fn install_verdict(host: &TestHost, manifest: &str, bytes: &[u8]) -> Verdict {
-    let source = ModuleSource { manifest_text: manifest.to_owned(), component: bytes.to_vec() };
+    let source = ModuleSource::new(manifest.to_owned(), bytes.to_vec());
     let name = modgate_host::manifest::verify_manifest(manifest, &modgate_host::CORE_VERSION)
         .expect("test manifests are valid")
         .manifest

@@ -79,7 +79,7 @@ fn memories_within_the_limit_together_are_fine() {
 fn refusal(config: EngineConfig, bytes: &[u8]) -> Vec<modgate_host::verify::Problem> {
     let engine = engine(config);
     let manifest = manifest("counted", &[]);
-    let checked = engine.check(&manifest, bytes, &BTreeSet::new()).expect("the host builds its linker");
+    let checked = engine.check(&manifest, bytes, &Default::default(), &BTreeSet::new()).expect("the host builds its linker");
     let load = engine.load(manifest, bytes, BTreeSet::new());
     let Err(LoadError::Refused { report, .. }) = load else { panic!("install must refuse what verify refuses") };
     assert_eq!(report.problems, checked.report.problems, "verify and install give the same problems");

@@ -72,7 +72,7 @@ fn a_version_that_fails_any_step_never_takes_traffic_and_no_request_fails() {
             ("a refused component", source(&v2(), HOST_CALLS), "component-refused"),
             (
                 "a component that does not compile",
-                ModuleSource { manifest_text: v2(), component: b"\0asm\x01\0\0\0 not really".to_vec() },
+                ModuleSource::new(v2(), b"\0asm\x01\0\0\0 not really".to_vec()),
                 "component-refused",
             ),
             ("an activate that fails", source(&failing_activate, FAILING_ACTIVATE), "activation-failed"),

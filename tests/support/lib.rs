@@ -196,10 +196,7 @@ pub fn senders() -> Senders {
 
 /// A module source from inline manifest TOML and a built test component.
 pub fn source(manifest_toml: &str, component: &str) -> ModuleSource {
-    ModuleSource {
-        manifest_text: manifest_toml.to_owned(),
-        component: modgate_artifacts::read(component),
-    }
+    ModuleSource::new(manifest_toml.to_owned(), modgate_artifacts::read(component))
 }
 
 /// Defines `mod $name` with the scenario run on SQLite (`on_sqlite`) and on

@@ -39,10 +39,7 @@ const BROWSER_TIMEOUT: Duration = Duration::from_secs(120);
 const VIRTUAL_TIME_MS: u32 = 5000;
 
 fn module(manifest_dir: &str, component: &str) -> ModuleSource {
-    ModuleSource {
-        manifest_text: std::fs::read_to_string(format!("{manifest_dir}/module.toml")).unwrap(),
-        component: modgate_artifacts::read(component),
-    }
+    ModuleSource::new(std::fs::read_to_string(format!("{manifest_dir}/module.toml")).unwrap(), modgate_artifacts::read(component))
 }
 
 /// The system's Chromium, or `None` (after saying so) when it is missing.

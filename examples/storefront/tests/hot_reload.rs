@@ -30,7 +30,7 @@ async fn a_changed_module_is_staged_then_promoted_by_the_operator_and_served() {
     let modules = tempfile::tempdir().unwrap();
     let folder = modules.path().join("probe");
     write_module(&folder, "1.0.0", modgate_artifacts::HTTP_PROBE);
-    let first = ModuleSource { manifest_text: manifest("1.0.0"), component: modgate_artifacts::read(modgate_artifacts::HTTP_PROBE) };
+    let first = ModuleSource::new(manifest("1.0.0"), modgate_artifacts::read(modgate_artifacts::HTTP_PROBE));
     let storefront = Storefront::start(Options {
         watch_modules: Some(modules.path().to_path_buf()),
         ..Options::new(data.path().to_path_buf(), vec![first])

@@ -162,10 +162,7 @@ pub async fn routers(dir: &Path) -> Routers {
     let modules = std::iter::once((wishlist, modgate_artifacts::WISHLIST, "wishlist"))
         .chain(echoes.map(|(name, component)| (echo_manifest(name), component, name)));
     for (manifest, component, name) in modules {
-        let source = ModuleSource {
-            manifest_text: manifest,
-            component: modgate_artifacts::read(component),
-        };
+        let source = ModuleSource::new(manifest, modgate_artifacts::read(component));
         let install = InstallRequest {
             acknowledge_risk: true,
             ..InstallRequest::new(source, tenant.clone())

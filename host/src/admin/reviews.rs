@@ -23,6 +23,7 @@ use super::error::ApiError;
 use super::extract::{OptionalBody, Path};
 use super::tenant;
 use crate::capabilities::outbound::{Allowlist, AllowlistEntry};
+use crate::engine::DependencyComponents;
 use crate::lifecycle::{InstallOutcome, InstallRequest, InstallReview, ModuleSource};
 use crate::manifest::Permission;
 use crate::storage::new_id;
@@ -194,8 +195,13 @@ fn parse_allowlist(hosts: &[String]) -> Result<Allowlist, ApiError> {
     Ok(Allowlist::new(entries))
 }
 
+/// The multipart part holding dependency `<name>`'s component is
+/// `dependency.<name>`.
+const DEPENDENCY_PART: &str = "dependency.";
+
 /// The module the request hands in: `multipart/form-data` with a
-/// `manifest` and a `component` part, or JSON `{"path": "<module folder>"}`.
+/// `manifest` and a `component` part (and a `dependency.<name>` part per
+/// dependency component), or JSON `{"path": "<module folder>"}`.
 async fn read_source(api: &AdminApi, request: Request) -> Result<ModuleSource, ApiError> {
     let content_type = request
         .headers()
@@ -227,15 +233,28 @@ async fn read_source(api: &AdminApi, request: Request) -> Result<ModuleSource, A
 async fn read_upload(mut multipart: Multipart) -> Result<ModuleSource, ApiError> {
     let invalid = |message: String| ApiError::bad_request("invalid-upload", message);
     let (mut manifest, mut component) = (None, None);
+    let mut dependencies = DependencyComponents::new();
     while let Some(field) = multipart.next_field().await.map_err(|e| invalid(e.body_text()))? {
-        match field.name() {
+        let name = field.name().map(str::to_owned);
+        match name.as_deref() {
             Some("manifest") => manifest = Some(field.text().await.map_err(|e| invalid(e.body_text()))?),
             Some("component") => component = Some(field.bytes().await.map_err(|e| invalid(e.body_text()))?.to_vec()),
-            other => return Err(invalid(format!("unexpected part {other:?}: send `manifest` and `component`"))),
+            Some(part) if part.starts_with(DEPENDENCY_PART) && part.len() > DEPENDENCY_PART.len() => {
+                let dependency = part[DEPENDENCY_PART.len()..].to_owned();
+                let bytes = field.bytes().await.map_err(|e| invalid(e.body_text()))?.to_vec();
+                if dependencies.insert(dependency, bytes).is_some() {
+                    return Err(invalid(format!("part {part:?} sent twice")));
+                }
+            }
+            other => {
+                return Err(invalid(format!(
+                    "unexpected part {other:?}: send `manifest`, `component` and `{DEPENDENCY_PART}<name>` for each [dependencies.<name>]"
+                )));
+            }
         }
     }
     match (manifest, component) {
-        (Some(manifest_text), Some(component)) => Ok(ModuleSource { manifest_text, component }),
+        (Some(manifest_text), Some(component)) => Ok(ModuleSource { dependencies, ..ModuleSource::new(manifest_text, component) }),
         _ => Err(invalid("send both parts: `manifest` (module.toml) and `component` (the .wasm file)".to_owned())),
     }
 }

@@ -65,19 +65,33 @@ pub(crate) struct ModuleExports {
 }
 
 impl Engine {
-    /// Checks `component` for a module with `manifest` linked with
-    /// `grants`: every problem an install would refuse it for, with the
-    /// same verdict (`modgate verify` calls this with every permission the
-    /// manifest asks for granted).
+    /// Checks a module's main `component` and the `dependencies`
+    /// components its `manifest` declares, linked with `grants`: every
+    /// problem an install would refuse it for, with the same verdict
+    /// (`modgate verify` calls this with every permission the manifest
+    /// asks for granted). Most modules have no dependencies: pass an empty
+    /// map.
     pub fn check(
+        &self,
+        manifest: &Manifest,
+        component: &[u8],
+        dependencies: &DependencyComponents,
+        grants: &BTreeSet<Permission>,
+    ) -> Result<CheckedComponent, LoadError> {
+        if manifest.dependencies.is_empty() && dependencies.is_empty() {
+            self.check_single(manifest, component, grants)
+        } else {
+            self.check_tree(manifest, component, dependencies, grants)
+        }
+    }
+
+    /// [`Engine::check`] for a module that is one component.
+    fn check_single(
         &self,
         manifest: &Manifest,
         component: &[u8],
         grants: &BTreeSet<Permission>,
     ) -> Result<CheckedComponent, LoadError> {
-        if !manifest.dependencies.is_empty() {
-            return self.check_tree(manifest, component, &DependencyComponents::new(), grants);
-        }
         let config = &self.shared.config;
         let mut report = check_component(manifest, component, grants, &self.shared.registry, config.max_component_bytes);
         let refused = |report| Ok(CheckedComponent { report, linked: None });

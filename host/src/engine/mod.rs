@@ -59,7 +59,7 @@ pub use invocation::Invoked;
 #[cfg(test)]
 pub(crate) use invocation::classify_host_side;
 pub use memory::{ComponentCaps, InvocationMemory, MemoryLimitReached, MemoryLimiter, MemoryUse};
-pub use module::LoadedModule;
+pub use module::{ComponentGrant, LoadedModule};
 pub use observer::{InvocationObserver, InvocationObservers, InvocationRecord};
 pub use serve::{ModuleRequest, ModuleResponse, NoOutboundHooks};
 pub use extensions::{Extensions, InstallSettings};
@@ -193,11 +193,7 @@ impl Engine {
         if let Some(&permission) = grants.iter().find(|p| !manifest.permissions.contains(p)) {
             return Err(LoadError::GrantNotRequested { module, permission });
         }
-        let checked = if manifest.dependencies.is_empty() && dependencies.is_empty() {
-            self.check(&manifest, component, &grants)?
-        } else {
-            self.check_tree(&manifest, component, dependencies, &grants)?
-        };
+        let checked = self.check(&manifest, component, dependencies, &grants)?;
         match checked.linked {
             Some(linked) => Ok(LoadedModule::new(self.shared.clone(), manifest, grants, linked)),
             None => Err(LoadError::Refused {

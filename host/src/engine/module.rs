@@ -27,6 +27,18 @@ use crate::engine::tree::LinkedDependency;
 use crate::tenant::TenantId;
 use wasmtime_wasi_http::p2::bindings::exports::wasi::http::incoming_handler::GuestIndices as IncomingIndices;
 
+/// One component of a loaded module and the permissions it was linked
+/// with: what the operator sees of a module's tree at install.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ComponentGrant {
+    /// The module's name for its main component; `module>dependency`
+    /// (the shortest chain of imports, `wishlist>greeter>casing`) for a
+    /// dependency: the path refusals, usage and metrics name.
+    pub path: String,
+    /// The permissions granted to this component alone.
+    pub granted: BTreeSet<Permission>,
+}
+
 /// A module ready to be invoked. Cheap to clone.
 #[derive(Clone)]
 pub struct LoadedModule {
@@ -134,6 +146,19 @@ impl LoadedModule {
     /// their compiled artifacts.
     pub fn component_hashes(&self) -> &[[u8; 32]] {
         &self.inner.component_hashes
+    }
+
+    /// Every component with what it was linked with, the main component
+    /// first, then the dependencies in instantiation order. A permission a
+    /// dependency names is that dependency's alone
+    /// ([`Manifest::main_permissions`]).
+    pub fn component_grants(&self) -> Vec<ComponentGrant> {
+        let main_permissions = self.inner.manifest.main_permissions();
+        let main = ComponentGrant {
+            path: self.inner.name.to_string(),
+            granted: self.inner.grants.intersection(&main_permissions).copied().collect(),
+        };
+        std::iter::once(main).chain(self.inner.dependencies.iter().map(|d| d.grant.clone())).collect()
     }
 
     /// The module's bounded log.

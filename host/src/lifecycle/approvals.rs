@@ -9,7 +9,7 @@ use modgate_manifest::Permission;
 
 use super::approving::{ApprovalKind, approved_subjects};
 
-use super::{ArtifactUse, InstallError, Lifecycle, records};
+use super::{InstallError, Lifecycle, records};
 use crate::capabilities::outbound::Allowlist;
 use crate::engine::{Extensions, InstallSettings, LoadedModule};
 use crate::tenant::TenantId;
@@ -183,20 +183,13 @@ impl Lifecycle {
             return Ok(loaded);
         }
         let manifest = records::stored_manifest(module, &version.manifest)?;
-        let content_hash = stored_content_hash(module, &version.component_hash)?;
-        let artifact = self.adopt_stored_artifact(content_hash).await;
-        let engine = self.engine.clone();
-        let component = version.component;
-        // Compiling can take a while: keep it off the async workers.
-        let loaded = tokio::task::spawn_blocking(move || engine.load(manifest, &component, grants))
-            .await
-            .map_err(|e| InstallError::Corrupt {
+        let dependencies = records::version_dependencies(self.storage.connection(), module, &version.id).await?;
+        let loaded = self.load_with_artifacts(manifest, version.component, dependencies, grants).await?;
+        if hex::encode(loaded.content_hash()) != version.component_hash {
+            return Err(InstallError::Corrupt {
                 module: module.to_owned(),
-                message: format!("loading the stored component failed: {e}"),
-            })?
-            .map_err(|e| InstallError::Load(Box::new(e)))?;
-        if artifact != ArtifactUse::Adopted {
-            self.store_artifact(content_hash).await;
+                message: "the stored components do not hash to the version's recorded identity".to_owned(),
+            });
         }
         self.remember(tenant, loaded.clone());
         Ok(loaded)
@@ -243,14 +236,6 @@ impl Lifecycle {
             .ok_or_else(|| not_installed(tenant, module))?;
         Ok((turn, tx, stored))
     }
-}
-
-/// The stored component's SHA-256, as recorded at install.
-fn stored_content_hash(module: &str, hex_hash: &str) -> Result<[u8; 32], InstallError> {
-    hex::decode(hex_hash)
-        .ok()
-        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-        .ok_or_else(|| InstallError::Corrupt { module: module.to_owned(), message: format!("stored component hash {hex_hash:?}") })
 }
 
 fn not_installed(tenant: &TenantId, module: &str) -> InstallError {

@@ -12,12 +12,14 @@
 //!
 //! [`Engine::adopt_artifact`]: crate::engine::Engine::adopt_artifact
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use modgate_manifest::{Manifest, Permission};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use super::Lifecycle;
-use crate::engine::SerializedArtifact;
+use super::{InstallError, Lifecycle};
+use crate::engine::{DependencyComponents, LoadedModule, SerializedArtifact};
 use crate::storage::entities::artifact;
 use crate::storage::now_rfc3339;
 
@@ -100,6 +102,36 @@ impl Lifecycle {
                 ArtifactUse::Compiled
             }
         }
+    }
+
+    /// Loads a module's components into the engine (its main component
+    /// and any dependency components): each one's stored artifact adopted
+    /// first, and the artifact of each one compiled stored afterwards.
+    /// Compiling can take seconds, so it runs off the async workers.
+    pub(super) async fn load_with_artifacts(
+        &self,
+        manifest: Manifest,
+        component: Vec<u8>,
+        dependencies: DependencyComponents,
+        grants: BTreeSet<Permission>,
+    ) -> Result<LoadedModule, InstallError> {
+        let mut adopted = BTreeSet::new();
+        for content_hash in std::iter::once(&component).chain(dependencies.values()).map(|bytes| sha256(bytes)) {
+            if self.adopt_stored_artifact(content_hash).await == ArtifactUse::Adopted {
+                adopted.insert(content_hash);
+            }
+        }
+        let module = manifest.name.as_str().to_owned();
+        let engine = self.engine.clone();
+        let loaded = tokio::task::spawn_blocking(move || engine.load_tree(manifest, &component, &dependencies, grants))
+            .await
+            .map_err(|e| InstallError::Corrupt { module, message: format!("loading the component failed: {e}") })??;
+        for &content_hash in loaded.component_hashes() {
+            if !adopted.contains(&content_hash) {
+                self.store_artifact(content_hash).await;
+            }
+        }
+        Ok(loaded)
     }
 
     /// After a component was compiled: records its artifact's digest and

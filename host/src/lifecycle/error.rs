@@ -16,7 +16,7 @@ pub enum InstallError {
     #[error("module.toml is invalid:\n{0}")]
     InvalidManifest(ManifestErrors),
     /// The module folder has no usable component.
-    #[error("{}: {} ({})", .0.subject, .0.message, .0.fix)]
+    #[error("{}{}: {} ({})", .0.path.as_ref().map(|p| format!("{p}: ")).unwrap_or_default(), .0.subject, .0.message, .0.fix)]
     Source(Problem),
     /// A permission was granted that the manifest does not ask for.
     #[error("permission {0} was granted but module.toml does not ask for it; grant only requested permissions")]

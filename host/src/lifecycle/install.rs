@@ -11,7 +11,7 @@ use super::settings::validate_settings;
 use super::{InstallError, Lifecycle, ModuleSource};
 use crate::CORE_VERSION;
 use crate::capabilities::outbound::Allowlist;
-use crate::engine::{Extensions, InstallSettings};
+use crate::engine::{ComponentGrant, Extensions, InstallSettings};
 use crate::tenant::TenantId;
 use crate::storage::module_tables::{
     DriftProblem, TablePlan, TableStep, apply_plan, detect_drift, ensure_role, module_role,
@@ -93,6 +93,9 @@ pub struct InstallOutcome {
     pub activation_fuel_used: u64,
     /// The capability operations `activate` used.
     pub activation_ops_used: u32,
+    /// Each component and the permissions it holds, the main one first:
+    /// the module's tree (one entry for most modules).
+    pub components: Vec<ComponentGrant>,
 }
 
 /// When a new version takes over from the serving one.
@@ -125,11 +128,6 @@ fn allowlist_warning(grants: &BTreeSet<Permission>, allowlist: &Allowlist) -> Op
     (!allowlist.is_empty() && !grants.contains(&Permission::HttpOutbound)).then(|| {
         "the outbound allowlist has no effect: http:outbound is not granted to this module".to_owned()
     })
-}
-
-pub(super) fn content_hash_of(component: &[u8]) -> [u8; 32] {
-    use sha2::Digest;
-    sha2::Sha256::digest(component).into()
 }
 
 fn check_request(request: &InstallRequest) -> Result<Checked, InstallError> {
@@ -219,12 +217,16 @@ impl Lifecycle {
         let checked = check_request(&request)?;
         let tenant = &request.tenant;
         let name = checked.manifest.name.as_str().to_owned();
-        let artifact = self.adopt_stored_artifact(content_hash_of(&request.source.component)).await;
-        let module = self.engine.load(checked.manifest.clone(), &request.source.component, checked.grants.clone())?;
-        if artifact != super::ArtifactUse::Adopted {
-            self.store_artifact(module.content_hash()).await;
-        }
+        let module = self
+            .load_with_artifacts(
+                checked.manifest.clone(),
+                request.source.component.clone(),
+                request.source.dependencies.clone(),
+                checked.grants.clone(),
+            )
+            .await?;
         let component_hash = hex::encode(module.content_hash());
+        let components = module.component_grants();
         let artifact_key = self.engine.artifact_key(module.content_hash());
 
         // Reads (the install, kept tables) come before writes: on SQLite
@@ -260,6 +262,7 @@ impl Lifecycle {
                 version: &version,
                 manifest: &request.source.manifest_text,
                 component: &request.source.component,
+                dependencies: &request.source.dependencies,
                 component_hash: &component_hash,
                 artifact_key: &artifact_key,
             },
@@ -385,6 +388,7 @@ impl Lifecycle {
             activation_time: activation.elapsed,
             activation_fuel_used: activation.fuel_used,
             activation_ops_used: activation.ops_used,
+            components,
         })
     }
 }

@@ -1,7 +1,8 @@
 //! The least-privilege report of an install: the permissions its manifest
 //! declares against those its invocations used (`crate::usage`), with the
-//! minimal `permissions` line. What `modgate audit` prints and the admin
-//! API answers.
+//! minimal `permissions` line, and for a module with dependency
+//! components the same per component path. What `modgate audit` prints and
+//! the admin API answers.
 
 use super::{InstallError, Lifecycle, records};
 use crate::tenant::TenantId;
@@ -18,7 +19,8 @@ impl Lifecycle {
         let Some(stored) = records::find_install(self.storage.connection(), tenant, module).await? else {
             return Err(InstallError::NotInstalled { module: module.to_owned(), tenant: tenant.to_string() });
         };
-        let declared = stored.manifest()?.permissions;
-        Ok(least_privilege(&self.storage, tenant, module, &declared, window_days).await?)
+        let manifest = stored.manifest()?;
+        let report = least_privilege(&self.storage, tenant, module, &manifest.permissions, window_days).await?;
+        Ok(report.with_paths(&self.storage, tenant, &manifest).await?)
     }
 }

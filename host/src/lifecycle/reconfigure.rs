@@ -21,11 +21,9 @@ impl Lifecycle {
         };
         let grants = records::parse_permissions(module, &stored.install.granted)?;
         let acknowledged = records::parse_permissions(module, &stored.install.acknowledged)?;
+        let dependencies = records::version_dependencies(self.storage.connection(), module, &stored.version.id).await?;
         let request = InstallRequest {
-            source: ModuleSource {
-                manifest_text: stored.version.manifest,
-                component: stored.version.component,
-            },
+            source: ModuleSource { dependencies, ..ModuleSource::new(stored.version.manifest, stored.version.component) },
             tenant: tenant.clone(),
             // Acknowledged when they were granted; nothing new is granted.
             acknowledge_risk: grants.iter().filter(|p| p.requires_acknowledgement()).all(|p| acknowledged.contains(p)),

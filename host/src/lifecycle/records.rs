@@ -10,7 +10,8 @@ use super::InstallError;
 use crate::CORE_VERSION;
 use crate::capabilities::outbound::Allowlist;
 use crate::tenant::TenantId;
-use crate::storage::entities::{approval, audit_entry, install, module, module_version, tenant};
+use crate::engine::DependencyComponents;
+use crate::storage::entities::{approval, audit_entry, install, module, module_version, tenant, version_dependency};
 use crate::storage::{StorageError, new_id, now_rfc3339};
 
 /// An install with its version row.
@@ -140,6 +141,9 @@ pub(crate) struct VersionRecord<'a> {
     pub version: &'a str,
     pub manifest: &'a str,
     pub component: &'a [u8],
+    /// The dependency components, stored beside the version.
+    pub dependencies: &'a DependencyComponents,
+    /// The identity of the whole tree ([`crate::engine::tree_hash`]).
     pub component_hash: &'a str,
     pub artifact_key: &'a str,
 }
@@ -177,8 +181,50 @@ pub(crate) async fn ensure_version(conn: &impl ConnectionTrait, record: VersionR
     }
     .insert(conn)
     .await
-    .map_err(StorageError::db(context))?;
+    .map_err(StorageError::db(&context))?;
+    for (name, component) in record.dependencies {
+        version_dependency::ActiveModel {
+            version_id: Set(id.clone()),
+            name: Set(name.clone()),
+            component_hash: Set(hex::encode(sha256(component))),
+            component: Set(component.clone()),
+        }
+        .insert(conn)
+        .await
+        .map_err(StorageError::db(&context))?;
+    }
     Ok(id)
+}
+
+/// The dependency components stored with a version, by name (none for
+/// most modules). A component whose bytes no longer hash to what was
+/// stored is refused as corrupt rather than run.
+pub(crate) async fn version_dependencies(
+    conn: &impl ConnectionTrait,
+    module: &str,
+    version_id: &str,
+) -> Result<DependencyComponents, InstallError> {
+    let rows = version_dependency::Entity::find()
+        .filter(version_dependency::Column::VersionId.eq(version_id))
+        .all(conn)
+        .await
+        .map_err(StorageError::db(format!("reading the dependency components of {module}")))?;
+    let mut components = DependencyComponents::new();
+    for row in rows {
+        if hex::encode(sha256(&row.component)) != row.component_hash {
+            return Err(InstallError::Corrupt {
+                module: module.to_owned(),
+                message: format!("the stored component of dependency {} does not hash to its recorded SHA-256", row.name),
+            });
+        }
+        components.insert(row.name, row.component);
+    }
+    Ok(components)
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
 }
 
 /// The operator's decisions for an install.

@@ -56,7 +56,7 @@ impl Lifecycle {
         let name = manifest.name.as_str();
         // Hashed once: the component is up to the size limit, and every
         // tenant's install compares against it.
-        let hash = hex::encode(super::install::content_hash_of(&source.component));
+        let hash = hex::encode(source.content_hash());
         let installs = install::Entity::find()
             .filter(install::Column::Module.eq(name))
             .order_by_asc(install::Column::Tenant)

@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::approving::route_subject;
 use super::{InstallError, Lifecycle, ModuleSource, records};
 use crate::CORE_VERSION;
+use crate::engine::ComponentGrant;
 use crate::storage::module_tables::TablePlan;
 use crate::tenant::TenantId;
 
@@ -56,10 +57,14 @@ pub struct InstallReview {
     pub revokes_approvals: bool,
     /// Manifest warnings.
     pub warnings: Vec<String>,
-    /// SHA-256 of the component.
+    /// SHA-256 of the component (for a module with dependency components,
+    /// the hash over all of them: `tree_hash`).
     pub component_hash: String,
-    /// Its size in bytes.
+    /// Its size in bytes (all its components').
     pub component_bytes: usize,
+    /// Each component and the permissions it would hold, the main one
+    /// first: the module's tree (one entry for most modules).
+    pub components: Vec<ComponentGrant>,
     /// Whether the host runs in dev mode (everything asked for is granted).
     pub dev_mode: bool,
 }
@@ -77,6 +82,10 @@ pub struct PermissionReview {
     pub requires_acknowledgement: bool,
     /// Granted to the installed version.
     pub granted_now: bool,
+    /// The components that would hold it: the module's name for its main
+    /// component, `module>dependency` for a dependency it names
+    /// (docs/dependencies.md).
+    pub paths: Vec<String>,
 }
 
 /// One table change.
@@ -98,14 +107,15 @@ impl Lifecycle {
         let name = manifest.name.as_str().to_owned();
         let engine = self.engine.clone();
         let checked_manifest = manifest.clone();
-        let component = source.component.clone();
+        let (component, dependencies) = (source.component.clone(), source.dependencies.clone());
         // Checking and compiling can take seconds: keep it off the async workers.
         let loaded = tokio::task::spawn_blocking(move || {
             let grants = checked_manifest.permissions.clone();
-            engine.load(checked_manifest, &component, grants)
+            engine.load_tree(checked_manifest, &component, &dependencies, grants)
         })
         .await
         .map_err(|e| InstallError::Corrupt { module: name.clone(), message: format!("checking the component failed: {e}") })??;
+        let components = loaded.component_grants();
 
         let previous = records::find_install(self.storage.connection(), tenant, &name).await?;
         let (old_tables, granted_now, allowlist, current_settings, installed_version) = match &previous {
@@ -140,6 +150,11 @@ impl Lifecycle {
                     summary: permission.summary().to_owned(),
                     requires_acknowledgement: permission.requires_acknowledgement(),
                     granted_now: granted_now.contains(&permission),
+                    paths: components
+                        .iter()
+                        .filter(|component| component.granted.contains(&permission))
+                        .map(|component| component.path.clone())
+                        .collect(),
                 })
                 .collect(),
             tables: plan
@@ -156,7 +171,8 @@ impl Lifecycle {
             current_settings,
             warnings: verified.warnings.iter().map(ToString::to_string).collect(),
             component_hash: hex::encode(loaded.content_hash()),
-            component_bytes: source.component.len(),
+            component_bytes: source.component.len() + source.dependencies.values().map(Vec::len).sum::<usize>(),
+            components,
             dev_mode: self.dev_mode(),
         })
     }

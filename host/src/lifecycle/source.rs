@@ -1,4 +1,5 @@
-//! What an install starts from: a manifest and a component.
+//! What an install starts from: a manifest, its component and the
+//! dependency components the manifest declares.
 
 use std::path::Path;
 
@@ -6,18 +7,43 @@ use modgate_manifest::verify_manifest_file;
 
 use super::InstallError;
 use crate::CORE_VERSION;
-use crate::verify::{Problem, ProblemCode, locate_built_component, locate_component, read_component_file};
+use crate::engine::{DependencyComponents, tree_hash};
+use crate::verify::{
+    Problem, ProblemCode, locate_built_component, locate_component, read_component_file, read_dependency_components,
+};
 
 /// A module's manifest text and component bytes.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ModuleSource {
     /// The `module.toml` text.
     pub manifest_text: String,
-    /// The component bytes.
+    /// The (main) component bytes.
     pub component: Vec<u8>,
+    /// The components module.toml declares under `[dependencies]`, by
+    /// dependency name (docs/dependencies.md); empty for most modules.
+    pub dependencies: DependencyComponents,
 }
 
 impl ModuleSource {
+    /// A module that is one component.
+    pub fn new(manifest_text: impl Into<String>, component: Vec<u8>) -> Self {
+        ModuleSource { manifest_text: manifest_text.into(), component, dependencies: DependencyComponents::new() }
+    }
+
+    /// This source with the dependency component `name`.
+    pub fn with_dependency(mut self, name: impl Into<String>, component: Vec<u8>) -> Self {
+        self.dependencies.insert(name.into(), component);
+        self
+    }
+
+    /// The identity of the code: the SHA-256 of the component, or for a
+    /// module with dependencies the hash over every component
+    /// ([`tree_hash`]) — what [`crate::engine::LoadedModule::content_hash`]
+    /// says once loaded.
+    pub fn content_hash(&self) -> [u8; 32] {
+        tree_hash(&self.component, &self.dependencies)
+    }
+
     /// Reads a module folder; a Rust guest crate without a built component
     /// is built first (see [`crate::verify::locate_component`]). A component
     /// over `max_component_bytes` is refused without being read.
@@ -44,8 +70,20 @@ impl ModuleSource {
         })?;
         let located = locate(dir, &verified.manifest).map_err(InstallError::Source)?;
         let component = read_component_file(&located.path, max_component_bytes).map_err(InstallError::Source)?;
-        Ok(ModuleSource { manifest_text, component })
+        let dependencies =
+            read_dependency_components(dir, &verified.manifest, max_component_bytes).map_err(one_problem)?;
+        Ok(ModuleSource { manifest_text, component, dependencies })
     }
+}
+
+/// The first of `problems`, saying the others in its message.
+fn one_problem(mut problems: Vec<Problem>) -> InstallError {
+    let mut first = problems.remove(0);
+    if !problems.is_empty() {
+        let others: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        first.message = format!("{}; also {}", first.message, others.join("; "));
+    }
+    InstallError::Source(first)
 }
 
 impl std::fmt::Debug for ModuleSource {
@@ -53,6 +91,10 @@ impl std::fmt::Debug for ModuleSource {
         f.debug_struct("ModuleSource")
             .field("manifest_text", &self.manifest_text)
             .field("component_bytes", &self.component.len())
+            .field(
+                "dependency_bytes",
+                &self.dependencies.iter().map(|(name, bytes)| (name, bytes.len())).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }

@@ -16,7 +16,9 @@
 //!   `subscribe:events` unlocks only an export, so a delivered event counts
 //!   as the operation [`EVENT_DELIVERY_OPERATION`].
 //! - [`least_privilege`] (`report.rs`) compares the declared permissions with
-//!   those used in a window of days; [`usage_series`] (`series.rs`) reads the
+//!   those used in a window of days, and for a module with dependency
+//!   components each component's holdings with its use (`paths.rs`; the
+//!   calls a dependency made are also counted per path); [`usage_series`] (`series.rs`) reads the
 //!   per-minute series with percentiles.
 //!
 //! Counts merge by adding (and peak memory by maximum) everywhere — in
@@ -25,13 +27,15 @@
 //! Days and minutes are UTC (`keys.rs`).
 //!
 //! Tables (migration `m0007_usage`): `modgate_usage_calls` (per tenant,
-//! module, permission, operation, day), `modgate_usage_series` (per tenant,
-//! module, minute) and `modgate_usage_latency` (per tenant, module, minute,
+//! module, permission, operation, day; the dependencies' share also in
+//! `modgate_usage_path_calls` by path, migration `m0010_dependencies`),
+//! `modgate_usage_series` (per tenant, module, minute) and `modgate_usage_latency` (per tenant, module, minute,
 //! bucket). Retention: [`SERIES_RETENTION_DAYS`], [`CALLS_RETENTION_DAYS`].
 
 mod histogram;
 mod keys;
 mod operations;
+mod paths;
 mod pending;
 mod recorder;
 mod report;
@@ -40,6 +44,7 @@ mod store;
 
 pub use histogram::{LATENCY_BUCKET_BOUNDS_US, LATENCY_BUCKETS};
 pub use operations::{EVENT_DELIVERY_OPERATION, permission_of_operation};
+pub use paths::PathUse;
 pub use recorder::{DEFAULT_FLUSH_INTERVAL, UsageRecorder};
 pub use report::{
     LeastPrivilegeReport, OperationUse, PermissionUse, least_privilege, least_privilege_at,

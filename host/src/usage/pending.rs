@@ -3,6 +3,7 @@
 //! is seen (operation names are `'static`, days and minutes are numbers).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -23,6 +24,9 @@ pub(crate) struct Pending {
 pub(crate) struct InstallUsage {
     /// Calls per (operation, day since the epoch).
     pub(crate) calls: HashMap<(&'static str, i64), u64>,
+    /// Of those, the calls its dependency components made, per (path,
+    /// operation, day): the main component's are the rest.
+    pub(crate) dependency_calls: HashMap<(Arc<str>, &'static str, i64), u64>,
     /// Per minute since the epoch.
     pub(crate) minutes: HashMap<i64, MinuteUsage>,
 }
@@ -81,6 +85,9 @@ impl InstallUsage {
                 self.add_calls(operation, day, u64::from(*calls));
             }
         }
+        for call in record.path_calls.iter().filter(|call| &*call.path != record.module && call.calls > 0) {
+            self.add_dependency_calls(&call.path, call.operation, day, u64::from(call.calls));
+        }
         if record.context == InvocationContext::Event {
             self.add_calls(EVENT_DELIVERY_OPERATION, day, 1);
         }
@@ -99,9 +106,17 @@ impl InstallUsage {
         *count = count.saturating_add(calls);
     }
 
+    fn add_dependency_calls(&mut self, path: &Arc<str>, operation: &'static str, day: i64, calls: u64) {
+        let count = self.dependency_calls.entry((Arc::clone(path), operation, day)).or_default();
+        *count = count.saturating_add(calls);
+    }
+
     fn absorb(&mut self, other: InstallUsage) {
         for ((operation, day), calls) in other.calls {
             self.add_calls(operation, day, calls);
+        }
+        for ((path, operation, day), calls) in other.dependency_calls {
+            self.add_dependency_calls(&path, operation, day, calls);
         }
         for (minute, usage) in other.minutes {
             self.minutes.entry(minute).or_default().absorb(&usage);

@@ -7,12 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
-use modgate_manifest::Permission;
+use modgate_manifest::{Manifest, Permission};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
 use super::keys::{self, day_text, unix_day};
 use super::operations::permission_of_operation;
+use super::paths::{PathUse, usage_by_path};
 use crate::storage::entities::usage_call;
 use crate::storage::{Storage, StorageError};
 use crate::tenant::TenantId;
@@ -40,6 +41,10 @@ pub struct LeastPrivilegeReport {
     /// The manifest line to paste, e.g.
     /// `permissions = ["read:products", "write:own-tables"]`.
     pub minimal_manifest_line: String,
+    /// For a module with dependency components, each component's holdings
+    /// and use, the main component first (docs/dependencies.md); empty
+    /// otherwise.
+    pub paths: Vec<PathUse>,
 }
 
 /// One permission's use.
@@ -142,7 +147,19 @@ pub async fn least_privilege_at(
         minimal_manifest_line: manifest_line(&minimal_permissions),
         minimal_permissions,
         used,
+        paths: Vec::new(),
     })
+}
+
+impl LeastPrivilegeReport {
+    /// This report with the use of each component of `manifest`'s tree
+    /// (nothing changes for a module without dependency components).
+    pub async fn with_paths(mut self, storage: &Storage, tenant: &TenantId, manifest: &Manifest) -> Result<Self, StorageError> {
+        if !manifest.dependencies.is_empty() {
+            self.paths = usage_by_path(storage, tenant, manifest, &self.since, &self.used).await?;
+        }
+        Ok(self)
+    }
 }
 
 /// `permissions = ["a", "b"]`, as `module.toml` writes it.
@@ -205,6 +222,22 @@ impl LeastPrivilegeReport {
             "minimal manifest line:\n{}\n",
             self.minimal_manifest_line
         );
+        if !self.paths.is_empty() {
+            out.push_str("by component:\n");
+        }
+        for path in &self.paths {
+            let holds: Vec<&str> = path.holds.iter().map(|p| p.as_str()).collect();
+            let holds = if holds.is_empty() { "nothing".to_owned() } else { holds.join(", ") };
+            let _ = writeln!(out, "  {} holds {holds}", path.path);
+            for used in &path.used {
+                let operations: Vec<String> = used.operations.iter().map(|o| format!("{} {}", o.operation, o.calls)).collect();
+                let _ = writeln!(out, "    used {}: {} ({})", used.permission, calls(used.calls), operations.join(", "));
+            }
+            if !path.unused.is_empty() {
+                let unused: Vec<&str> = path.unused.iter().map(|p| p.as_str()).collect();
+                let _ = writeln!(out, "    never used: {}", unused.join(", "));
+            }
+        }
         out
     }
 }

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, T
 use super::keys::{day_text, minute_text, unix_day, unix_minute};
 use super::operations::permission_of_operation;
 use super::pending::Pending;
-use crate::storage::entities::{usage_call, usage_latency, usage_series};
+use crate::storage::entities::{usage_call, usage_latency, usage_path_call, usage_series};
 use crate::storage::{Storage, StorageError};
 
 /// How long the per-minute series is kept: a week of minutes (10,080 rows
@@ -42,6 +42,7 @@ pub(crate) async fn write(
         .map_err(StorageError::db("starting the usage flush"))?;
     let (calls, series, latency) = rows(pending);
     upsert_calls(&tx, calls).await?;
+    upsert_path_calls(&tx, path_rows(pending)).await?;
     upsert_series(&tx, series).await?;
     upsert_latency(&tx, latency).await?;
     expire(&tx, now).await?;
@@ -122,6 +123,34 @@ fn rows(pending: &Pending) -> Rows {
     (calls, series, latency)
 }
 
+/// The dependency components' calls of `pending`, in key order (as [`rows`]).
+fn path_rows(pending: &Pending) -> Vec<usage_path_call::ActiveModel> {
+    let mut keyed: Vec<_> = pending
+        .installs
+        .iter()
+        .flat_map(|(tenant, modules)| modules.iter().map(move |(module, usage)| (tenant, module, usage)))
+        .flat_map(|(tenant, module, usage)| {
+            usage.dependency_calls.iter().filter_map(move |((path, operation, day), count)| {
+                let permission = permission_of_operation(operation)?;
+                Some((tenant.as_str(), module.as_str(), &**path, permission.as_str(), *operation, *day, *count))
+            })
+        })
+        .collect();
+    keyed.sort();
+    keyed
+        .into_iter()
+        .map(|(tenant, module, path, permission, operation, day, count)| usage_path_call::ActiveModel {
+            tenant: Set(tenant.to_owned()),
+            module: Set(module.to_owned()),
+            path: Set(path.to_owned()),
+            permission: Set(permission.to_owned()),
+            operation: Set(operation.to_owned()),
+            day: Set(day_text(day)),
+            calls: Set(stored(count)),
+        })
+        .collect()
+}
+
 /// Counts are `BIGINT`: a sum past `i64::MAX` is stored as the maximum.
 fn stored(count: u64) -> i64 {
     i64::try_from(count).unwrap_or(i64::MAX)
@@ -155,6 +184,15 @@ async fn upsert_calls(tx: &DatabaseTransaction, rows: Vec<usage_call::ActiveMode
         .value(Column::Calls, added(Entity, Column::Calls))
         .to_owned();
     insert_adding(tx, rows, on_conflict, "adding operation calls to modgate_usage_calls").await
+}
+
+async fn upsert_path_calls(tx: &DatabaseTransaction, rows: Vec<usage_path_call::ActiveModel>) -> Result<(), StorageError> {
+    use usage_path_call::{Column, Entity};
+    let on_conflict =
+        OnConflict::columns([Column::Tenant, Column::Module, Column::Path, Column::Permission, Column::Operation, Column::Day])
+            .value(Column::Calls, added(Entity, Column::Calls))
+            .to_owned();
+    insert_adding(tx, rows, on_conflict, "adding dependency calls to modgate_usage_path_calls").await
 }
 
 async fn upsert_series(tx: &DatabaseTransaction, rows: Vec<usage_series::ActiveModel>) -> Result<(), StorageError> {
@@ -220,5 +258,10 @@ async fn expire(tx: &DatabaseTransaction, now: DateTime<Utc>) -> Result<(), Stor
         .exec(tx)
         .await
         .map_err(StorageError::db("expiring modgate_usage_calls"))?;
+    usage_path_call::Entity::delete_many()
+        .filter(usage_path_call::Column::Day.lt(oldest_day.as_str()))
+        .exec(tx)
+        .await
+        .map_err(StorageError::db("expiring modgate_usage_path_calls"))?;
     Ok(())
 }

@@ -427,6 +427,7 @@ async fn least_privilege_names_the_unused_permission_and_prints_the_minimal_line
             ],
             minimal_manifest_line:
                 r#"permissions = ["read:products", "write:own-tables", "subscribe:events"]"#.into(),
+            paths: Vec::new(),
         }
     );
     assert_eq!(
@@ -527,4 +528,74 @@ async fn the_observer_counts_and_the_flusher_writes_on_its_own() {
         .map(|r| (r.1.as_str(), r.2.as_str(), r.4))
         .collect();
     assert_eq!(written, [("read:categories", "categories.get", 2)]);
+}
+
+#[tokio::test]
+async fn a_module_with_dependencies_is_reported_by_component_path() {
+    let (_dir, storage) = storage().await;
+    let acme = tenant("acme");
+    let manifest = modgate_manifest::verify_manifest(
+        r#"
+name = "wishlist"
+version = "1.0.0"
+compatible-core = "^1.0"
+permissions = ["read:products", "read:categories", "http:outbound"]
+
+[dependencies.fetcher]
+component = "deps/fetcher.wasm"
+permissions = ["http:outbound"]
+
+[dependencies.casing]
+component = "deps/casing.wasm"
+"#,
+        &crate::CORE_VERSION,
+    )
+    .unwrap()
+    .manifest;
+    let path_calls = [
+        crate::engine::OpCalls { path: "wishlist".into(), operation: "products.get", calls: 2 },
+        crate::engine::OpCalls { path: "wishlist>fetcher".into(), operation: "http.outbound", calls: 3 },
+    ];
+    let recorder = UsageRecorder::new();
+    for _ in 0..2 {
+        let calls = [("products.get", 2), ("http.outbound", 3)];
+        recorder.record_at(
+            &InvocationRecord { path_calls: &path_calls, ..invocation(&acme, Duration::from_millis(1), &calls) },
+            at(NOW),
+        );
+    }
+    recorder.flush_at(&storage, at(NOW)).await.unwrap();
+
+    let report = least_privilege_at(&storage, &acme, "wishlist", &manifest.permissions, 7, at(NOW))
+        .await
+        .unwrap()
+        .with_paths(&storage, &acme, &manifest)
+        .await
+        .unwrap();
+    let summary: Vec<(&str, Vec<Permission>, Vec<(Permission, u64)>, Vec<Permission>)> = report
+        .paths
+        .iter()
+        .map(|p| (p.path.as_str(), p.holds.clone(), p.used.iter().map(|u| (u.permission, u.calls)).collect(), p.unused.clone()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "wishlist",
+                vec![Permission::ReadProducts, Permission::ReadCategories],
+                vec![(Permission::ReadProducts, 4)],
+                vec![Permission::ReadCategories],
+            ),
+            ("wishlist>fetcher", vec![Permission::HttpOutbound], vec![(Permission::HttpOutbound, 6)], vec![]),
+            ("wishlist>casing", vec![], vec![], vec![]),
+        ],
+        "the main component's share is the total minus its dependencies'"
+    );
+    let rendered = report.render();
+    assert!(rendered.contains("wishlist>fetcher holds http:outbound"), "{rendered}");
+    assert!(rendered.contains("never used: read:categories"), "{rendered}");
+
+    // A module without dependencies: no report by path, no rows by path.
+    let plain = least_privilege_at(&storage, &acme, "wishlist", &manifest.permissions, 7, at(NOW)).await.unwrap();
+    assert!(plain.paths.is_empty());
 }

@@ -82,7 +82,7 @@ impl std::fmt::Display for ComponentReport {
 }
 
 /// Checks `component` for a module with `manifest`, linked with `grants`
-/// (a module without dependency components; [`crate::engine::Engine::check_tree`]
+/// (a module without dependency components; [`crate::engine::Engine::check`]
 /// checks one with them).
 pub fn check_component(
     manifest: &Manifest,

@@ -2,8 +2,11 @@
 //! first and the read is capped, so an oversize file (or one that grows
 //! while it is read) is refused without being read into memory.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
+
+use modgate_manifest::Manifest;
 
 use crate::verify::problem::{Problem, ProblemCode};
 
@@ -33,6 +36,43 @@ pub fn read_component_file(path: &Path, max_bytes: usize) -> Result<Vec<u8>, Pro
 
 /// The problem for a component over the size limit (also used for bytes
 /// that arrive in memory).
+/// The dependency components `manifest` declares, read from the module
+/// folder `dir` and keyed by dependency name (each capped like the main
+/// component); every one that cannot be read is a problem naming its path
+/// (`wishlist>fetcher`). Dependency components are never built here: a
+/// module ships them built, at the paths its manifest names.
+pub fn read_dependency_components(
+    dir: &Path,
+    manifest: &Manifest,
+    max_bytes: usize,
+) -> Result<BTreeMap<String, Vec<u8>>, Vec<Problem>> {
+    let mut components = BTreeMap::new();
+    let mut problems = Vec::new();
+    for declared in &manifest.dependencies {
+        let path = format!("{}>{}", manifest.name.as_str(), declared.name.as_str());
+        match read_component_file(&dir.join(&declared.component), max_bytes) {
+            Ok(bytes) => {
+                components.insert(declared.name.as_str().to_owned(), bytes);
+            }
+            Err(problem) if problem.code == ProblemCode::ComponentNotFound => problems.push(
+                Problem::new(
+                    ProblemCode::ComponentNotFound,
+                    declared.component.display().to_string(),
+                    problem.message,
+                    format!(
+                        "build the dependency's component and place it at {} in the module folder (the path [dependencies.{}] component names)",
+                        declared.component.display(),
+                        declared.name.as_str()
+                    ),
+                )
+                .at(path),
+            ),
+            Err(problem) => problems.push(problem.at(path)),
+        }
+    }
+    if problems.is_empty() { Ok(components) } else { Err(problems) }
+}
+
 pub(crate) fn too_large(subject: String, size: u64, max_bytes: usize) -> Problem {
     Problem::new(
         ProblemCode::ComponentTooLarge,

@@ -21,7 +21,7 @@ pub use component::{ComponentReport, DependencyReport, ImportEntry, check_compon
 pub(crate) use component::{ComponentPart, check_offered, check_part, decode_component};
 pub use contents::{ComponentCounts, count_contents};
 pub use decode::{ComponentSurface, decode_surface};
-pub use file::read_component_file;
+pub use file::{read_component_file, read_dependency_components};
 pub(crate) use locate::checkout;
 pub use locate::{LocatedComponent, locate_built_component, locate_component};
 pub use problem::{Problem, ProblemCode};

@@ -8,7 +8,7 @@ use modgate_manifest::{Manifest, Risk, verify_manifest_file};
 use crate::CORE_VERSION;
 use crate::engine::Engine;
 use crate::verify::component::ComponentReport;
-use crate::verify::file::read_component_file;
+use crate::verify::file::{read_component_file, read_dependency_components};
 use crate::verify::locate::locate_component;
 use crate::verify::problem::{Problem, ProblemCode};
 
@@ -51,7 +51,8 @@ impl VerifyReport {
 
 /// Verifies the module in `dir` as if every permission it asks for were
 /// granted: manifest rules, then everything an install on `engine` checks
-/// ([`Engine::check`]: imports, exports, counts, compiling and linking), so
+/// ([`Engine::check`]: imports, exports, counts, compiling and linking, of
+/// the component and of the dependency components module.toml declares), so
 /// the verdict is the install's.
 pub fn verify_module_dir(dir: &Path, engine: &Engine) -> VerifyReport {
     let mut report = VerifyReport {
@@ -78,9 +79,18 @@ pub fn verify_module_dir(dir: &Path, engine: &Engine) -> VerifyReport {
     };
     report.manifest_warnings = verified.warnings.iter().map(|w| w.to_string()).collect();
     let manifest = verified.manifest;
+    let dependencies = match read_dependency_components(dir, &manifest, engine.config().max_component_bytes) {
+        Ok(dependencies) => dependencies,
+        Err(problems) => {
+            // Like a missing main component: nothing to check the tree with.
+            report.problems.extend(problems);
+            report.manifest = Some(manifest);
+            return report;
+        }
+    };
     match locate_component(dir, &manifest) {
         Ok(located) => match read_component_file(&located.path, engine.config().max_component_bytes) {
-            Ok(bytes) => match engine.check(&manifest, &bytes, &manifest.permissions) {
+            Ok(bytes) => match engine.check(&manifest, &bytes, &dependencies, &manifest.permissions) {
                 Ok(checked) => {
                     report.component = Some(checked.report);
                     report.component_path = Some(located.path);
@@ -153,6 +163,21 @@ impl std::fmt::Display for VerifyReport {
             let _ = writeln!(out, "\ninterfaces exported");
             for e in &c.exports {
                 let _ = writeln!(out, "  {e}");
+            }
+        }
+        if let Some(c) = self.component.as_ref().filter(|c| !c.dependencies.is_empty()) {
+            // Who holds what: a permission a dependency names is its alone.
+            let _ = writeln!(out, "\ndependency components");
+            for d in &c.dependencies {
+                let holds: Vec<&str> = d.requested.iter().map(|p| p.as_str()).collect();
+                let holds = if holds.is_empty() { "nothing".to_owned() } else { holds.join(", ") };
+                let _ = writeln!(
+                    out,
+                    "  {:<32} holds {holds} ({:.1} KiB, sha256 {})",
+                    d.path,
+                    d.report.size as f64 / 1024.0,
+                    &d.report.sha256[..16.min(d.report.sha256.len())]
+                );
             }
         }
         if let Some(risk) = self.risk() {

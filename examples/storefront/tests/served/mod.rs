@@ -13,10 +13,7 @@ use storefront::Storefront;
 /// The module whose `module.toml` is in `dir` and whose built component is
 /// `component` (both from `modgate_artifacts`).
 pub fn module(dir: &str, component: &str) -> ModuleSource {
-    ModuleSource {
-        manifest_text: std::fs::read_to_string(format!("{dir}/module.toml")).unwrap(),
-        component: modgate_artifacts::read(component),
-    }
+    ModuleSource::new(std::fs::read_to_string(format!("{dir}/module.toml")).unwrap(), modgate_artifacts::read(component))
 }
 
 /// Serves `storefront` on a free loopback port: its base URL and the task.

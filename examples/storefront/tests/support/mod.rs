@@ -11,14 +11,8 @@ use sea_orm::{ConnectionTrait, Statement};
 use storefront::{Options, Storefront};
 
 fn reviews_module() -> ModuleSource {
-    ModuleSource {
-        manifest_text: std::fs::read_to_string(format!(
-            "{}/module.toml",
-            modgate_artifacts::REVIEWS_DIR
-        ))
-        .unwrap(),
-        component: modgate_artifacts::read(modgate_artifacts::REVIEWS),
-    }
+    let manifest = std::fs::read_to_string(format!("{}/module.toml", modgate_artifacts::REVIEWS_DIR)).unwrap();
+    ModuleSource::new(manifest, modgate_artifacts::read(modgate_artifacts::REVIEWS))
 }
 
 /// A running storefront with the reviews module for both tenants.

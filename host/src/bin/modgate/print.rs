@@ -25,6 +25,21 @@ pub fn permissions_to_review(source: &ModuleSource) {
             permission.summary(),
             if permission.requires_acknowledgement() { "  [needs --acknowledge-risk]" } else { "" }
         );
+        // With dependency components, who gets it: a permission a
+        // dependency names is that dependency's alone.
+        if !manifest.dependencies.is_empty() {
+            let holders: Vec<String> = manifest
+                .dependencies
+                .iter()
+                .filter(|d| d.permissions.contains(permission))
+                .map(|d| format!("{}>{}", manifest.name.as_str(), d.name.as_str()))
+                .collect();
+            if holders.is_empty() {
+                println!("  {:<20} -> {} (main component)", "", manifest.name.as_str());
+            } else {
+                println!("  {:<20} -> only {}", "", holders.join(", "));
+            }
+        }
     }
     if !manifest.subscriptions.is_empty() {
         let events: Vec<&str> = manifest.subscriptions.iter().map(|s| s.as_str()).collect();
@@ -56,6 +71,13 @@ pub fn installed(outcome: &InstallOutcome) {
         }
         for entry in &outcome.allowlist {
             println!("  outbound: {entry}");
+        }
+    }
+    if outcome.components.len() > 1 {
+        for component in &outcome.components {
+            let granted: Vec<&str> = component.granted.iter().map(|p| p.as_str()).collect();
+            let granted = if granted.is_empty() { "(none)".to_owned() } else { granted.join(", ") };
+            println!("  tree:     {:<28} {granted}", component.path);
         }
     }
     println!("  artifact: {}", outcome.artifact_key);

@@ -2,7 +2,7 @@
 //! each linked with only its own permissions (least privilege inside a
 //! module, `docs/dependencies.md`).
 //!
-//! At load, [`Engine::check_tree`] checks every component as a module's
+//! At load, [`Engine::check`] checks every component as a module's
 //! component is checked — against the grants of its path, not the
 //! module's —, plans the wiring (`plan.rs`: which dependency satisfies each
 //! import that is not the host's, the instantiation order, each path),
@@ -28,6 +28,7 @@ use wasmtime::component::{Component, InstancePre};
 
 use crate::engine::check::{CheckedComponent, Linked, cap_problems, invalid, link_problem};
 use crate::engine::state::InvocationState;
+use crate::engine::ComponentGrant;
 use crate::engine::{Engine, LoadError};
 use crate::verify::{
     ComponentPart, ComponentReport, ComponentSurface, DependencyReport, Problem, ProblemCode, check_offered,
@@ -44,6 +45,8 @@ pub(crate) struct LinkedDependency {
     /// Its index in the module's dependencies (manifest order).
     pub index: usize,
     pub pre: InstancePre<InvocationState>,
+    /// Where it sits in the tree and what it was linked with.
+    pub grant: ComponentGrant,
 }
 
 /// The identity of a module's code: the component's SHA-256 for a module
@@ -87,7 +90,7 @@ impl Engine {
     /// [`Engine::check`] for a module with dependency components: every
     /// component checked under the grants of its own path, the wiring
     /// planned and type-checked, each linked with its own linker.
-    pub fn check_tree(
+    pub(crate) fn check_tree(
         &self,
         manifest: &Manifest,
         main: &[u8],
@@ -105,19 +108,11 @@ impl Engine {
         for declared in &manifest.dependencies {
             let name = declared.name.as_str();
             let Some(bytes) = dependencies.get(name) else {
-                // `install` and `verify` of a module folder do not read
-                // dependency components yet (docs/dependencies.md).
-                let (message, fix) = if dependencies.is_empty() {
-                    (
-                        format!("dependency {name}'s component was not given: this host reads dependency components only through Engine::load_tree so far, not from a module folder"),
-                        "load the module with Engine::load_tree (docs/dependencies.md), or ship it without [dependencies] for now",
-                    )
-                } else {
-                    (
-                        format!("dependency {name}'s component was not given to the host"),
-                        "give every component module.toml declares under [dependencies]",
-                    )
-                };
+                let message = format!("dependency {name}'s component was not given to the host");
+                let fix = format!(
+                    "build it and place it at {} in the module folder (the path [dependencies.{name}] component names)",
+                    declared.component.display()
+                );
                 report.problems.push(
                     Problem::new(ProblemCode::ComponentNotFound, declared.component.display().to_string(), message, fix)
                         .at(format!("{module}>{name}")),
@@ -263,7 +258,11 @@ impl Engine {
                 }
             };
             match self.link(&parts[index].granted, &forwarded, &compiled[index]).map_err(link_error)? {
-                Ok(pre) => linked_dependencies.push(LinkedDependency { index, pre }),
+                Ok(pre) => linked_dependencies.push(LinkedDependency {
+                    index,
+                    pre,
+                    grant: ComponentGrant { path: path.clone(), granted: parts[index].granted.clone() },
+                }),
                 Err(problem) => report.problems.push(problem.at(path.clone())),
             }
         }

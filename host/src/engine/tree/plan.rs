@@ -50,25 +50,25 @@ pub(crate) fn plan(
     main: &ComponentSurface,
     dependencies: &[(&str, &ComponentSurface)],
 ) -> Result<TreePlan, Vec<Problem>> {
-    let mut problems = Vec::new();
-    let direct_path = |index: usize| format!("{module}>{}", dependencies[index].0);
+    // Problems are gathered with the component they are about (`None`:
+    // the main one) and named by path once the paths are known.
+    let mut found: Vec<(Option<usize>, Problem)> = Vec::new();
     for (index, (name, surface)) in dependencies.iter().enumerate() {
         for export in &surface.exports {
             if InterfaceName::parse(export).is_some_and(|parsed| is_host_package(parsed.package)) {
-                problems.push(
+                found.push((
+                    Some(index),
                     Problem::new(
                         ProblemCode::ReservedExport,
                         export.as_str(),
                         format!("dependency {name} exports an interface of a package only the host provides"),
                         "export the library's own interfaces from a dependency (a package of your own, e.g. acme:http/client), never modgate:* or wasi:*",
-                    )
-                    .at(direct_path(index)),
-                );
+                    ),
+                ));
             }
         }
     }
     let mut wire = |importer: Option<usize>, imports: &[String]| -> Vec<Wire> {
-        let path = importer.map_or_else(|| module.to_owned(), direct_path);
         let mut wires = Vec::new();
         for import in imports {
             let Some(parsed) = InterfaceName::parse(import) else { continue };
@@ -83,16 +83,17 @@ pub(crate) fn plan(
                 .collect();
             match providers.as_slice() {
                 [provider] => wires.push(Wire { interface: import.clone(), provider: *provider }),
-                [] => problems.push(
+                [] => found.push((
+                    importer,
                     Problem::new(
                         ProblemCode::UnsatisfiedImport,
                         import.as_str(),
                         "no dependency component of the module exports this interface (with this exact version), and the host does not provide it",
                         "add the component that exports it under [dependencies] in module.toml, or build both against the same version of the interface",
-                    )
-                    .at(path.clone()),
-                ),
-                several => problems.push(
+                    ),
+                )),
+                several => found.push((
+                    importer,
                     Problem::new(
                         ProblemCode::AmbiguousImport,
                         import.as_str(),
@@ -101,9 +102,8 @@ pub(crate) fn plan(
                             several.iter().map(|&i| dependencies[i].0).collect::<Vec<_>>().join(", ")
                         ),
                         "keep one dependency exporting it (or give the others' interfaces names of their own)",
-                    )
-                    .at(path.clone()),
-                ),
+                    ),
+                )),
             }
         }
         wires
@@ -114,26 +114,32 @@ pub(crate) fn plan(
         .enumerate()
         .map(|(index, (_, surface))| wire(Some(index), &surface.imports))
         .collect();
+    let paths = shortest_paths(module, dependencies, &main_wires, &dependency_wires);
     let order = match instantiation_order(&dependency_wires) {
         Ok(order) => order,
         Err(cycle) => {
-            let names: Vec<&str> = cycle.iter().map(|&i| dependencies[i].0).collect();
-            problems.push(
+            // Told from the member nearest the main component, so the
+            // circle reads on from that component's path.
+            let cycle = nearest_first(cycle, &paths);
+            let along: Vec<&str> = cycle[1..].iter().map(|&i| dependencies[i].0).collect();
+            found.push((
+                Some(cycle[0]),
                 Problem::new(
                     ProblemCode::DependencyCycle,
-                    format!("{module}>{}", names.join(">")),
+                    format!("{}>{}", paths[cycle[0]], along.join(">")),
                     "these dependency components import from each other in a circle; the host instantiates each one only after what it imports",
                     "break the circle: move what both need into a dependency of its own",
-                )
-                .at(direct_path(cycle[0])),
-            );
+                ),
+            ));
             Vec::new()
         }
     };
-    if !problems.is_empty() {
-        return Err(problems);
+    if !found.is_empty() {
+        return Err(found
+            .into_iter()
+            .map(|(component, problem)| problem.at(component.map_or_else(|| module.to_owned(), |index| paths[index].clone())))
+            .collect());
     }
-    let paths = shortest_paths(module, dependencies, &main_wires, &dependency_wires);
     let imported: BTreeSet<usize> = main_wires
         .iter()
         .chain(dependency_wires.iter().flatten())
@@ -186,6 +192,18 @@ fn instantiation_order(wires: &[Vec<Wire>]) -> Result<Vec<usize>, Vec<usize>> {
         }
         walk.push(next);
     }
+}
+
+/// `cycle` (its first member repeated at the end) rotated to start at the
+/// member with the shortest path (then the first in manifest order).
+fn nearest_first(mut cycle: Vec<usize>, paths: &[String]) -> Vec<usize> {
+    cycle.pop();
+    let nearest = (0..cycle.len())
+        .min_by_key(|&at| (paths[cycle[at]].matches('>').count(), cycle[at]))
+        .unwrap_or(0);
+    cycle.rotate_left(nearest);
+    cycle.push(cycle[0]);
+    cycle
 }
 
 /// Breadth-first from the main component, so each dependency's path is a

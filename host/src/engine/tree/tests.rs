@@ -44,6 +44,18 @@ fn an_import_no_dependency_exports_is_unsatisfied_naming_the_importer() {
 }
 
 #[test]
+fn a_problem_deep_in_the_tree_is_named_by_the_chain_that_reaches_it() {
+    let main = surface(&[GREETER], &[LIFECYCLE]);
+    let casing = surface(&["acme:text/locale@0.1.0"], &[CASING]);
+    let greeter = surface(&[CASING], &[GREETER]);
+    let problems = plan("wishlist", &main, &[("casing", &casing), ("greeter", &greeter)]).unwrap_err();
+    assert_eq!(
+        codes_and_paths(&problems),
+        [(ProblemCode::UnsatisfiedImport, Some("wishlist>greeter>casing"), "acme:text/locale@0.1.0")]
+    );
+}
+
+#[test]
 fn another_version_of_an_interface_does_not_satisfy_an_import() {
     let main = surface(&["acme:text/greeter@0.2.0"], &[LIFECYCLE]);
     let greeter = surface(&[], &[GREETER]);
@@ -69,11 +81,14 @@ fn dependencies_importing_each_other_are_a_cycle_named_along_it() {
     let main = surface(&[GREETER], &[LIFECYCLE]);
     let greeter = surface(&[CASING], &[GREETER]);
     let casing = surface(&[GREETER], &[CASING]);
-    let problems = plan("wishlist", &main, &[("greeter", &greeter), ("casing", &casing)]).unwrap_err();
-    assert_eq!(
-        codes_and_paths(&problems),
-        [(ProblemCode::DependencyCycle, Some("wishlist>greeter"), "wishlist>greeter>casing>greeter")]
-    );
+    // Told from the member nearest the main component, whatever the order.
+    for order in [[("greeter", &greeter), ("casing", &casing)], [("casing", &casing), ("greeter", &greeter)]] {
+        let problems = plan("wishlist", &main, &order).unwrap_err();
+        assert_eq!(
+            codes_and_paths(&problems),
+            [(ProblemCode::DependencyCycle, Some("wishlist>greeter"), "wishlist>greeter>casing>greeter")]
+        );
+    }
 }
 
 #[test]

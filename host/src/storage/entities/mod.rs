@@ -12,4 +12,6 @@ pub mod module_version;
 pub mod tenant;
 pub mod usage_call;
 pub mod usage_latency;
+pub mod usage_path_call;
 pub mod usage_series;
+pub mod version_dependency;

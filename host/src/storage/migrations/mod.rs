@@ -10,6 +10,7 @@ mod m0006_outbound;
 mod m0007_usage;
 mod m0008_artifacts;
 mod m0009_staged_versions;
+mod m0010_dependencies;
 
 use sea_orm_migration::prelude::*;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_usage::Migration),
             Box::new(m0008_artifacts::Migration),
             Box::new(m0009_staged_versions::Migration),
+            Box::new(m0010_dependencies::Migration),
         ]
     }
 

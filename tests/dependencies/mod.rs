@@ -5,7 +5,10 @@
 //! attributed to the dependency's path; the main component importing
 //! `outgoing-handler` itself, and a dependency importing the module's
 //! tables without a grant, are refused at load naming the path. The wiring
-//! rules on names and types alone are `host/src/engine/tree/tests.rs`.
+//! rules on names and types alone are `host/src/engine/tree/tests.rs`;
+//! installing such a module from its folder, `installs.rs`.
+
+mod installs;
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -69,6 +72,11 @@ component = "deps/casing.wasm"
 component = "deps/fetcher.wasm"
 permissions = ["http:outbound"]
 "#;
+
+/// The dep-user manifest (what an upload sends).
+pub fn user_manifest() -> String {
+    USER_MANIFEST.to_owned()
+}
 
 fn user_tree() -> [(&'static str, &'static str); 3] {
     [
@@ -249,10 +257,11 @@ component = "deps/notes.wasm"
         ]
     );
 
-    // Loaded as a module without dependency components (what install does
-    // with a folder today), it is refused, saying so.
+    // Loaded without its dependency components, it is refused naming the
+    // path and the file to build.
     let single = engine.load(manifest_from(manifest), &modgate_artifacts::read(modgate_artifacts::DEP_USER_NOTES), BTreeSet::new());
     let Err(LoadError::Refused { report, .. }) = single else { panic!("refused") };
     assert_eq!(report.problems[0].code, ProblemCode::ComponentNotFound);
-    assert!(report.problems[0].message.contains("Engine::load_tree"), "{}", report.problems[0]);
+    assert_eq!(report.problems[0].path.as_deref(), Some("dep-user-notes>notes"));
+    assert!(report.problems[0].fix.contains("deps/notes.wasm"), "{}", report.problems[0]);
 }
