@@ -41,7 +41,7 @@ fn benches(c: &mut Criterion) {
             Budget { ops: 10_000, fuel: 1_000_000_000, wall_clock: Duration::from_secs(60) },
         );
         let lifecycle = default_host(storage.clone(), HostOptions { engine: config, ..HostOptions::default() }).unwrap();
-        let source = ModuleSource::new(PROBE.into(), modgate_artifacts::read(modgate_artifacts::SQL_PROBE));
+        let source = ModuleSource::new(PROBE, modgate_artifacts::read(modgate_artifacts::SQL_PROBE));
         lifecycle.install(InstallRequest::new(source, tenant.clone())).await.unwrap();
         (lifecycle, storage)
     });

@@ -8,11 +8,9 @@
 
 use std::path::Path;
 
-use modgate_host::bindings::exports::modgate::host::slot_provider::{SlotRequest, Widget};
-use modgate_host::capabilities::outbound::{Allowlist, AllowlistEntry};
 use modgate_host::default_host::{HostOptions, default_host};
-use modgate_host::engine::{ComponentGrant, EngineConfig, Extensions, InstallSettings};
-use modgate_host::lifecycle::{ArtifactUse, InstallRequest, Lifecycle, ModuleSource};
+use modgate_host::engine::{ComponentGrant, EngineConfig};
+use modgate_host::lifecycle::{ArtifactUse, AuditQuery, InstallRequest, Lifecycle, ModuleSource};
 use modgate_host::storage::Storage;
 use modgate_host::testing::InMemoryCommerce;
 use modgate_host::verify::{ProblemCode, verify_module_dir};
@@ -20,7 +18,7 @@ use modgate_manifest::Permission;
 use modgate_tests::{acme, on_both_backends, run};
 use sea_orm::{ConnectionTrait, Statement};
 
-use super::{USER_MANIFEST, user_tree};
+use super::{USER_MANIFEST, render_fetching, user_tree};
 use crate::conformance::http_outbound::UpstreamServer;
 
 /// Writes the dep-user module folder into `dir`: module.toml, the main
@@ -79,6 +77,15 @@ on_both_backends! {
         let outcome = host.lifecycle.install(request(source.clone())).await.expect("installs");
         assert_eq!(paths(&outcome.components), paths(&expected_tree()));
         assert_eq!(outcome.components[0].path, "dep-user", "the main component first");
+        let query = AuditQuery { tenant: Some("acme".into()), module: Some("dep-user".into()), limit: Some(1) };
+        let audited = host.lifecycle.audit_log(&query).await.expect("audit log");
+        let fetcher = audited[0].detail["components"]
+            .as_array()
+            .expect("the install's audit entry holds the tree")
+            .iter()
+            .find(|c| c["path"] == "dep-user>fetcher")
+            .cloned();
+        assert_eq!(fetcher, Some(serde_json::json!({ "path": "dep-user>fetcher", "granted": ["http:outbound"] })));
 
         let rows = host
             .storage
@@ -131,23 +138,7 @@ fn a_restarted_host_loads_the_whole_tree_from_its_artifacts_and_it_runs() {
         let module = restarted.module(&acme(), "dep-user").expect("the tree is loaded");
         assert_eq!(module.content_hash(), source.content_hash());
 
-        let url = format!("http://127.0.0.1:{}/ok", upstream.port);
-        let entry = format!("127.0.0.1:{}", upstream.port)
-            .parse::<AllowlistEntry>()
-            .and_then(|e| e.with_addresses(["127.0.0.1/32".parse().expect("a range")]))
-            .expect("an entry");
-        let settings = serde_json::json!({ "fetch": url }).to_string();
-        let extensions = Extensions::new().with(InstallSettings::new(settings.as_str())).with(Allowlist::new([entry]));
-        let request = SlotRequest { slot: "product-card.badges".into(), product_id: None, customer_id: None };
-        let rendered = module.render_slot(&acme(), &request, &extensions).await.expect("renders");
-        let texts: Vec<&str> = rendered
-            .value
-            .iter()
-            .map(|widget| match widget {
-                Widget::Text(text) => text.as_str(),
-                other => panic!("a text widget, not {other:?}"),
-            })
-            .collect();
+        let texts = render_fetching(&module, &upstream).await;
         assert_eq!(texts, ["Hello, ADA!|ok"]);
     });
 }

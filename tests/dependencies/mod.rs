@@ -105,6 +105,28 @@ fn names(refused: &[(ProblemCode, Option<String>, String)], code: ProblemCode, p
         .any(|(c, p, subject)| *c == code && p.as_deref() == Some(path) && subject.starts_with(import))
 }
 
+/// dep-user's slot rendered with `fetch` set to `upstream`'s `/ok`, which
+/// the allowlist allows: its text widgets.
+async fn render_fetching(module: &LoadedModule, upstream: &UpstreamServer) -> Vec<String> {
+    let url = format!("http://127.0.0.1:{}/ok", upstream.port);
+    let settings = serde_json::json!({ "fetch": url }).to_string();
+    let entry = format!("127.0.0.1:{}", upstream.port)
+        .parse::<AllowlistEntry>()
+        .and_then(|e| e.with_addresses(["127.0.0.1/32".parse().expect("a range")]))
+        .expect("an entry");
+    let extensions = Extensions::new().with(InstallSettings::new(settings.as_str())).with(Allowlist::new([entry]));
+    let request = SlotRequest { slot: "product-card.badges".into(), product_id: None, customer_id: None };
+    let rendered = module.render_slot(&acme(), &request, &extensions).await.expect("renders");
+    rendered
+        .value
+        .into_iter()
+        .map(|widget| match widget {
+            Widget::Text(text) => text,
+            other => panic!("a text widget, not {other:?}"),
+        })
+        .collect()
+}
+
 #[test]
 pub fn dep_user() {
     modgate_tests::run(async {
@@ -113,23 +135,7 @@ pub fn dep_user() {
         let engine = engine_observed_by(calls.clone());
         let module = load_tree(&engine, USER_MANIFEST, modgate_artifacts::DEP_USER, &user_tree())
             .unwrap_or_else(|e| panic!("the tree loads: {e}"));
-        let url = format!("http://127.0.0.1:{}/ok", upstream.port);
-        let settings = serde_json::json!({ "fetch": url }).to_string();
-        let entry = format!("127.0.0.1:{}", upstream.port)
-            .parse::<AllowlistEntry>()
-            .and_then(|e| e.with_addresses(["127.0.0.1/32".parse().expect("a range")]))
-            .expect("an entry");
-        let extensions = Extensions::new().with(InstallSettings::new(settings.as_str())).with(Allowlist::new([entry]));
-        let request = SlotRequest { slot: "product-card.badges".into(), product_id: None, customer_id: None };
-        let rendered = module.render_slot(&acme(), &request, &extensions).await.expect("renders");
-        let texts: Vec<&str> = rendered
-            .value
-            .iter()
-            .map(|widget| match widget {
-                Widget::Text(text) => text.as_str(),
-                other => panic!("a text widget, not {other:?}"),
-            })
-            .collect();
+        let texts = render_fetching(&module, &upstream).await;
         assert_eq!(texts, ["Hello, ADA!|ok"], "greeter>casing and fetcher answered");
         assert_eq!(upstream.seen().len(), 1, "the fetcher's request reached the server");
 

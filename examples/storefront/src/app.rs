@@ -275,11 +275,12 @@ struct OperatorChoices {
     allowlist: Option<Allowlist>,
 }
 
-/// The price-watch modules (Rust and Python) call the stand-in price API,
-/// and only it; every other bundled module gets the defaults.
+/// The price-watch modules (Rust and Python) and price-compare (whose
+/// `quotes` dependency alone holds `http:outbound`) call the stand-in price
+/// API, and only it; every other bundled module gets the defaults.
 fn operator_choices(module: &str, price_api: &PriceApi) -> anyhow::Result<OperatorChoices> {
     Ok(match module {
-        "price-watch" | "price-watch-py" => OperatorChoices {
+        "price-watch" | "price-watch-py" | "price-compare" => OperatorChoices {
             settings: Some(serde_json::json!({ "api": price_api.base_url() })),
             allowlist: Some(price_api.allowlist()?),
         },

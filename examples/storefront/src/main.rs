@@ -146,6 +146,12 @@ async fn run(args: Args, address: SocketAddr, admin_address: SocketAddr) -> anyh
     curl http://{address}/modules/price-watch/quotes/grinder
   The grinder's card now says \"Seen for €95.00 at Example Prices\".
 
+  Least privilege inside a module: price-compare's main component reads the
+  catalogue but holds no http:outbound; only its `quotes` dependency does,
+  and it alone asks the price API (the operator saw the tree at install):
+    curl http://{address}/modules/price-compare/compare/grinder
+    target/release/modgate audit price-compare --tenant acme --data-dir {data}
+
   Modules in Python and JavaScript: price-watch-py is price-watch written in
   Python (it quoted the grinder too: its badge sits beside the Rust one's),
   and likes, written in JavaScript, is the \"♡ Like\" button on every card:

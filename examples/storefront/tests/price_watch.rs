@@ -100,3 +100,49 @@ async fn a_raised_price_is_compared_with_the_competitor_through_the_allowlist() 
     let status = restarted.lifecycle.show(&acme, "price-watch").await.unwrap();
     assert_eq!(status.settings["api"], format!("http://prices.demo.example:{port}"));
 }
+
+/// price-compare: per-dependency grants in the demo. Its main component
+/// holds `read:products` only; its `quotes` dependency alone holds
+/// `http:outbound` and asks the price API. The operator's install shows the
+/// tree, the route answers with the competitor's quote, and the usage audit
+/// attributes the outbound call to `price-compare>quotes`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn price_compare_asks_the_price_api_through_its_dependency_only() {
+    let data = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let source = module(modgate_artifacts::PRICE_COMPARE_DIR, modgate_artifacts::PRICE_COMPARE)
+        .with_dependency("quotes", modgate_artifacts::read(modgate_artifacts::PRICE_COMPARE_QUOTES));
+    let storefront = Storefront::start(Options::new(data.path().to_path_buf(), vec![source])).await.expect("storefront starts");
+    assert!(
+        storefront.module_report.iter().any(|line| line.starts_with("price-compare 0.1.0 for acme: installed, 1 route(s) approved")),
+        "{:?}",
+        storefront.module_report
+    );
+    let acme = TenantId::new("acme").unwrap();
+    let lifecycle = storefront.lifecycle.clone();
+    let usage = storefront.usage.clone();
+    let module = lifecycle.module(&acme, "price-compare").expect("installed");
+    let tree: Vec<(String, Vec<&str>)> =
+        module.component_grants().iter().map(|c| (c.path.clone(), c.granted.iter().map(|p| p.as_str()).collect())).collect();
+    assert_eq!(
+        tree,
+        [("price-compare".to_owned(), vec!["read:products"]), ("price-compare>quotes".to_owned(), vec!["http:outbound"])]
+    );
+    let (base, _server) = serve(storefront).await;
+
+    let response = client.get(format!("{base}/modules/price-compare/compare/grinder")).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let compared: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(compared["elsewhere"]["price_minor"], 9500, "{compared}");
+    assert_eq!(compared["elsewhere"]["seller"], "Example Prices", "{compared}");
+    assert!(compared["our_price_minor"].is_i64(), "{compared}");
+    let unknown = client.get(format!("{base}/modules/price-compare/compare/no-such-thing")).send().await.unwrap();
+    assert_eq!(unknown.status().as_u16(), 404);
+
+    usage.flush(lifecycle.storage()).await.expect("usage flushed");
+    let report = lifecycle.least_privilege(&acme, "price-compare", 1).await.expect("report");
+    let quotes = report.paths.iter().find(|p| p.path == "price-compare>quotes").expect("the dependency's use");
+    assert_eq!(quotes.used.iter().map(|u| u.permission.as_str()).collect::<Vec<_>>(), ["http:outbound"], "{report:?}");
+    let main = report.paths.iter().find(|p| p.path == "price-compare").expect("the main component's use");
+    assert_eq!(main.used.iter().map(|u| u.permission.as_str()).collect::<Vec<_>>(), ["read:products"], "{report:?}");
+}

@@ -336,6 +336,8 @@ impl Lifecycle {
                 "subscriptions": subscriptions,
                 "hooks": checked.manifest.hooks.iter().map(|hook| hook.subject()).collect::<Vec<_>>(),
                 "outbound-allowlist": allowlist,
+                // Who in the module's tree holds what (one entry for most modules).
+                "components": components,
             }),
         )
         .await?;

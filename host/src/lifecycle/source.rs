@@ -45,23 +45,25 @@ impl ModuleSource {
     }
 
     /// Reads a module folder; a Rust guest crate without a built component
-    /// is built first (see [`crate::verify::locate_component`]). A component
+    /// is built first (see [`crate::verify::locate_component`]), and so is
+    /// a dependency's crate (`deps/x/` for `deps/x.wasm`). A component
     /// over `max_component_bytes` is refused without being read.
     pub fn from_dir(dir: &Path, max_component_bytes: usize) -> Result<Self, InstallError> {
-        Self::read_dir(dir, max_component_bytes, locate_component)
+        Self::read_dir(dir, max_component_bytes, locate_component, true)
     }
 
     /// Reads a module folder whose component is already built, never
     /// building anything (building runs the folder's own code): what the
     /// admin API uses for a folder an operator names.
     pub fn from_built_dir(dir: &Path, max_component_bytes: usize) -> Result<Self, InstallError> {
-        Self::read_dir(dir, max_component_bytes, locate_built_component)
+        Self::read_dir(dir, max_component_bytes, locate_built_component, false)
     }
 
     fn read_dir(
         dir: &Path,
         max_component_bytes: usize,
         locate: fn(&Path, &modgate_manifest::Manifest) -> Result<crate::verify::LocatedComponent, Problem>,
+        build: bool,
     ) -> Result<Self, InstallError> {
         let path = dir.join("module.toml");
         let verified = verify_manifest_file(&path, &CORE_VERSION).map_err(InstallError::InvalidManifest)?;
@@ -71,7 +73,7 @@ impl ModuleSource {
         let located = locate(dir, &verified.manifest).map_err(InstallError::Source)?;
         let component = read_component_file(&located.path, max_component_bytes).map_err(InstallError::Source)?;
         let dependencies =
-            read_dependency_components(dir, &verified.manifest, max_component_bytes).map_err(one_problem)?;
+            read_dependency_components(dir, &verified.manifest, max_component_bytes, build).map_err(one_problem)?;
         Ok(ModuleSource { manifest_text, component, dependencies })
     }
 }

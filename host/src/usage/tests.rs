@@ -572,7 +572,8 @@ component = "deps/casing.wasm"
         .with_paths(&storage, &acme, &manifest)
         .await
         .unwrap();
-    let summary: Vec<(&str, Vec<Permission>, Vec<(Permission, u64)>, Vec<Permission>)> = report
+    type PathSummary<'a> = (&'a str, Vec<Permission>, Vec<(Permission, u64)>, Vec<Permission>);
+    let summary: Vec<PathSummary> = report
         .paths
         .iter()
         .map(|p| (p.path.as_str(), p.holds.clone(), p.used.iter().map(|u| (u.permission, u.calls)).collect(), p.unused.clone()))

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use modgate_manifest::Manifest;
 
+use crate::verify::locate::locate_dependency;
 use crate::verify::problem::{Problem, ProblemCode};
 
 /// The bytes of the component at `path`, or `component-too-large` when it
@@ -39,18 +40,28 @@ pub fn read_component_file(path: &Path, max_bytes: usize) -> Result<Vec<u8>, Pro
 /// The dependency components `manifest` declares, read from the module
 /// folder `dir` and keyed by dependency name (each capped like the main
 /// component); every one that cannot be read is a problem naming its path
-/// (`wishlist>fetcher`). Dependency components are never built here: a
-/// module ships them built, at the paths its manifest names.
+/// (`wishlist>fetcher`). With `build`, a missing one whose Rust crate is
+/// in the folder (`deps/x/` for `deps/x.wasm`) is built first, like a
+/// module's own crate.
 pub fn read_dependency_components(
     dir: &Path,
     manifest: &Manifest,
     max_bytes: usize,
+    build: bool,
 ) -> Result<BTreeMap<String, Vec<u8>>, Vec<Problem>> {
     let mut components = BTreeMap::new();
     let mut problems = Vec::new();
     for declared in &manifest.dependencies {
         let path = format!("{}>{}", manifest.name.as_str(), declared.name.as_str());
-        match read_component_file(&dir.join(&declared.component), max_bytes) {
+        let file = match locate_dependency(dir, &declared.component, build) {
+            Ok(Some(file)) => file,
+            Ok(None) => dir.join(&declared.component),
+            Err(problem) => {
+                problems.push(problem.at(path));
+                continue;
+            }
+        };
+        match read_component_file(&file, max_bytes) {
             Ok(bytes) => {
                 components.insert(declared.name.as_str().to_owned(), bytes);
             }
@@ -60,9 +71,10 @@ pub fn read_dependency_components(
                     declared.component.display().to_string(),
                     problem.message,
                     format!(
-                        "build the dependency's component and place it at {} in the module folder (the path [dependencies.{}] component names)",
+                        "build the dependency's component and place it at {} in the module folder (the path [dependencies.{}] component names), or put its Rust crate at {}/",
                         declared.component.display(),
-                        declared.name.as_str()
+                        declared.name.as_str(),
+                        declared.component.with_extension("").display()
                     ),
                 )
                 .at(path),

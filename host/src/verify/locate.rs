@@ -43,6 +43,24 @@ pub fn locate_built_component(dir: &Path, manifest: &Manifest) -> Result<Located
     })
 }
 
+/// The component file of a dependency `[dependencies.<name>] component =
+/// "deps/x.wasm"` declares in the module folder `dir`. When the file is
+/// missing and `build` allows, a Rust guest crate at `deps/x/` (the path
+/// without `.wasm`) is built and its component used; `None` when there is
+/// neither.
+pub(crate) fn locate_dependency(dir: &Path, component: &Path, build: bool) -> Result<Option<PathBuf>, Problem> {
+    let path = dir.join(component);
+    if path.is_file() {
+        return Ok(Some(path));
+    }
+    let crate_dir = path.with_extension("");
+    let cargo_toml = crate_dir.join("Cargo.toml");
+    if !build || !cargo_toml.is_file() {
+        return Ok(None);
+    }
+    build_rust_guest(&crate_dir, &cargo_toml).map(|built| Some(built.path))
+}
+
 /// The manifest's `component` (an error when it names no file) or the
 /// `<name>.wasm` beside the manifest; `None` when neither is there.
 fn built_component(dir: &Path, manifest: &Manifest) -> Result<Option<LocatedComponent>, Problem> {

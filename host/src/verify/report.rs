@@ -79,7 +79,7 @@ pub fn verify_module_dir(dir: &Path, engine: &Engine) -> VerifyReport {
     };
     report.manifest_warnings = verified.warnings.iter().map(|w| w.to_string()).collect();
     let manifest = verified.manifest;
-    let dependencies = match read_dependency_components(dir, &manifest, engine.config().max_component_bytes) {
+    let dependencies = match read_dependency_components(dir, &manifest, engine.config().max_component_bytes, true) {
         Ok(dependencies) => dependencies,
         Err(problems) => {
             // Like a missing main component: nothing to check the tree with.
