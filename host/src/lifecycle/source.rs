@@ -49,33 +49,41 @@ impl ModuleSource {
     /// a dependency's crate (`deps/x/` for `deps/x.wasm`). A component
     /// over `max_component_bytes` is refused without being read.
     pub fn from_dir(dir: &Path, max_component_bytes: usize) -> Result<Self, InstallError> {
-        Self::read_dir(dir, max_component_bytes, locate_component, true)
+        Self::read_dir(dir, max_component_bytes, Build::Allowed)
     }
 
-    /// Reads a module folder whose component is already built, never
-    /// building anything (building runs the folder's own code): what the
-    /// admin API uses for a folder an operator names.
+    /// Reads a module folder whose components (its own and its
+    /// dependencies') are already built, never building anything (building
+    /// runs the folder's own code): what the admin API uses for a folder an
+    /// operator names.
     pub fn from_built_dir(dir: &Path, max_component_bytes: usize) -> Result<Self, InstallError> {
-        Self::read_dir(dir, max_component_bytes, locate_built_component, false)
+        Self::read_dir(dir, max_component_bytes, Build::Never)
     }
 
-    fn read_dir(
-        dir: &Path,
-        max_component_bytes: usize,
-        locate: fn(&Path, &modgate_manifest::Manifest) -> Result<crate::verify::LocatedComponent, Problem>,
-        build: bool,
-    ) -> Result<Self, InstallError> {
+    fn read_dir(dir: &Path, max_component_bytes: usize, build: Build) -> Result<Self, InstallError> {
         let path = dir.join("module.toml");
         let verified = verify_manifest_file(&path, &CORE_VERSION).map_err(InstallError::InvalidManifest)?;
         let manifest_text = std::fs::read_to_string(&path).map_err(|e| {
             InstallError::Source(Problem::new(ProblemCode::ComponentNotFound, "module.toml", e.to_string(), "check the file"))
         })?;
-        let located = locate(dir, &verified.manifest).map_err(InstallError::Source)?;
+        let located = match build {
+            Build::Allowed => locate_component(dir, &verified.manifest),
+            Build::Never => locate_built_component(dir, &verified.manifest),
+        }
+        .map_err(InstallError::Source)?;
         let component = read_component_file(&located.path, max_component_bytes).map_err(InstallError::Source)?;
         let dependencies =
-            read_dependency_components(dir, &verified.manifest, max_component_bytes, build).map_err(one_problem)?;
+            read_dependency_components(dir, &verified.manifest, max_component_bytes, build == Build::Allowed)
+                .map_err(one_problem)?;
         Ok(ModuleSource { manifest_text, component, dependencies })
     }
+}
+
+/// Whether reading a module folder may build its guest crates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Build {
+    Allowed,
+    Never,
 }
 
 /// The first of `problems`, saying the others in its message.
