@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::Parser;
 use modgate_host::admin::check_listen_address;
 use modgate_host::hooks::{FailurePolicy, HookConfig};
+use modgate_host::http::HttpConfig;
 use storefront::{Options, Storefront, bundled_modules, read_modules, telemetry};
 
 /// The modgate storefront demo.
@@ -46,6 +47,12 @@ struct Args {
     /// version with routes or hooks waits, staged, for `modgate promote`.
     #[arg(long, value_name = "DIR", env = "STOREFRONT_WATCH_MODULES")]
     watch_modules: Option<PathBuf>,
+    /// A reverse proxy in front whose `X-Forwarded-For` is believed (an
+    /// address or CIDR, repeatable; e.g. 127.0.0.1 for nginx on this
+    /// machine). Without it, behind a proxy every client is the proxy's
+    /// address and shares one rate-limit bucket.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", env = "STOREFRONT_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<String>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -92,6 +99,7 @@ async fn run(args: Args, address: SocketAddr, admin_address: SocketAddr) -> anyh
         price_api_port: args.price_api_port,
         dev_mode: args.dev,
         watch_modules: args.watch_modules.clone(),
+        http: HttpConfig { trusted_proxies: args.trusted_proxies.clone(), ..HttpConfig::default() },
         ..Options::new(args.data_dir.clone(), read.modules)
     })
     .await?;
