@@ -8,11 +8,8 @@
 
 use std::path::Path;
 
-use modgate_host::default_host::{HostOptions, default_host};
 use modgate_host::engine::{ComponentGrant, EngineConfig};
-use modgate_host::lifecycle::{ArtifactUse, AuditQuery, InstallRequest, Lifecycle, ModuleSource};
-use modgate_host::storage::Storage;
-use modgate_host::testing::InMemoryCommerce;
+use modgate_host::lifecycle::{ArtifactUse, AuditQuery, InstallRequest, ModuleSource};
 use modgate_host::verify::{ProblemCode, verify_module_dir};
 use modgate_manifest::Permission;
 use modgate_tests::{acme, on_both_backends, run};
@@ -20,6 +17,7 @@ use sea_orm::{ConnectionTrait, Statement};
 
 use super::{USER_MANIFEST, render_fetching, user_tree};
 use crate::conformance::http_outbound::UpstreamServer;
+use crate::storage::artifacts::start;
 
 /// Writes the dep-user module folder into `dir`: module.toml, the main
 /// component and each dependency component at the path module.toml names.
@@ -107,14 +105,6 @@ on_both_backends! {
         let shown = host.lifecycle.show(&acme(), "dep-user").await.expect("installed");
         assert_eq!(shown.component_hash, hex::encode(source.content_hash()));
     }
-}
-
-/// A host over the database and artifact folder in `dir`, with a fresh
-/// engine: a restart.
-async fn start(dir: &Path) -> Lifecycle {
-    let storage = Storage::connect(&format!("sqlite://{}?mode=rwc", dir.join("modgate.db").display())).await.expect("database");
-    let options = HostOptions { commerce: InMemoryCommerce::sample().into_commerce(), engine: EngineConfig::default(), ..HostOptions::default() };
-    default_host(storage, options).expect("engine").with_artifact_dir(dir.join("artifacts"))
 }
 
 #[test]

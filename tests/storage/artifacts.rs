@@ -18,7 +18,7 @@ use super::{PROBE, install_probe};
 
 /// A host over the database and artifact folder in `dir`, with a fresh
 /// engine (nothing compiled, no wasmtime cache): a restart.
-async fn start(dir: &Path) -> Lifecycle {
+pub async fn start(dir: &Path) -> Lifecycle {
     let storage = Storage::connect(&format!("sqlite://{}?mode=rwc", dir.join("modgate.db").display())).await.expect("database");
     let options = HostOptions { commerce: InMemoryCommerce::sample().into_commerce(), engine: EngineConfig::default(), ..HostOptions::default() };
     default_host(storage, options).expect("engine").with_artifact_dir(dir.join("artifacts"))

@@ -1,6 +1,6 @@
 //! Storage, tenants and own tables, each scenario on SQLite and PostgreSQL.
 
-mod artifacts;
+pub mod artifacts;
 mod concurrent_writes;
 pub mod hostile_sql;
 mod install;

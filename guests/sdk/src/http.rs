@@ -59,7 +59,7 @@ mod url;
 pub use error::{ErrorCode, HttpError, HttpErrorKind, code_name};
 pub use request::{DEFAULT_MAX_RESPONSE_BODY, Method, Request};
 pub use response::Response;
-pub use url::UrlError;
+pub use url::{UrlError, path_segment};
 
 /// Sends `request` and reads the whole response (see the [module
 /// docs](self) for what the host checks on the way).

@@ -184,7 +184,8 @@ async fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Res
     tokio::fs::rename(&temporary, path).await
 }
 
-fn sha256(bytes: &[u8]) -> [u8; 32] {
+/// The SHA-256 of `bytes`: a component's content hash, an artifact's digest.
+pub(super) fn sha256(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).into()
 }

@@ -7,6 +7,7 @@ use modgate_manifest::{Manifest, Permission, verify_manifest};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::InstallError;
+use super::artifacts::sha256;
 use crate::CORE_VERSION;
 use crate::capabilities::outbound::Allowlist;
 use crate::tenant::TenantId;
@@ -220,11 +221,6 @@ pub(crate) async fn version_dependencies(
         components.insert(row.name, row.component);
     }
     Ok(components)
-}
-
-fn sha256(bytes: &[u8]) -> [u8; 32] {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).into()
 }
 
 /// The operator's decisions for an install.

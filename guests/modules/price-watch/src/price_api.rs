@@ -8,7 +8,7 @@
 //!   a failure: logged, and returned so the price change is delivered again
 //!   later.
 
-use modgate_sdk::http::{HttpError, Request, Response};
+use modgate_sdk::http::{HttpError, Request, Response, path_segment};
 use modgate_sdk::{Error, log};
 
 use crate::quote::{self, Quote};
@@ -65,19 +65,6 @@ fn read_answer(response: &Response, product_id: &str) -> Result<Option<Quote>, S
         )),
         status => Err(format!("status {status}")),
     }
-}
-
-/// `text` percent-encoded but for the unreserved characters of RFC 3986.
-fn path_segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -53,6 +53,22 @@ impl fmt::Display for UrlError {
 
 impl std::error::Error for UrlError {}
 
+/// `text` percent-encoded for one path segment of a URL: every byte but
+/// RFC 3986's unreserved characters (letters, digits, `-`, `.`, `_`, `~`)
+/// becomes `%XX`, so an id such as `a/../b?c` can never add a segment, a
+/// query or a fragment.
+pub fn path_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// Cuts `url` into scheme, authority and path with query.
 pub fn split(url: &str) -> Result<Target, UrlError> {
     let (scheme, rest) = url.split_once("://").ok_or(UrlError::MissingScheme)?;
@@ -198,5 +214,12 @@ mod tests {
                 .to_string()
                 .contains("only http and https")
         );
+    }
+
+    #[test]
+    fn a_path_segment_stays_one_segment() {
+        assert_eq!(path_segment("espresso-cup"), "espresso-cup");
+        assert_eq!(path_segment("a/../b?c"), "a%2F..%2Fb%3Fc");
+        assert_eq!(path_segment("a b#é"), "a%20b%23%C3%A9");
     }
 }

@@ -12,7 +12,7 @@ wit_bindgen::generate!({
 });
 
 use exports::modgate_example::price_compare::quotes::{Guest, Quote};
-use modgate_sdk::http::Request;
+use modgate_sdk::http::{Request, path_segment};
 use modgate_sdk::json;
 
 /// The largest answer read: a quote is a hundred bytes or so.
@@ -49,31 +49,11 @@ fn parse(document: &json::JsonValue) -> Result<Quote, String> {
     })
 }
 
-/// `text` percent-encoded but for the unreserved characters of RFC 3986, so
-/// a product id is always one path segment.
-fn path_segment(text: &str) -> String {
-    text.bytes()
-        .map(|byte| {
-            if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-                (byte as char).to_string()
-            } else {
-                format!("%{byte:02X}")
-            }
-        })
-        .collect()
-}
-
 export!(Quotes);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_product_id_stays_one_path_segment() {
-        assert_eq!(path_segment("espresso-cup"), "espresso-cup");
-        assert_eq!(path_segment("a/../b?c"), "a%2F..%2Fb%3Fc");
-    }
 
     #[test]
     fn a_quote_needs_every_field() {
