@@ -4,6 +4,7 @@
 mod admin;
 pub mod big_runtimes;
 pub mod budgets;
+mod cluster;
 pub mod conformance;
 pub mod email;
 mod contracts;

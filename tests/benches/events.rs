@@ -16,30 +16,11 @@ use modgate_artifacts::{CONFORMANCE_SUBSCRIBE_EVENTS, EVENT_RECORDER};
 use modgate_host::events::{Amount, CoreEvent, EventConfig, EventWorker};
 use modgate_host::lifecycle::InstallRequest;
 use modgate_host::storage::Backend;
-use modgate_tests::{TestHost, acme, source, test_host};
+use modgate_tests::{TestHost, acme, recorder_manifest, source, test_host};
 use sea_orm::TransactionTrait;
 
 const EVENTS: usize = 10_000;
 const PER_TRANSACTION: usize = 100;
-
-const RECORDER: &str = r#"name = "recorder"
-version = "1.0.0"
-compatible-core = "^1.0"
-permissions = ["write:own-tables", "subscribe:events"]
-subscriptions = ["product.price-changed"]
-
-[[tables]]
-name = "mod_recorder_effects"
-columns = [
-  { name = "event_id", type = "text", nullable = false },
-  { name = "name", type = "text", nullable = false },
-  { name = "detail", type = "text" },
-]
-
-[[tables]]
-name = "mod_recorder_ledger"
-columns = [{ name = "event_id", type = "text", nullable = false, unique = true }]
-"#;
 
 const CHECKER: &str = "name = \"conformance\"\nversion = \"1.0.0\"\ncompatible-core = \"^1.0\"\npermissions = [\"subscribe:events\"]\nsubscriptions = [\"product.price-changed\"]\n";
 
@@ -53,7 +34,7 @@ struct Row {
 async fn measure(backend: Backend, subscribers: usize) -> Option<Row> {
     let host: TestHost = test_host(backend).await?;
     let install = |manifest: &str, component: &str| InstallRequest::new(source(manifest, component), acme());
-    host.lifecycle.install(install(RECORDER, EVENT_RECORDER)).await.expect("recorder installs");
+    host.lifecycle.install(install(&recorder_manifest(&["product.price-changed"]), EVENT_RECORDER)).await.expect("recorder installs");
     if subscribers > 1 {
         host.lifecycle.install(install(CHECKER, CONFORMANCE_SUBSCRIBE_EVENTS)).await.expect("checker installs");
     }

@@ -17,29 +17,7 @@ use modgate_host::storage::Backend;
 use modgate_tests::{TestHost, source};
 use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 
-/// The recorder test component's manifest, subscribed to `subscriptions`.
-pub fn recorder_manifest(subscriptions: &[&str]) -> String {
-    format!(
-        r#"name = "recorder"
-version = "1.0.0"
-compatible-core = "^1.0"
-permissions = ["write:own-tables", "subscribe:events"]
-subscriptions = {subscriptions:?}
-
-[[tables]]
-name = "mod_recorder_effects"
-columns = [
-  {{ name = "event_id", type = "text", nullable = false }},
-  {{ name = "name", type = "text", nullable = false }},
-  {{ name = "detail", type = "text" }},
-]
-
-[[tables]]
-name = "mod_recorder_ledger"
-columns = [{{ name = "event_id", type = "text", nullable = false, unique = true }}]
-"#
-    )
-}
+pub use modgate_tests::recorder_manifest;
 
 /// The failing test component's manifest: `mode` is `fail`, `trap`, `spin` or `slow`.
 pub fn failing_manifest(subscriptions: &[&str]) -> String {

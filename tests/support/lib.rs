@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod http;
+pub mod node;
 mod language;
 pub mod postgres;
 pub mod rss;
@@ -230,4 +231,28 @@ macro_rules! on_both_backends {
             }
         }
     };
+}
+
+/// The recorder test component's manifest, subscribed to `subscriptions`.
+pub fn recorder_manifest(subscriptions: &[&str]) -> String {
+    format!(
+        r#"name = "recorder"
+version = "1.0.0"
+compatible-core = "^1.0"
+permissions = ["write:own-tables", "subscribe:events"]
+subscriptions = {subscriptions:?}
+
+[[tables]]
+name = "mod_recorder_effects"
+columns = [
+  {{ name = "event_id", type = "text", nullable = false }},
+  {{ name = "name", type = "text", nullable = false }},
+  {{ name = "detail", type = "text" }},
+]
+
+[[tables]]
+name = "mod_recorder_ledger"
+columns = [{{ name = "event_id", type = "text", nullable = false, unique = true }}]
+"#
+    )
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::events::deliveries::text;
 use crate::events::error::EventError;
+use crate::storage::changes::{WorkQueue, announce_work};
 use crate::storage::now_millis;
 use crate::storage::{StorageError, now_rfc3339, statement};
 use crate::tenant::TenantId;
@@ -94,6 +95,10 @@ pub async fn redrive(
         .execute_raw(statement(db.get_database_backend(), &sql, values))
         .await
         .map_err(StorageError::db("redriving dead letters"))?;
+    if result.rows_affected() > 0 {
+        // Workers of other processes (the CLI runs none) look at once.
+        announce_work(db, WorkQueue::Events).await.map_err(StorageError::db("announcing the redriven deliveries"))?;
+    }
     match result.rows_affected() {
         0 => Err(EventError::NoSuchDelivery {
             tenant: tenant.to_string(),

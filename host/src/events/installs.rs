@@ -3,7 +3,8 @@
 //! process through the lifecycle), its settings and outbound allowlist, and
 //! whether it is enabled.
 //! A new version, a settings change or a disable made by any process is
-//! seen within the interval.
+//! seen within the interval, and at once when it is announced
+//! ([`crate::storage::changes`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -72,5 +73,16 @@ impl InstallCache {
         });
         lock(&self.entries).insert(key, entry.clone());
         Ok(Some(entry))
+    }
+
+    /// Forgets what was read about one install (`None`: every install).
+    pub fn forget(&self, install: Option<(&TenantId, &str)>) {
+        let mut entries = lock(&self.entries);
+        match install {
+            Some((tenant, module)) => {
+                entries.remove(&(tenant.clone(), module.to_owned()));
+            }
+            None => entries.clear(),
+        }
     }
 }

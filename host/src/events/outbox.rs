@@ -10,6 +10,7 @@ use tokio::sync::Notify;
 
 use crate::events::core_event::CoreEvent;
 use crate::events::error::EventError;
+use crate::storage::changes::WorkQueue;
 use crate::storage::{Storage, StorageError, new_id, now_millis, now_rfc3339, statement};
 use crate::tenant::TenantId;
 
@@ -79,12 +80,14 @@ impl Outbox {
         record(db, tenant, module, full_name, payload).await
     }
 
-    /// Tells this process's workers that events were committed.
+    /// Tells this process's workers that events were committed, and
+    /// (on PostgreSQL, coalesced) other processes' workers too.
     pub fn committed(&self) {
         // Every worker waiting now, and a permit for one that is between
         // two waits (so the signal is not lost).
         self.wake.notify_waiters();
         self.wake.notify_one();
+        self.storage.changes().work_committed(WorkQueue::Events);
     }
 
     pub(crate) fn wake_signal(&self) -> &Arc<Notify> {

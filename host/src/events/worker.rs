@@ -29,6 +29,7 @@ use crate::events::error::EventError;
 use crate::events::installs::InstallCache;
 use crate::events::HandledEvent;
 use crate::events::outbox::{CORE_SOURCE, Outbox};
+use crate::storage::changes::{Change, ChangeObserver, WorkQueue};
 use crate::storage::now_millis;
 use crate::storage::StorageError;
 use crate::lifecycle::Lifecycle;
@@ -120,6 +121,8 @@ impl EventWorker {
             deferred: AtomicU64::new(0),
             settlements,
         });
+        let observer: Arc<dyn ChangeObserver> = shared.clone();
+        shared.outbox.storage().changes().observe(Arc::downgrade(&observer));
         let settler = tokio::spawn(shared.clone().settle_batches(settled));
         let task = tokio::spawn(run(shared.clone()));
         Ok(EventWorker { shared, task, settler })
@@ -152,6 +155,26 @@ impl Drop for EventWorker {
 impl std::fmt::Debug for EventWorker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EventWorker").field("stats", &self.stats()).finish()
+    }
+}
+
+/// Another process changed an install or committed events.
+impl ChangeObserver for Shared {
+    fn changed(&self, change: &Change<'_>) {
+        match change {
+            Change::Install { tenant, module } => {
+                self.installs.forget(Some((tenant, module)));
+                // A new subscriber, or one gone.
+                *lock(&self.candidates) = None;
+            }
+            Change::Work(WorkQueue::Events) => self.outbox.wake_signal().notify_one(),
+            Change::Work(WorkQueue::Mail) => {}
+            Change::Unknown => {
+                self.installs.forget(None);
+                *lock(&self.candidates) = None;
+                self.outbox.wake_signal().notify_one();
+            }
+        }
     }
 }
 

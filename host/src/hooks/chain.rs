@@ -147,4 +147,9 @@ impl HookChains {
     pub fn invalidate(&self, tenant: &TenantId) {
         lock(&self.tenants).remove(tenant);
     }
+
+    /// Forgets every tenant's chains.
+    pub fn invalidate_all(&self) {
+        lock(&self.tenants).clear();
+    }
 }

@@ -19,6 +19,7 @@ use super::run::{HookInvocation, Verdict, views};
 use crate::bindings::exports::modgate::host::hook_handler::HookCall;
 use crate::breaker::BreakerStatus;
 use crate::hookable::{HookableEntities, HookableEntity};
+use crate::storage::changes::{Change, ChangeObserver};
 use crate::lifecycle::Lifecycle;
 use crate::tenant::TenantId;
 
@@ -71,6 +72,19 @@ struct Inner {
     breakers: HookBreakers,
 }
 
+/// Another process changed an install: its tenant's chains are read again.
+impl ChangeObserver for Inner {
+    fn changed(&self, change: &Change<'_>) {
+        match change {
+            Change::Install { tenant, .. } => {
+                self.chains.invalidate(tenant);
+            }
+            Change::Unknown => self.chains.invalidate_all(),
+            Change::Work(_) => {}
+        }
+    }
+}
+
 /// One moment's call, before the records.
 struct Moment<'a> {
     target: &'a HookTarget<'a>,
@@ -88,15 +102,16 @@ impl DataHooks {
         config: HookConfig,
     ) -> Result<Self, HookError> {
         lifecycle.publish_hookable(&entities).await?;
-        Ok(DataHooks {
-            inner: Arc::new(Inner {
-                chains: HookChains::new(config.refresh),
-                breakers: HookBreakers::new(config.breaker_failures),
-                lifecycle,
-                entities,
-                config,
-            }),
-        })
+        let inner = Arc::new(Inner {
+            chains: HookChains::new(config.refresh),
+            breakers: HookBreakers::new(config.breaker_failures),
+            lifecycle,
+            entities,
+            config,
+        });
+        let observer: Arc<dyn ChangeObserver> = inner.clone();
+        inner.lifecycle.storage().changes().observe(Arc::downgrade(&observer));
+        Ok(DataHooks { inner })
     }
 
     /// The hookable entities.

@@ -18,6 +18,7 @@ use crate::http::serving::ServingTable;
 use crate::http::session::SessionResolver;
 use crate::http::tenants::TenantHosts;
 use crate::lifecycle::Lifecycle;
+use crate::storage::changes::{Change, ChangeObserver};
 use crate::sync::lock;
 
 /// A tenant's enabled modules and when they were read.
@@ -68,7 +69,7 @@ impl ModuleBridge {
         let identity = IdentityVerifier::new(&config.identity)?;
         let admission = ClientAdmission::new(&config.trusted_proxies, &config.rate_limit)?;
         let serving = ServingTable::new(config.refresh, config.breaker.clone());
-        Ok(Arc::new(ModuleBridge {
+        let bridge = Arc::new(ModuleBridge {
             lifecycle,
             admission,
             tenants,
@@ -77,7 +78,10 @@ impl ModuleBridge {
             serving,
             tenant_modules: Mutex::new(HashMap::new()),
             config,
-        }))
+        });
+        let observer: Arc<dyn ChangeObserver> = bridge.clone();
+        bridge.lifecycle.storage().changes().observe(Arc::downgrade(&observer));
+        Ok(bridge)
     }
 
     /// `/modules/{name}` and everything below it (any method), and
@@ -104,5 +108,21 @@ impl ModuleBridge {
     pub fn refresh_install(&self, tenant: &TenantId, module: &str) {
         self.serving.invalidate(tenant, module);
         lock(&self.tenant_modules).remove(tenant);
+    }
+}
+
+/// Another process changed an install: the next request reads it again.
+impl ChangeObserver for ModuleBridge {
+    fn changed(&self, change: &Change<'_>) {
+        match change {
+            Change::Install { tenant, module } => {
+                self.refresh_install(tenant, module);
+            }
+            Change::Unknown => {
+                self.serving.invalidate_all();
+                lock(&self.tenant_modules).clear();
+            }
+            Change::Work(_) => {}
+        }
     }
 }

@@ -3,11 +3,13 @@
 //!
 //! Entries are re-read from the database once they are older than the
 //! refresh interval, so approvals, revocations, upgrades and breaker resets
-//! made by the CLI (another process) take effect within that interval. A new
+//! made by the CLI (another process) take effect within that interval, and
+//! at once when they are announced ([`crate::storage::changes`]). A new
 //! version is loaded before it replaces the old one (the engine compiles once
 //! per content hash); its approvals start empty.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -53,6 +55,9 @@ pub(crate) struct ServingTable {
     breakers: Mutex<HashMap<Key, BreakerSlot>>,
     refresh: Duration,
     breaker: BreakerConfig,
+    /// Counts invalidations: a refresh that read the database while one
+    /// happened may hold what it forgot, so it is not kept as fresh.
+    forgotten: AtomicU64,
 }
 
 impl ServingTable {
@@ -63,6 +68,7 @@ impl ServingTable {
             breakers: Mutex::new(HashMap::new()),
             refresh,
             breaker,
+            forgotten: AtomicU64::new(0),
         }
     }
 
@@ -86,6 +92,7 @@ impl ServingTable {
             return Ok(Some(entry));
         }
         let cached = lock(&self.entries).get(&key).cloned();
+        let forgotten = self.forgotten.load(Ordering::Acquire);
         let record = match lifecycle.serving_record(tenant, name).await? {
             Some(record) if record.enabled => record,
             // Not served: forget the key entirely, so that requests naming
@@ -113,7 +120,13 @@ impl ServingTable {
             version_id: record.version_id,
             checked_at: Instant::now(),
         });
-        lock(&self.entries).insert(key, entry.clone());
+        // This request is served with what it read; the next reads again if
+        // an invalidation came in meanwhile (it may be about this install).
+        if self.forgotten.load(Ordering::Acquire) == forgotten {
+            lock(&self.entries).insert(key, entry.clone());
+        } else {
+            lock(&self.entries).remove(&key);
+        }
         Ok(Some(entry))
     }
 
@@ -147,8 +160,16 @@ impl ServingTable {
     }
 
     /// Forgets what was read so the next request reads the database again
-    /// (after an install, approval or reset made in this process).
+    /// (after an install, approval or reset made in this process or
+    /// announced by another).
     pub fn invalidate(&self, tenant: &TenantId, name: &str) {
+        self.forgotten.fetch_add(1, Ordering::AcqRel);
         lock(&self.entries).remove(&(tenant.clone(), name.to_owned()));
+    }
+
+    /// Forgets every install read.
+    pub fn invalidate_all(&self) {
+        self.forgotten.fetch_add(1, Ordering::AcqRel);
+        lock(&self.entries).clear();
     }
 }

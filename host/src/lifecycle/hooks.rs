@@ -3,7 +3,7 @@
 //! and re-arming the hook breakers (approvals are in `approving`).
 
 use modgate_manifest::Manifest;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, Statement};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, Set, Statement};
 
 use super::{InstallError, Lifecycle, records};
 use crate::hookable::HookableEntities;
@@ -23,6 +23,15 @@ impl Lifecycle {
             .await
             .map_err(StorageError::db("starting to publish the hookable entities"))?;
         let backend = tx.get_database_backend();
+        if backend == DbBackend::Postgres {
+            // Hosts starting together each replace the whole list: one
+            // after the other (SQLite's write lock does this already),
+            // else the second's inserts meet the first's rows.
+            let exclusive = "LOCK TABLE modgate_hookable_entities IN SHARE ROW EXCLUSIVE MODE";
+            tx.execute_raw(Statement::from_string(backend, exclusive))
+                .await
+                .map_err(StorageError::db("locking the hookable entities"))?;
+        }
         tx.execute_raw(Statement::from_string(backend, "DELETE FROM modgate_hookable_entities"))
             .await
             .map_err(StorageError::db("clearing the hookable entities"))?;

@@ -13,6 +13,7 @@ use crate::CORE_VERSION;
 use crate::capabilities::outbound::Allowlist;
 use crate::engine::{ComponentGrant, Extensions, InstallSettings};
 use crate::tenant::TenantId;
+use crate::storage::changes::WorkQueue;
 use crate::storage::module_tables::{
     DriftProblem, TablePlan, TableStep, apply_plan, detect_drift, ensure_role, module_role,
 };
@@ -370,6 +371,11 @@ impl Lifecycle {
             }
         };
         tx.commit().await.map_err(StorageError::db("committing the install"))?;
+        // Events `activate` emitted and mail it queued are due now: every
+        // node's workers hear of it (this one's too, through its listener).
+        let changes = self.storage.changes();
+        changes.work_committed(WorkQueue::Events);
+        changes.work_committed(WorkQueue::Mail);
         if !staged {
             self.remember(tenant, module);
         }

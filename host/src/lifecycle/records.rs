@@ -13,6 +13,7 @@ use crate::capabilities::outbound::Allowlist;
 use crate::tenant::TenantId;
 use crate::engine::DependencyComponents;
 use crate::storage::entities::{approval, audit_entry, install, module, module_version, tenant, version_dependency};
+use crate::storage::changes::announce_install;
 use crate::storage::{StorageError, new_id, now_rfc3339};
 
 /// An install with its version row.
@@ -374,6 +375,11 @@ pub(crate) async fn audit(
     .insert(conn)
     .await
     .map_err(StorageError::db(format!("auditing {action} of {module}")))?;
+    // Every change to an install is audited in its transaction: other
+    // processes hear of it when (and only if) that commits.
+    announce_install(conn, tenant, module)
+        .await
+        .map_err(StorageError::db(format!("announcing {action} of {module}")))?;
     Ok(())
 }
 

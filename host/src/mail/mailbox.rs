@@ -6,6 +6,7 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use crate::mail::error::MailError;
 use crate::mail::messages::{attempts, optional_text, text};
+use crate::storage::changes::{WorkQueue, announce_work};
 use crate::storage::{Storage, StorageError, now_millis, now_rfc3339, statement};
 
 /// Which messages to list. Empty fields match everything.
@@ -170,6 +171,10 @@ pub async fn redrive(storage: &Storage, which: &Redrive) -> Result<u64, MailErro
         .execute_raw(statement(db.get_database_backend(), &sql, values))
         .await
         .map_err(StorageError::db("redriving mail"))?;
+    if result.rows_affected() > 0 {
+        // Workers of other processes (the CLI runs none) look at once.
+        announce_work(db, WorkQueue::Mail).await.map_err(StorageError::db("announcing the redriven mail"))?;
+    }
     match result.rows_affected() {
         0 => Err(MailError::NoSuchMessage { what: "dead message", selection }),
         n => Ok(n),

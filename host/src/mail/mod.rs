@@ -30,6 +30,7 @@ mod error;
 pub mod mailbox;
 pub(crate) mod messages;
 pub(crate) mod outbox;
+pub(crate) mod send_rate;
 mod senders;
 mod transport;
 mod worker;

@@ -11,6 +11,7 @@ use tokio::sync::Notify;
 use crate::events::HandledEvent;
 use crate::mail::error::MailError;
 use crate::mail::senders::Senders;
+use crate::storage::changes::WorkQueue;
 use crate::storage::{Storage, StorageError, new_id, now_millis, now_rfc3339, statement};
 use crate::tenant::TenantId;
 
@@ -115,10 +116,12 @@ impl MailOutbox {
         Ok(row.is_some())
     }
 
-    /// Tells this process's worker that messages were committed.
+    /// Tells this process's worker that messages were committed, and (on
+    /// PostgreSQL, coalesced) other processes' workers too.
     pub fn committed(&self) {
         self.wake.notify_waiters();
         self.wake.notify_one();
+        self.storage.changes().work_committed(WorkQueue::Mail);
     }
 
     pub(crate) fn wake_signal(&self) -> &Arc<Notify> {

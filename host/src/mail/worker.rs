@@ -19,6 +19,7 @@ use crate::mail::config::MailConfig;
 use crate::mail::messages::{self, ClaimedMail, Settlement};
 use crate::mail::outbox::MailOutbox;
 use crate::mail::transport::{MailTransport, SendOutcome};
+use crate::storage::changes::{WorkQueue, WorkWake};
 use crate::storage::now_millis;
 use crate::tenant::TenantId;
 
@@ -43,6 +44,8 @@ pub struct MailStats {
 pub struct MailWorker {
     shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
+    /// Wakes the worker when another process queued mail.
+    _woken: Arc<WorkWake>,
 }
 
 struct Shared {
@@ -78,8 +81,10 @@ impl MailWorker {
             dead: AtomicU64::new(0),
             suppressed: AtomicU64::new(0),
         });
+        let changes = shared.outbox.storage().changes();
+        let woken = WorkWake::observe(changes, WorkQueue::Mail, shared.outbox.wake_signal().clone());
         let task = tokio::spawn(run(shared.clone()));
-        Ok(MailWorker { shared, task })
+        Ok(MailWorker { shared, task, _woken: woken })
     }
 
     /// What the worker has done so far.

@@ -11,6 +11,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 
 use super::migrations::Migrator;
+use super::changes::Changes;
 use super::{Backend, StorageError};
 
 /// The SQLite file inside a data directory.
@@ -30,6 +31,8 @@ pub struct Storage {
     /// Distinguishes this database among others on the same PostgreSQL
     /// server (roles are server-wide); empty on SQLite.
     database_name: String,
+    /// Other processes' changes, announced through the database.
+    changes: Changes,
 }
 
 impl Storage {
@@ -92,14 +95,14 @@ impl Storage {
                 row.and_then(|r| r.try_get_by_index::<String>(0).ok()).unwrap_or_default()
             }
         };
-        Migrator::up(&db, None)
-            .await
-            .map_err(StorageError::db("migrating the core tables"))?;
+        migrate(&db, backend).await?;
+        let changes = Changes::new((backend == Backend::Postgres).then(|| db.get_postgres_connection_pool().clone()));
         Ok(Storage {
             db,
             backend,
             writes: Arc::new(tokio::sync::Mutex::new(())),
             database_name,
+            changes,
         })
     }
 
@@ -179,6 +182,41 @@ impl Storage {
     pub fn database_name(&self) -> &str {
         &self.database_name
     }
+
+    /// Other processes' changes to this database, as they are announced.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+}
+
+/// The advisory lock processes starting together on one PostgreSQL
+/// database take around migrating it (any fixed number; advisory locks are
+/// per database).
+const MIGRATION_LOCK: i64 = 0x6d67_6d69_6772_6174; // "mgmigrat"
+
+/// Applies pending migrations. On PostgreSQL under an advisory lock held by
+/// one pooled connection, so that hosts started at once (a rolling upgrade,
+/// a cluster booting) migrate one after the other: the others then find
+/// nothing pending. The lock ends with the session if the process dies.
+async fn migrate(db: &DatabaseConnection, backend: Backend) -> Result<(), StorageError> {
+    if backend == Backend::Sqlite {
+        // SQLite's own write lock already serializes migrating processes.
+        return Migrator::up(db, None).await.map_err(StorageError::db("migrating the core tables"));
+    }
+    let locking = |e: sea_orm::sqlx::Error| StorageError::db("taking the migration lock")(DbErr::Custom(e.to_string()));
+    let mut holder = db.get_postgres_connection_pool().acquire().await.map_err(locking)?;
+    sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *holder)
+        .await
+        .map_err(locking)?;
+    let migrated = Migrator::up(db, None).await.map_err(StorageError::db("migrating the core tables"));
+    let unlocked = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *holder).await;
+    if unlocked.is_err() {
+        // Closing the session releases it.
+        holder.close_on_drop();
+    }
+    migrated
 }
 
 fn redact_password(url: &str) -> String {

@@ -14,6 +14,7 @@
 //! also has its own role holding privileges on exactly those tables.
 
 mod backend;
+pub mod changes;
 mod clock;
 mod connect;
 pub mod entities;

@@ -429,10 +429,10 @@ fn main() -> ExitCode {
             host::run(&database, async move |lifecycle| {
                 if hooks {
                     lifecycle.reset_hook_breakers(&tenant, &module).await?;
-                    println!("hook breakers of {module} for {tenant} re-armed; serving processes run its hooks again on their next refresh");
+                    println!("hook breakers of {module} for {tenant} re-armed; serving processes run its hooks again within their refresh interval (at once on PostgreSQL)");
                 } else {
                     lifecycle.reset_breaker(&tenant, &module).await?;
-                    println!("breaker of {module} for {tenant} reset; serving processes close it on their next refresh");
+                    println!("breaker of {module} for {tenant} reset; serving processes close it within their refresh interval (at once on PostgreSQL)");
                 }
                 Ok(ExitCode::SUCCESS)
             })

@@ -121,7 +121,7 @@ fn switch(module: String, tenant: String, database: Database, enabled: bool) -> 
         let changed = lifecycle.set_enabled(&tenant, &module, enabled).await?;
         let state = if enabled { "enabled" } else { "disabled" };
         if changed {
-            println!("{module} is {state} for {tenant}; serving processes follow on their next refresh");
+            println!("{module} is {state} for {tenant}; serving processes follow within their refresh interval (at once on PostgreSQL)");
         } else {
             println!("{module} was already {state} for {tenant}");
         }

@@ -253,7 +253,7 @@ pub fn reloaded(reloads: &[TenantReload]) -> bool {
 /// `modgate promote`.
 pub fn promoted(promotion: &Promotion) {
     println!(
-        "{} {} now serves for {} (was {}); serving processes follow on their next refresh",
+        "{} {} now serves for {} (was {}); serving processes follow within their refresh interval (at once on PostgreSQL)",
         promotion.module, promotion.version, promotion.tenant, promotion.previous_version
     );
     for subject in &promotion.approved {

@@ -6,8 +6,9 @@ use crate::bindings::modgate::host::email::{Host, Message};
 use crate::bindings::{WitError, WitErrorCode};
 use crate::engine::CapabilityView;
 use crate::mail::outbox::Queued;
-use crate::mail::{MailError, check_address};
+use crate::mail::{MailError, MailOutbox, check_address};
 use crate::mail::outbox::NewMail;
+use crate::mail::send_rate::{self, now_micros};
 
 use super::text::{check_body, check_customer_id, check_subject};
 use super::{Email, EmailOfModule};
@@ -79,8 +80,8 @@ impl Host for CapabilityView<'_, Email> {
 /// already queued for the event being handled (a redelivery), which costs
 /// no rate; `rate-limited` when the module's bucket for the tenant is empty.
 async fn admit(module: &EmailOfModule, state: &super::EmailSession, mail: &NewMail<'_>, op: &str) -> Result<bool, WitError> {
+    let outbox = module.outbox.as_ref().ok_or_else(|| not_available(op))?;
     if mail.cause.is_some() {
-        let outbox = module.outbox.as_ref().ok_or_else(|| not_available(op))?;
         let queued = match &state.session {
             Some(session) => outbox.already_queued(session.transaction(), mail).await,
             None => outbox.already_queued(outbox.storage().connection(), mail).await,
@@ -89,8 +90,7 @@ async fn admit(module: &EmailOfModule, state: &super::EmailSession, mail: &NewMa
             return Ok(false);
         }
     }
-    let key = (module.module.clone(), mail.tenant.as_str().to_owned());
-    if module.limiter.check_key(&key).is_err() {
+    if !take_rate(module, outbox, state, mail).await.map_err(|e| storage_failed(module, mail, op, &e))? {
         let limits = module.limits;
         return Err(WitError::new(
             WitErrorCode::RateLimited,
@@ -101,6 +101,28 @@ async fn admit(module: &EmailOfModule, state: &super::EmailSession, mail: &NewMa
         ));
     }
     Ok(true)
+}
+
+/// Takes one message from the module's bucket for the tenant: on the
+/// install's transaction during `activate` (an install rolled back spends
+/// nothing), otherwise on its own.
+async fn take_rate(
+    module: &EmailOfModule,
+    outbox: &MailOutbox,
+    state: &super::EmailSession,
+    mail: &NewMail<'_>,
+) -> Result<bool, MailError> {
+    let rate = module.limits.send_rate();
+    let (name, tenant) = (&*module.module, mail.tenant.as_str());
+    let taken = match &state.session {
+        Some(session) => send_rate::take(session.transaction(), name, tenant, rate, now_micros()).await,
+        None => {
+            let storage = outbox.storage();
+            let _turn = storage.write_turn().await;
+            send_rate::take(storage.connection(), name, tenant, rate, now_micros()).await
+        }
+    };
+    Ok(taken?)
 }
 
 /// Records `mail`: on the install's transaction during `activate`,

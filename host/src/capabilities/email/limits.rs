@@ -1,8 +1,9 @@
 //! Bounds of the mail a module may send.
 
 use std::num::NonZeroU32;
+use std::time::Duration;
 
-use governor::Quota;
+use crate::mail::send_rate::SendRate;
 
 /// Sizes and the rate limit. Every field has a default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,7 +17,7 @@ pub struct EmailLimits {
     /// Longest customer id, in characters (default 128).
     pub max_customer_id_chars: usize,
     /// Messages one module may queue per minute for one tenant, sustained
-    /// (default 60).
+    /// (default 60), counted in the database: across every host on it.
     pub per_minute: NonZeroU32,
     /// How many it may queue at once before the rate applies (default 60).
     pub burst: NonZeroU32,
@@ -36,7 +37,7 @@ impl Default for EmailLimits {
 }
 
 impl EmailLimits {
-    pub(crate) fn quota(&self) -> Quota {
-        Quota::per_minute(self.per_minute).allow_burst(self.burst)
+    pub(crate) fn send_rate(&self) -> SendRate {
+        SendRate { interval: Duration::from_secs(60) / self.per_minute.get(), burst: self.burst.get() }
     }
 }

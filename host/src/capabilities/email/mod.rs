@@ -6,7 +6,8 @@
 //! sets every header (From per tenant, Date, Message-ID). Each call is one
 //! op, is checked whole before anything is queued (a refusal is `invalid`
 //! naming the field), and counts against the module's rate limit for the
-//! tenant (`rate-limited`). `send-to-customer` asks the integrator's
+//! tenant (`rate-limited`), a bucket in the database shared by every host
+//! on it ([`crate::mail::send_rate`]). `send-to-customer` asks the integrator's
 //! [`CustomerContacts`] for the address and answers only whether the
 //! message was queued: an unknown, opted-out and erased customer look the
 //! same, and the address never reaches the module. Messages go to the mail
@@ -21,9 +22,6 @@ pub(crate) mod text;
 
 use std::sync::Arc;
 
-use governor::RateLimiter;
-use governor::clock::DefaultClock;
-use governor::state::keyed::DefaultKeyedStateStore;
 use wasmtime::component::Linker;
 
 use crate::bindings::modgate;
@@ -34,9 +32,6 @@ use crate::storage::DataSession;
 
 pub use limits::EmailLimits;
 
-/// One token bucket per (module, tenant).
-type Limiter = RateLimiter<(Arc<str>, String), DefaultKeyedStateStore<(Arc<str>, String)>, DefaultClock>;
-
 /// The email capability, built with the mail outbox and the integrator's
 /// contact book.
 #[derive(Clone)]
@@ -44,7 +39,6 @@ pub struct Email {
     outbox: Option<MailOutbox>,
     contacts: Option<Arc<dyn CustomerContacts>>,
     limits: EmailLimits,
-    limiter: Arc<Limiter>,
 }
 
 impl Default for Email {
@@ -58,7 +52,7 @@ impl Email {
     /// addresses customers through `contacts` (`None`: `send-to-customer`
     /// answers `not-available`).
     pub fn new(outbox: Option<MailOutbox>, contacts: Option<Arc<dyn CustomerContacts>>, limits: EmailLimits) -> Self {
-        Email { outbox, contacts, limits, limiter: Arc::new(RateLimiter::keyed(limits.quota())) }
+        Email { outbox, contacts, limits }
     }
 }
 
@@ -67,7 +61,6 @@ pub struct EmailOfModule {
     outbox: Option<MailOutbox>,
     contacts: Option<Arc<dyn CustomerContacts>>,
     limits: EmailLimits,
-    limiter: Arc<Limiter>,
     module: Arc<str>,
 }
 
@@ -95,7 +88,6 @@ impl Capability for Email {
             outbox: self.outbox.clone(),
             contacts: self.contacts.clone(),
             limits: self.limits,
-            limiter: self.limiter.clone(),
             module: Arc::from(module.name),
         }
     }

@@ -1,6 +1,7 @@
 //! The email capability without wasm, on a real SQLite outbox: every check
 //! refuses with `invalid` naming the field and queues nothing, each call is
-//! one op, the rate limit is per (module, tenant), `send-to-customer`
+//! one op, the rate limit is per (module, tenant) and shared by the hosts
+//! on one database, `send-to-customer`
 //! answers an unknown, opted-out, erased and foreign customer alike, and a
 //! redelivered event queues its message once.
 
@@ -132,6 +133,30 @@ async fn the_rate_limit_is_per_module_and_tenant() {
     let mut other = TestInvocation::builder(&registry, &other).tenant("acme").ops(10).build();
     other.view::<Email>().unwrap().send(message("ops@acme.example", "s", "t")).await.unwrap();
     assert_eq!(rows(&outbox, "SELECT id FROM modgate_mail").await.len(), 4);
+}
+
+#[tokio::test]
+async fn hosts_on_one_database_share_the_rate_limit() {
+    let two = NonZeroU32::new(2).unwrap();
+    let limits = EmailLimits { per_minute: two, burst: two, ..EmailLimits::default() };
+    let (dir, outbox, first) = host(limits).await;
+    // A second host (its own pool, its own capability) on the same file.
+    let storage = Storage::open_data_dir(dir.path()).await.unwrap();
+    let second = builtin(BuiltinServices {
+        mail: Some(MailOutbox::new(storage, Senders::new("Shops <shops@example.com>").unwrap())),
+        email: limits,
+        ..BuiltinServices::default()
+    });
+    let mut on_first = TestInvocation::builder(&first, MANIFEST).tenant("acme").ops(10).build();
+    let mut on_second = TestInvocation::builder(&second, MANIFEST).tenant("acme").ops(10).build();
+    on_first.view::<Email>().unwrap().send(message("ops@acme.example", "s", "t")).await.unwrap();
+    on_second.view::<Email>().unwrap().send(message("ops@acme.example", "s", "t")).await.unwrap();
+    for view in [on_first.view::<Email>().unwrap(), on_second.view::<Email>().unwrap()] {
+        let mut view = view;
+        let limited = view.send(message("ops@acme.example", "s", "t")).await.unwrap_err();
+        assert_eq!(limited.code, WitErrorCode::RateLimited, "{}", limited.message);
+    }
+    assert_eq!(rows(&outbox, "SELECT id FROM modgate_mail").await.len(), 2, "one burst between both hosts");
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ mod m0007_usage;
 mod m0008_artifacts;
 mod m0009_staged_versions;
 mod m0010_dependencies;
+mod m0011_mail_rate;
 
 use sea_orm_migration::prelude::*;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_artifacts::Migration),
             Box::new(m0009_staged_versions::Migration),
             Box::new(m0010_dependencies::Migration),
+            Box::new(m0011_mail_rate::Migration),
         ]
     }
 
