@@ -191,7 +191,12 @@ impl Changes {
         {
             let mut tasks = lock(&self.inner.tasks);
             if tasks.announcer.is_none() {
-                let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+                let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+                    // No announcer can run here; a later call from a runtime
+                    // must still find the bit clear and start one.
+                    self.inner.pending_work.fetch_and(!queue.bit(), Ordering::AcqRel);
+                    return;
+                };
                 tasks.announcer = Some(runtime.spawn(announce::announce_pending(
                     Arc::downgrade(&self.inner),
                     self.inner.wake_announcer.clone(),

@@ -45,3 +45,19 @@ fn sqlite_announces_nothing_and_never_listens() {
     assert!(!changes.is_listening());
     assert_eq!(changes.inner.pending_work.load(Ordering::Relaxed), 0);
 }
+
+#[test]
+fn work_committed_outside_a_runtime_leaves_nothing_pending() {
+    // A pool that never connects (made in a runtime, as sqlx needs): only
+    // the bookkeeping is exercised, outside any runtime.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let pool = {
+        let _inside = runtime.enter();
+        sea_orm::sqlx::postgres::PgPoolOptions::new().connect_lazy("postgres://nobody@127.0.0.1:1/none").unwrap()
+    };
+    let changes = Changes::new(Some(pool));
+    changes.work_committed(WorkQueue::Events);
+    assert_eq!(changes.inner.pending_work.load(Ordering::Relaxed), 0, "a later call from a runtime starts the announcer");
+    let _inside = runtime.enter();
+    drop(changes);
+}
