@@ -13,11 +13,10 @@
 use std::time::{Duration, Instant};
 
 use modgate_artifacts::{CONFORMANCE_SUBSCRIBE_EVENTS, EVENT_RECORDER};
-use modgate_host::events::{Amount, CoreEvent, EventConfig, EventWorker};
+use modgate_host::events::{EventConfig, EventWorker};
 use modgate_host::lifecycle::InstallRequest;
 use modgate_host::storage::Backend;
-use modgate_tests::{TestHost, acme, recorder_manifest, source, test_host};
-use sea_orm::TransactionTrait;
+use modgate_tests::{TestHost, acme, raise_price_drops, recorder_manifest, source, test_host};
 
 const EVENTS: usize = 10_000;
 const PER_TRANSACTION: usize = 100;
@@ -41,20 +40,7 @@ async fn measure(backend: Backend, subscribers: usize) -> Option<Row> {
     let config = EventConfig { poll_interval: Duration::from_millis(5), ..EventConfig::default() };
     let worker = EventWorker::start(host.lifecycle.clone(), host.outbox.clone(), config).expect("worker");
     let started = Instant::now();
-    for batch in 0..EVENTS / PER_TRANSACTION {
-        let tx = host.storage.connection().begin().await.expect("begin");
-        for i in 0..PER_TRANSACTION {
-            let n = (batch * PER_TRANSACTION + i) as i64;
-            let event = CoreEvent::ProductPriceChanged {
-                product_id: format!("p-{}", n % 50),
-                previous: Amount::new(n + 1, "EUR"),
-                current: Amount::new(n, "EUR"),
-            };
-            host.outbox.raise(&tx, &acme(), &event).await.expect("raise");
-        }
-        tx.commit().await.expect("commit");
-        host.outbox.committed();
-    }
+    raise_price_drops(&host, EVENTS, PER_TRANSACTION).await;
     let raised_in = started.elapsed();
     if std::env::var_os("EVENTS_BENCH_DETAIL").is_some() {
         eprintln!("raised {EVENTS} in {raised_in:?}; delivered so far {:?}", worker.stats());

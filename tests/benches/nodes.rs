@@ -17,13 +17,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use modgate_artifacts::{EVENT_RECORDER, HTTP_PROBE};
-use modgate_host::events::{Amount, CoreEvent};
 use modgate_host::lifecycle::{InstallRequest, RouteSelection};
 use modgate_host::storage::Backend;
 use modgate_tests::node::{NodeProcess, NodeSettings, SHOP_TABLE, node_dir, serve_node_if_asked};
 use modgate_tests::smtp::SmtpSink;
-use modgate_tests::{TestHost, acme, recorder_manifest, source, test_host};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use modgate_tests::{TestHost, acme, raise_price_drops, recorder_manifest, source, test_host};
+use sea_orm::ConnectionTrait;
 
 /// How long each request row runs.
 const LOAD_FOR: Duration = Duration::from_secs(10);
@@ -60,28 +59,25 @@ fn main() {
         eprintln!("PostgreSQL's server binaries are not here: nothing measured");
         return;
     };
-    println!("| nodes | requests/s | per-node CPU (cores) | nodes' CPU total | PostgreSQL CPU | load generator CPU |");
-    println!("|---|---|---|---|---|---|");
-    for row in &requests {
-        println!(
-            "| {} | {:.0} | {} | {:.2} | {:.2} | {:.2} |",
-            row.nodes,
-            row.rate,
-            row.node_cpu.iter().map(|c| format!("{c:.2}")).collect::<Vec<_>>().join(" / "),
-            row.node_cpu.iter().sum::<f64>(),
-            row.postgres_cpu,
-            row.generator_cpu
-        );
-    }
+    print_table("requests/s", &requests, true);
     println!();
-    println!("| nodes | events delivered/s | per-node CPU (cores) | nodes' CPU total | PostgreSQL CPU |");
-    println!("|---|---|---|---|---|");
-    for row in &events {
+    print_table("events delivered/s", &events, false);
+}
+
+/// One table: the rate and where the CPU went (the load generator's only
+/// for requests: it raises the events before they are delivered).
+fn print_table(rate: &str, rows: &[Row], with_generator: bool) {
+    let generator = if with_generator { " load generator CPU |" } else { "" };
+    println!("| nodes | {rate} | per-node CPU (cores) | nodes' CPU total | PostgreSQL CPU |{generator}");
+    println!("|---|---|---|---|---|{}", if with_generator { "---|" } else { "" });
+    for row in rows {
+        let per_node: Vec<String> = row.node_cpu.iter().map(|c| format!("{c:.2}")).collect();
+        let generator = if with_generator { format!(" {:.2} |", row.generator_cpu) } else { String::new() };
         println!(
-            "| {} | {:.0} | {} | {:.2} | {:.2} |",
+            "| {} | {:.0} | {} | {:.2} | {:.2} |{generator}",
             row.nodes,
             row.rate,
-            row.node_cpu.iter().map(|c| format!("{c:.2}")).collect::<Vec<_>>().join(" / "),
+            per_node.join(" / "),
             row.node_cpu.iter().sum::<f64>(),
             row.postgres_cpu
         );
@@ -172,20 +168,7 @@ async fn events_row(nodes: usize) -> Option<Row> {
     let cpu_before: Vec<f64> = cluster.iter().map(|node| cpu_seconds(node.pid())).collect();
     let postgres_before = postgres_cpu_seconds();
     let started = Instant::now();
-    for batch in 0..EVENTS / PER_TRANSACTION {
-        let tx = host.storage.connection().begin().await.expect("begin");
-        for i in 0..PER_TRANSACTION {
-            let n = (batch * PER_TRANSACTION + i) as i64;
-            let event = CoreEvent::ProductPriceChanged {
-                product_id: "p-1".into(),
-                previous: Amount::new(n + 1, "EUR"),
-                current: Amount::new(n, "EUR"),
-            };
-            host.outbox.raise(&tx, &acme(), &event).await.expect("raise");
-        }
-        tx.commit().await.expect("commit");
-        host.outbox.committed();
-    }
+    raise_price_drops(&host, EVENTS, PER_TRANSACTION).await;
     let db = host.storage.connection();
     let pending = "SELECT count(*) FROM modgate_deliveries WHERE state <> 'delivered'";
     loop {

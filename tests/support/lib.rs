@@ -256,3 +256,25 @@ columns = [{{ name = "event_id", type = "text", nullable = false, unique = true 
 "#
     )
 }
+
+/// Raises `events` `product.price-changed` events for `acme` (products
+/// `p-0` … `p-49` in turn), `per_transaction` in each committed
+/// transaction, as an integrator's own writes would: the benchmarks' load.
+pub async fn raise_price_drops(host: &TestHost, events: usize, per_transaction: usize) {
+    use modgate_host::events::{Amount, CoreEvent};
+    use sea_orm::TransactionTrait;
+    for batch in 0..events.div_ceil(per_transaction) {
+        let tx = host.storage.connection().begin().await.expect("begin");
+        for i in 0..per_transaction.min(events - batch * per_transaction) {
+            let n = (batch * per_transaction + i) as i64;
+            let event = CoreEvent::ProductPriceChanged {
+                product_id: format!("p-{}", n % 50),
+                previous: Amount::new(n + 1, "EUR"),
+                current: Amount::new(n, "EUR"),
+            };
+            host.outbox.raise(&tx, &acme(), &event).await.expect("raise");
+        }
+        tx.commit().await.expect("commit");
+        host.outbox.committed();
+    }
+}

@@ -121,8 +121,7 @@ impl EventWorker {
             deferred: AtomicU64::new(0),
             settlements,
         });
-        let observer: Arc<dyn ChangeObserver> = shared.clone();
-        shared.outbox.storage().changes().observe(Arc::downgrade(&observer));
+        shared.outbox.storage().changes().observe(&shared);
         let settler = tokio::spawn(shared.clone().settle_batches(settled));
         let task = tokio::spawn(run(shared.clone()));
         Ok(EventWorker { shared, task, settler })

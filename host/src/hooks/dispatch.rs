@@ -109,8 +109,7 @@ impl DataHooks {
             entities,
             config,
         });
-        let observer: Arc<dyn ChangeObserver> = inner.clone();
-        inner.lifecycle.storage().changes().observe(Arc::downgrade(&observer));
+        inner.lifecycle.storage().changes().observe(&inner);
         Ok(DataHooks { inner })
     }
 

@@ -79,8 +79,7 @@ impl ModuleBridge {
             tenant_modules: Mutex::new(HashMap::new()),
             config,
         });
-        let observer: Arc<dyn ChangeObserver> = bridge.clone();
-        bridge.lifecycle.storage().changes().observe(Arc::downgrade(&observer));
+        bridge.lifecycle.storage().changes().observe(&bridge);
         Ok(bridge)
     }
 

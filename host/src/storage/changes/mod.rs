@@ -158,7 +158,8 @@ impl Changes {
     /// as it lives. The first observer starts the listening task on the
     /// current tokio runtime; outside one, nothing is listened to and
     /// observers rely on their refresh interval.
-    pub fn observe(&self, observer: Weak<dyn ChangeObserver>) {
+    pub fn observe<O: ChangeObserver + 'static>(&self, observer: &Arc<O>) {
+        let observer: Weak<dyn ChangeObserver> = Arc::downgrade(observer) as Weak<dyn ChangeObserver>;
         lock(&self.inner.observers).push(observer);
         let Some(pool) = &self.inner.pool else { return };
         let mut tasks = lock(&self.inner.tasks);
@@ -233,7 +234,7 @@ impl WorkWake {
     /// Wakes `wake` on `changes`' announcements of `queue`.
     pub(crate) fn observe(changes: &Changes, queue: WorkQueue, wake: Arc<Notify>) -> Arc<Self> {
         let observer = Arc::new(WorkWake { queue, wake });
-        changes.observe(Arc::downgrade(&observer) as Weak<dyn ChangeObserver>);
+        changes.observe(&observer);
         observer
     }
 }

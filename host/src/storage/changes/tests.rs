@@ -29,8 +29,8 @@ fn observers_hear_changes_while_they_live_and_are_forgotten_after() {
     let changes = Changes::new(None);
     let kept = Arc::new(Seen(Mutex::new(Vec::new())));
     let dropped = Arc::new(Seen(Mutex::new(Vec::new())));
-    changes.observe(Arc::downgrade(&kept) as Weak<dyn ChangeObserver>);
-    changes.observe(Arc::downgrade(&dropped) as Weak<dyn ChangeObserver>);
+    changes.observe(&kept);
+    changes.observe(&dropped);
     changes.inner.tell(&Change::Work(WorkQueue::Mail));
     drop(dropped);
     changes.inner.tell(&Change::Unknown);
