@@ -2,8 +2,10 @@
 //! host call (get product `p-1`) and returns a string — run in one process,
 //! one after the other, as native Rust, on raw wasmtime 48 (a reused
 //! instance; a fresh instance per call with a tuned pooling allocator, and
-//! with modgate's memory settings on top), on Lua 5.4 via mlua (a fresh and a
-//! reused sandboxed state), on Extism (a reused plugin; a new plugin per call)
+//! with modgate's memory settings on top; and the smallest fresh component
+//! and core module this workload allows, written in WAT), on Lua 5.4 via
+//! mlua (a fresh and a reused sandboxed state), on Extism (a reused plugin;
+//! a new plugin per call)
 //! and as modgate's full invocation (a fresh instance with fuel, epoch
 //! deadline, op budget and memory limit). Each call is timed on its own after
 //! a warm-up; it prints one markdown table with the median, the p99 and the
@@ -30,6 +32,7 @@ mod measure;
 mod modgate;
 mod native;
 mod raw_wasmtime;
+mod smallest;
 mod table;
 
 use measure::{Row, Settings, measure_all};
@@ -42,9 +45,10 @@ fn main() -> anyhow::Result<()> {
     if std::env::args().nth(1).as_deref() == Some("ladder") {
         return ladder(settings);
     }
-    let peers: [(&str, Peer); 5] = [
+    let peers: [(&str, Peer); 6] = [
         ("native", native::rows),
         ("raw wasmtime", raw_wasmtime::rows),
+        ("raw wasmtime, smallest", smallest::rows),
         ("Lua", lua::rows),
         ("Extism", extism::rows),
         ("modgate", modgate::rows),
@@ -75,11 +79,12 @@ fn main() -> anyhow::Result<()> {
     );
     println!("- raw wasmtime: {}", raw_wasmtime::TUNING);
     println!("- raw wasmtime, modgate's memory settings: {}", raw_wasmtime::MODGATE_MEMORY);
+    println!("- raw wasmtime, smallest: {}", smallest::SETTINGS);
     println!("- Lua: {}", lua::SANDBOX);
     println!("- Extism {}: {}", extism::VERSION, extism::SETTINGS);
     println!("- modgate: {}", modgate::settings());
     println!(
-        "- Native, Lua and Extism return the text `{}`; the wasm rows run the `host-calls` component, whose `activate` returns `result<_, error>` after the host call.",
+        "- Native, Lua and Extism return the text `{}`; the other wasm rows run the `host-calls` component, whose `activate` returns `result<_, error>` after the host call, except the smallest ones (their settings above).",
         catalogue::EXPECTED_TEXT
     );
     for reason in &left_out {

@@ -95,6 +95,12 @@ pub const MODGATE_MEMORY: &str = "the same pool tuning with modgate's memory set
 signals_based_traps = false (explicit bounds checks), memory_reservation = 64 MiB, \
 memory_reservation_for_growth = 0";
 
+/// An engine on modgate's memory settings with the same pool tuning: what
+/// the floor rows (here and in `smallest`) instantiate on.
+pub fn floor_engine() -> wasmtime::Result<Engine> {
+    engine(Tuning::ModgateMemory)
+}
+
 fn engine(tuning: Tuning) -> wasmtime::Result<Engine> {
     let mut pool = PoolingAllocationConfig::new();
     // The same keep-resident and batch sizes modgate uses, so the difference
@@ -142,7 +148,7 @@ fn activate(store: &mut Store<Host>, calls: &HostCalls) -> wasmtime::Result<()> 
 
 /// wasmtime 48's error type (built without its `anyhow` feature, as the
 /// host builds it) into the table's.
-fn into_anyhow(e: wasmtime::Error) -> anyhow::Error {
+pub fn into_anyhow(e: wasmtime::Error) -> anyhow::Error {
     anyhow::anyhow!("{e:?}")
 }
 
