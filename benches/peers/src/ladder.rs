@@ -13,7 +13,7 @@ use wasmtime::{
 };
 
 use crate::catalogue;
-use crate::measure::{Row, row};
+use crate::measure::{Row, pool_slots, row};
 
 wasmtime::component::bindgen!({
     path: ["../../wit/host", "../../wit/commerce"],
@@ -104,14 +104,21 @@ fn engine(rung: Rung) -> wasmtime::Result<Engine> {
         .decommit_batch_size(32)
         .pagemap_scan(wasmtime::Enabled::Auto)
         .max_memory_size(64 << 20);
+    // wasmtime's default pool sizes (1000 of each), or fewer under valgrind.
+    let slots = pool_slots();
+    pool.total_component_instances(slots)
+        .total_core_instances(slots)
+        .total_memories(slots)
+        .total_tables(slots)
+        .total_stacks(slots);
     if rung.modgate_pool {
         // EngineConfig::default()'s pool: 1000 component slots, each with
         // room for 32 core instances, 4 memories and 16 tables.
-        pool.total_component_instances(1000)
-            .total_core_instances(32_000)
-            .total_memories(4_000)
-            .total_tables(16_000)
-            .total_stacks(1000)
+        pool.total_component_instances(slots)
+            .total_core_instances(slots * 32)
+            .total_memories(slots * 4)
+            .total_tables(slots * 16)
+            .total_stacks(slots)
             .max_core_instances_per_component(32)
             .max_memories_per_component(4)
             .max_tables_per_component(16)

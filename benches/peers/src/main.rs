@@ -18,6 +18,9 @@
 //! PEERS_WARMUP=2000 PEERS_CALLS=20000 cargo run --release   # the defaults
 //! PEERS_ONLY=modgate cargo run --release     # rows whose label has the text (to profile one)
 //! cargo run --release -- ladder              # modgate's mechanisms one per row
+//! PEERS_UNDER_VALGRIND=1 PEERS_ONLY=… valgrind --tool=callgrind --collect-atstart=no \
+//!   --toggle-collect='modgate_peers_bench::measure::row::*' ../../target/release/modgate-peers-bench
+//!                                            # one row's instructions per call (pools of 20)
 //! ```
 //!
 //! The wasm rows (raw wasmtime and modgate) run the same `host-calls` test
@@ -62,10 +65,7 @@ fn main() -> anyhow::Result<()> {
             Err(e) => left_out.push(format!("{peer}: {e:#}")),
         }
     }
-    if let Ok(only) = std::env::var("PEERS_ONLY") {
-        // For a profiler: only the rows whose label contains the text.
-        rows.retain(|row| row.label().contains(only.as_str()));
-    }
+    keep_only_asked(&mut rows);
     eprintln!("measuring {} rows, taking turns…", rows.len());
     let (rows, failed) = measure_all(rows, settings);
     left_out.extend(failed);
@@ -99,10 +99,18 @@ fn ladder(settings: Settings) -> anyhow::Result<()> {
     let mut rows = vec![raw_wasmtime::floor_row()?];
     rows.extend(ladder::rows()?);
     rows.extend(modgate::rows()?);
+    keep_only_asked(&mut rows);
     let (rows, failed) = measure_all(rows, settings);
     table::print(&rows, ("floor", raw_wasmtime::FLOOR_LABEL), modgate::LABEL);
     for reason in &failed {
         println!("- failed: {reason}");
     }
     Ok(())
+}
+
+/// For a profiler (`PEERS_ONLY`): only the rows whose label contains the text.
+fn keep_only_asked(rows: &mut Vec<Row>) {
+    if let Ok(only) = std::env::var("PEERS_ONLY") {
+        rows.retain(|row| row.label().contains(only.as_str()));
+    }
 }

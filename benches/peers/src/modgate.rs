@@ -11,15 +11,21 @@ use modgate_host::engine::{Engine, EngineConfig, TenantId};
 use modgate_host::manifest::verify_manifest;
 use modgate_host::testing::InMemoryCommerce;
 
-use crate::measure::{Row, row};
+use crate::measure::{Row, pool_slots, row};
 
 /// The row's label (the table's ratios are taken to it).
 pub const LABEL: &str = "modgate, fresh budgeted invocation";
 
-/// The engine's defaults, with fuel on as the host ships it.
+/// The engine's defaults, with fuel on as the host ships it (a smaller pool
+/// under valgrind: [`pool_slots`]).
 fn config() -> EngineConfig {
+    let slots = pool_slots();
+    let half = slots as usize / 2;
     EngineConfig {
         fuel: true,
+        max_instances: slots,
+        max_in_flight_per_module: EngineConfig::default().max_in_flight_per_module.min(half),
+        max_in_flight_per_install: EngineConfig::default().max_in_flight_per_install.min(half),
         ..EngineConfig::default()
     }
 }

@@ -7,7 +7,7 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 
 use crate::catalogue;
-use crate::measure::{Row, row};
+use crate::measure::{Row, pool_slots, row};
 
 // Only the interfaces the component imports (the SDK's `module` world keeps
 // just what a guest calls): the log and the product catalogue.
@@ -109,6 +109,13 @@ fn engine(tuning: Tuning) -> wasmtime::Result<Engine> {
         .table_keep_resident(64 << 10)
         .decommit_batch_size(32)
         .pagemap_scan(wasmtime::Enabled::Auto);
+    // wasmtime's default pool sizes (1000 of each), or fewer under valgrind.
+    let slots = pool_slots();
+    pool.total_component_instances(slots)
+        .total_core_instances(slots)
+        .total_memories(slots)
+        .total_tables(slots)
+        .total_stacks(slots);
     let mut config = Config::new();
     config
         .wasm_component_model(true)
