@@ -3,7 +3,9 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::future::{Future, IntoFuture};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -32,6 +34,7 @@ use crate::mailbox;
 use crate::catalog::Catalog;
 use crate::prices::{PRICE_API_HOST, PRICE_API_SECRET, PriceApi};
 use crate::reviews::ShopReviews;
+use crate::shutdown::StopRequest;
 
 /// The tenants of the demo: `acme` is the default, `globex` answers on
 /// `globex.localhost`.
@@ -66,6 +69,9 @@ pub struct Options {
     /// A modules directory to watch: a changed module folder under it is
     /// reloaded for every tenant that has the module (`None`: no watch).
     pub watch_modules: Option<PathBuf>,
+    /// How often the usage counts are written to the database (a stopping
+    /// storefront writes what is left: [`Storefront::serve_until`]).
+    pub usage_flush_interval: Duration,
 }
 
 impl Options {
@@ -85,6 +91,7 @@ impl Options {
             compile_cache: None,
             dev_mode: false,
             watch_modules: None,
+            usage_flush_interval: DEFAULT_FLUSH_INTERVAL,
         }
     }
 }
@@ -156,7 +163,7 @@ impl Storefront {
         // of compiling it again (a Python or JavaScript one: 14–19 s).
         let lifecycle = Arc::new(default_host(storage, options_of_host)?.with_artifact_dir(options.data_dir.join("artifacts")));
         lifecycle.set_dev_mode(options.dev_mode);
-        usage.spawn_flusher(lifecycle.storage().clone(), DEFAULT_FLUSH_INTERVAL);
+        usage.spawn_flusher(lifecycle.storage().clone(), options.usage_flush_interval);
         // Published before the installs: a module hooking an entity the shop
         // does not offer is refused at install.
         let hooks = DataHooks::start(lifecycle.clone(), hookable::entities()?, options.hooks)
@@ -265,6 +272,65 @@ impl Storefront {
     pub async fn serve(self, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
         axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>()).await?;
         Ok(())
+    }
+
+    /// Serves the admin API and page on `listener` until `stop` is asked
+    /// for, then lets requests in flight finish for up to `grace`: whether
+    /// they all did.
+    pub async fn serve_admin_until(
+        router: Router,
+        listener: tokio::net::TcpListener,
+        stop: StopRequest,
+        grace: Duration,
+    ) -> anyhow::Result<bool> {
+        let server = axum::serve(listener, router).with_graceful_shutdown(stop.clone().requested());
+        Ok(finish_within(server.into_future(), stop, grace).await?)
+    }
+
+    /// Serves on `listener` until `stop` is asked for, then stops without
+    /// losing what it holds: no new connections, requests in flight finish
+    /// (for up to `grace`), the event and mail workers stop, and the usage
+    /// counts not yet written are written.
+    pub async fn serve_until(
+        self,
+        listener: tokio::net::TcpListener,
+        stop: StopRequest,
+        grace: Duration,
+    ) -> anyhow::Result<Stopped> {
+        let app = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(listener, app).with_graceful_shutdown(stop.clone().requested());
+        let drained = finish_within(server.into_future(), stop, grace).await?;
+        // Workers stop claiming; a delivery or message they held goes back
+        // to the queue when its lease ends (each delivery's effect happens
+        // at most once; it is retried, not lost).
+        drop(self.events);
+        drop(self.mail);
+        self.usage
+            .flush(self.lifecycle.storage())
+            .await
+            .map_err(|e| anyhow::anyhow!("writing the last usage counts: {e}"))?;
+        Ok(Stopped { drained })
+    }
+}
+
+/// How a storefront stopped ([`Storefront::serve_until`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped {
+    /// Every request in flight finished within the grace.
+    pub drained: bool,
+}
+
+/// Runs `server` to its end once a stop is asked for, or for `grace` after
+/// that: whether it ended by itself.
+async fn finish_within(
+    server: impl Future<Output = std::io::Result<()>>,
+    stop: StopRequest,
+    grace: Duration,
+) -> std::io::Result<bool> {
+    let mut server = std::pin::pin!(server);
+    tokio::select! {
+        served = &mut server => served.map(|()| true),
+        () = async { stop.requested().await; tokio::time::sleep(grace).await } => Ok(false),
     }
 }
 

@@ -22,6 +22,7 @@ pub mod page;
 pub mod prices;
 pub mod review_form;
 pub mod reviews;
+pub mod shutdown;
 pub mod telemetry;
 
-pub use app::{Options, ReadModules, Storefront, bundled_modules, read_modules};
+pub use app::{Options, ReadModules, Stopped, Storefront, bundled_modules, read_modules};

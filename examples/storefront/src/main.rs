@@ -10,6 +10,7 @@ use clap::Parser;
 use modgate_host::admin::check_listen_address;
 use modgate_host::hooks::{FailurePolicy, HookConfig};
 use modgate_host::http::HttpConfig;
+use storefront::shutdown::{self, SHUTDOWN_GRACE, stop_channel};
 use storefront::{Options, Storefront, bundled_modules, read_modules, telemetry};
 
 /// The modgate storefront demo.
@@ -110,7 +111,18 @@ async fn run(args: Args, address: SocketAddr, admin_address: SocketAddr) -> anyh
     let address = listener.local_addr()?;
     let admin_listener = tokio::net::TcpListener::bind(admin_address).await?;
     let admin_address = admin_listener.local_addr()?;
-    tokio::spawn(Storefront::serve_admin(storefront.admin_router.clone(), admin_listener));
+    let (stop_handle, stop) = stop_channel();
+    tokio::spawn(async move {
+        let signal = shutdown::signalled().await;
+        println!("\n{signal}: stopping — finishing requests in flight (at most {} s)", SHUTDOWN_GRACE.as_secs());
+        stop_handle.stop();
+    });
+    let admin = tokio::spawn(Storefront::serve_admin_until(
+        storefront.admin_router.clone(),
+        admin_listener,
+        stop.clone(),
+        SHUTDOWN_GRACE,
+    ));
     let token = storefront.token_for("acme", "cu-ada")?;
     step(3, &format!("serving on http://{address}"));
     println!(
@@ -174,7 +186,8 @@ async fn run(args: Args, address: SocketAddr, admin_address: SocketAddr) -> anyh
     target/release/modgate audit wishlist --tenant acme --data-dir {data}
   Prometheus metrics:  http://{admin_address}/metrics  (same bearer token)
 {watch}{dev}
-  Press Ctrl-C to stop. Data stays in {data} for the next start.
+  Press Ctrl-C (or send SIGTERM) to stop: requests in flight finish and the
+  usage counts are written first. Data stays in {data} for the next start.
 ",
         data = args.data_dir.display(),
         operator = storefront.operator_token,
@@ -197,7 +210,17 @@ async fn run(args: Args, address: SocketAddr, admin_address: SocketAddr) -> anyh
             None => String::new(),
         },
     );
-    storefront.serve(listener).await
+    let stopped = storefront.serve_until(listener, stop, SHUTDOWN_GRACE).await?;
+    let admin_drained = admin.await??;
+    if stopped.drained && admin_drained {
+        println!("stopped: every request in flight finished, usage counts written");
+    } else {
+        println!(
+            "stopped after {} s with requests still in flight (they were cut off); usage counts written",
+            SHUTDOWN_GRACE.as_secs()
+        );
+    }
+    Ok(())
 }
 
 /// Printed at start and under the walkthrough: nobody should run dev mode
