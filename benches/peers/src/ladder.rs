@@ -8,12 +8,13 @@ use std::time::{Duration, Instant};
 
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, ResourceLimiter, Store,
+    Config, Engine, InstanceAllocationStrategy, ResourceLimiter, Store,
     UpdateDeadline,
 };
 
 use crate::catalogue;
 use crate::measure::{Row, pool_slots, row};
+use crate::raw_wasmtime::tuned_pool;
 
 wasmtime::component::bindgen!({
     path: ["../../wit/host", "../../wit/commerce"],
@@ -98,19 +99,9 @@ struct Rung {
 }
 
 fn engine(rung: Rung) -> wasmtime::Result<Engine> {
-    let mut pool = PoolingAllocationConfig::new();
-    pool.linear_memory_keep_resident(2 << 20)
-        .table_keep_resident(64 << 10)
-        .decommit_batch_size(32)
-        .pagemap_scan(wasmtime::Enabled::Auto)
-        .max_memory_size(64 << 20);
-    // wasmtime's default pool sizes (1000 of each), or fewer under valgrind.
+    let mut pool = tuned_pool();
+    pool.max_memory_size(64 << 20);
     let slots = pool_slots();
-    pool.total_component_instances(slots)
-        .total_core_instances(slots)
-        .total_memories(slots)
-        .total_tables(slots)
-        .total_stacks(slots);
     if rung.modgate_pool {
         // EngineConfig::default()'s pool: 1000 component slots, each with
         // room for 32 core instances, 4 memories and 16 tables.

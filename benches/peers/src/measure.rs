@@ -4,9 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-/// How many calls each row makes. Environment: `PEERS_WARMUP` (default
-/// 2 000) and `PEERS_CALLS` (default 20 000): with the defaults the slowest
-/// row (a new Extism plugin per call, ~0.4 ms) takes under ten seconds.
 /// Component slots of every pooled engine the rows make: 1000, modgate's
 /// default, or 20 under valgrind (`PEERS_UNDER_VALGRIND=1`), which cannot
 /// reserve the address space of a thousand 64 MiB memories. Instruction
@@ -15,6 +12,9 @@ pub fn pool_slots() -> u32 {
     if std::env::var_os("PEERS_UNDER_VALGRIND").is_some() { 20 } else { 1000 }
 }
 
+/// How many calls each row makes. Environment: `PEERS_WARMUP` (default
+/// 2 000) and `PEERS_CALLS` (default 20 000): with the defaults the slowest
+/// row (a new Extism plugin per call, ~0.4 ms) takes under ten seconds.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
     pub warmup: usize,

@@ -101,21 +101,27 @@ pub fn floor_engine() -> wasmtime::Result<Engine> {
     engine(Tuning::ModgateMemory)
 }
 
-fn engine(tuning: Tuning) -> wasmtime::Result<Engine> {
+/// The pool every fresh-instance row starts from (here and in the ladder):
+/// the keep-resident and batch sizes modgate uses, so the difference between
+/// the rows is the checking and not the allocator's tuning, and wasmtime's
+/// default pool sizes (1000 of each; fewer under valgrind: [`pool_slots`]).
+pub fn tuned_pool() -> PoolingAllocationConfig {
     let mut pool = PoolingAllocationConfig::new();
-    // The same keep-resident and batch sizes modgate uses, so the difference
-    // between the rows is the checking and not the allocator's tuning.
     pool.linear_memory_keep_resident(2 << 20)
         .table_keep_resident(64 << 10)
         .decommit_batch_size(32)
         .pagemap_scan(wasmtime::Enabled::Auto);
-    // wasmtime's default pool sizes (1000 of each), or fewer under valgrind.
     let slots = pool_slots();
     pool.total_component_instances(slots)
         .total_core_instances(slots)
         .total_memories(slots)
         .total_tables(slots)
         .total_stacks(slots);
+    pool
+}
+
+fn engine(tuning: Tuning) -> wasmtime::Result<Engine> {
+    let mut pool = tuned_pool();
     let mut config = Config::new();
     config
         .wasm_component_model(true)

@@ -18,15 +18,13 @@ use wasmtime::{Linker, Module, Store};
 use crate::measure::{Row, row};
 use crate::raw_wasmtime::{floor_engine, into_anyhow};
 
-/// The component: `get-price(u32) -> u32` imported, `run(u32) -> string`
-/// exported; `run` calls the import once and answers a text it keeps in
-/// its data segment (written at offset 0 as the string's pointer and
-/// length, so the call dirties one page, as any guest's stack would).
-const COMPONENT: &str = r#"
-(component
-  (import "get-price" (func $get (param "id" u32) (result u32)))
-  (core func $get_lowered (canon lower (func $get)))
-  (core module $m
+/// The handler's core module (its fields): `run` calls the import once and
+/// answers a text it keeps in its data segment, written at offset 0 as the
+/// string's pointer and length (so the call dirties one page, as any
+/// guest's stack would). The same in the component and the core module.
+macro_rules! handler_fields {
+    () => {
+        r#"
     (import "host" "get-price" (func $get (param i32) (result i32)))
     (memory (export "memory") 1)
     (data (i32.const 16) "p-1 costs 19.99")
@@ -34,26 +32,28 @@ const COMPONENT: &str = r#"
       (drop (call $get (local.get 0)))
       (i32.store (i32.const 0) (i32.const 16))
       (i32.store (i32.const 4) (i32.const 15))
-      (i32.const 0)))
+      (i32.const 0))"#
+    };
+}
+
+/// The component: `get-price(u32) -> u32` imported, `run(u32) -> string`
+/// exported, lifting the text from the handler's memory.
+const COMPONENT: &str = concat!(
+    r#"(component
+  (import "get-price" (func $get (param "id" u32) (result u32)))
+  (core func $get_lowered (canon lower (func $get)))
+  (core module $m"#,
+    handler_fields!(),
+    r#")
   (core instance $host (export "get-price" (func $get_lowered)))
   (core instance $i (instantiate $m (with "host" (instance $host))))
   (func (export "run") (param "id" u32) (result string)
     (canon lift (core func $i "run") (memory (core memory $i "memory"))))
-)
-"#;
+)"#
+);
 
 /// The same handler as a core module.
-const CORE_MODULE: &str = r#"
-(module
-  (import "host" "get-price" (func $get (param i32) (result i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 16) "p-1 costs 19.99")
-  (func (export "run") (param i32) (result i32)
-    (drop (call $get (local.get 0)))
-    (i32.store (i32.const 0) (i32.const 16))
-    (i32.store (i32.const 4) (i32.const 15))
-    (i32.const 0)))
-"#;
+const CORE_MODULE: &str = concat!("(module", handler_fields!(), ")");
 
 /// How the two rows run, printed under the table.
 pub const SETTINGS: &str = "written in WAT, on the floor's engine (modgate's memory settings and pool tuning); \
