@@ -3,7 +3,8 @@
 //! ([`modgate_tests::smtp`]), on SQLite and PostgreSQL. What the server
 //! receives is checked byte for byte; refused input never reaches it;
 //! `send-to-customer` gives nothing away; the rate limit holds; a
-//! redelivered event mails once; a killed host loses and doubles nothing.
+//! redelivered event mails once; a killed host loses and doubles nothing; a
+//! stopped worker settles what it was sending.
 
 pub mod customers;
 pub mod delivery;
@@ -11,6 +12,7 @@ pub mod injection;
 pub mod once_per_event;
 pub mod relay;
 pub mod restart;
+pub mod stop;
 pub mod wire;
 
 use std::time::Duration;

@@ -1,12 +1,13 @@
 //! Delivery: at least once, exactly once in effect (the ledger), two
 //! distinct events with equal payloads both take effect, a subscriber that
 //! always fails is dead-lettered after the last attempt while the others
-//! are delivered alongside it, and the operator lists and redrives dead letters.
+//! are delivered alongside it, the operator lists and redrives dead letters,
+//! and a stopped worker leaves nothing to its leases.
 
 use modgate_artifacts::{EVENT_FAILING, EVENT_RECORDER};
 use modgate_host::engine::{Extensions, InstallSettings, InvocationError};
 use modgate_host::events::dead_letters;
-use modgate_host::events::{EventConfig, EventWorker};
+use modgate_host::events::{EventConfig, EventWorker, WorkerStopped};
 use modgate_host::bindings::exports::modgate::commerce::core_event_handler::CoreEvent as DeliveredCoreEvent;
 use modgate_tests::{acme, on_both_backends};
 
@@ -191,5 +192,35 @@ on_both_backends! {
         let config = EventConfig { lease: std::time::Duration::from_secs(3), ..fast_delivery() };
         let refused = EventWorker::start(host.lifecycle.clone(), host.outbox.clone(), config).unwrap_err();
         assert!(refused.contains("events.lease") && refused.contains("wall clock"), "{refused}");
+    }
+}
+
+on_both_backends! {
+    async fn a_stopped_worker_gives_back_what_it_claimed_and_settles_what_was_running(host) {
+        let subscriptions = ["product.price-changed"];
+        // 1.5 s on the clock, then a failure: a delivery that is running.
+        let slow = Some(serde_json::json!({ "mode": "slow" }));
+        install(&host, &failing_manifest(&subscriptions), EVENT_FAILING, &acme(), slow).await;
+        for i in 0..4 {
+            raise(&host, &acme(), &price_drop("p-1", 3000 + i, 900)).await;
+        }
+        // One delivery in flight for the install, a second claimed behind it.
+        let config = EventConfig { per_install_in_flight: 1, ..fast_delivery() };
+        let worker = EventWorker::start(host.lifecycle.clone(), host.outbox.clone(), config).unwrap();
+        let leased = "SELECT count(*) FROM modgate_deliveries WHERE module = 'failing' AND state = 'leased'";
+        wait_until("one delivery runs and one waits behind it", || async {
+            worker.in_flight() == 1 && count(&host, leased, vec![]).await == 2
+        })
+        .await;
+
+        let stopped = worker.stop(std::time::Duration::from_secs(10)).await;
+        assert_eq!(stopped, WorkerStopped { given_back: 1, finished: true });
+        assert_eq!(count(&host, leased, vec![]).await, 0, "nothing is left to a lease");
+        let given_back = "SELECT count(*) FROM modgate_deliveries WHERE module = 'failing' AND state = 'pending' \
+                          AND last_error = 'the host stopped before delivering it'";
+        assert_eq!(count(&host, given_back, vec![]).await, 1, "the waiting one is due again");
+        let attempted = "SELECT count(*) FROM modgate_deliveries WHERE module = 'failing' AND state = 'pending' \
+                         AND attempts >= 1 AND last_error LIKE '%slow, then fails%'";
+        assert!(count(&host, attempted, vec![]).await >= 1, "the running one finished and its retry was written");
     }
 }

@@ -289,8 +289,9 @@ impl Storefront {
 
     /// Serves on `listener` until `stop` is asked for, then stops without
     /// losing what it holds: no new connections, requests in flight finish
-    /// (for up to `grace`), the event and mail workers stop, and the usage
-    /// counts not yet written are written.
+    /// (for up to `grace`), the event and mail workers stop (deliveries
+    /// claimed and not started go back to the queue; those in flight finish,
+    /// for up to `grace`), and the usage counts not yet written are written.
     pub async fn serve_until(
         self,
         listener: tokio::net::TcpListener,
@@ -300,16 +301,18 @@ impl Storefront {
         let app = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let server = axum::serve(listener, app).with_graceful_shutdown(stop.clone().requested());
         let drained = finish_within(server.into_future(), stop, grace).await?;
-        // Workers stop claiming; a delivery or message they held goes back
-        // to the queue when its lease ends (each delivery's effect happens
-        // at most once; it is retried, not lost).
-        drop(self.events);
-        drop(self.mail);
+        // The workers claim nothing more, give back what they claimed and
+        // had not started, and finish what is in flight (each its own grace).
+        let (events, mail_finished) = tokio::join!(self.events.stop(grace), self.mail.stop(grace));
         self.usage
             .flush(self.lifecycle.storage())
             .await
             .map_err(|e| anyhow::anyhow!("writing the last usage counts: {e}"))?;
-        Ok(Stopped { drained })
+        Ok(Stopped {
+            drained,
+            deliveries_given_back: events.given_back,
+            workers_finished: events.finished && mail_finished,
+        })
     }
 }
 
@@ -318,6 +321,11 @@ impl Storefront {
 pub struct Stopped {
     /// Every request in flight finished within the grace.
     pub drained: bool,
+    /// Event deliveries claimed and not started, given back to the queue.
+    pub deliveries_given_back: usize,
+    /// Every delivery and message in flight finished and was settled within
+    /// the grace (what did not is retried when its lease ends).
+    pub workers_finished: bool,
 }
 
 /// Runs `server` to its end once a stop is asked for, or for `grace` after

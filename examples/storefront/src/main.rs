@@ -212,14 +212,20 @@ async fn run(args: Args, address: SocketAddr, admin_address: SocketAddr) -> anyh
     );
     let stopped = storefront.serve_until(listener, stop, SHUTDOWN_GRACE).await?;
     let admin_drained = admin.await??;
-    if stopped.drained && admin_drained {
-        println!("stopped: every request in flight finished, usage counts written");
+    let requests = if stopped.drained && admin_drained {
+        "every request in flight finished".to_owned()
     } else {
-        println!(
-            "stopped after {} s with requests still in flight (they were cut off); usage counts written",
-            SHUTDOWN_GRACE.as_secs()
-        );
-    }
+        format!("requests still in flight after {} s were cut off", SHUTDOWN_GRACE.as_secs())
+    };
+    let workers = if stopped.workers_finished {
+        "every delivery and message in flight settled"
+    } else {
+        "deliveries or messages still running were left to their leases"
+    };
+    println!(
+        "stopped: {requests}; {workers}; {} claimed deliveries given back; usage counts written",
+        stopped.deliveries_given_back
+    );
     Ok(())
 }
 

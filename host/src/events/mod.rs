@@ -29,7 +29,7 @@ pub use config::EventConfig;
 pub use core_event::{Amount, CoreEvent, MAX_ID_CHARS};
 pub use error::EventError;
 pub use outbox::{Outbox, RecordedEvent};
-pub use worker::{EventWorker, WorkerStats};
+pub use worker::{EventWorker, WorkerStats, WorkerStopped};
 
 /// The event an invocation is handling, handed by the event worker to the
 /// capabilities (e.g. `email` queues a message once per event).

@@ -44,6 +44,8 @@ const BUSY_RETRY: Duration = Duration::from_millis(100);
 const SETTLE_BATCH: usize = 256;
 /// How often delivered deliveries past their retention are deleted.
 const CLEANUP_EVERY: Duration = Duration::from_secs(60);
+/// How often a stopping worker looks whether its deliveries are done.
+const STOP_POLL: Duration = Duration::from_millis(10);
 
 /// Installs as (tenant, module).
 type Installs = Arc<Vec<(String, String)>>;
@@ -86,6 +88,8 @@ struct Shared {
     dead: AtomicU64,
     deferred: AtomicU64,
     settlements: mpsc::UnboundedSender<(Claimed, Settlement)>,
+    /// Settlements sent and not yet written (what a stop waits for).
+    unsettled: AtomicUsize,
 }
 
 impl EventWorker {
@@ -120,6 +124,7 @@ impl EventWorker {
             dead: AtomicU64::new(0),
             deferred: AtomicU64::new(0),
             settlements,
+            unsettled: AtomicUsize::new(0),
         });
         shared.outbox.storage().changes().observe(&shared);
         let settler = tokio::spawn(shared.clone().settle_batches(settled));
@@ -142,6 +147,50 @@ impl EventWorker {
     pub fn in_flight(&self) -> usize {
         self.shared.total_in_flight.load(Ordering::Relaxed)
     }
+
+    /// Stops the worker without leaving deliveries to their leases: it
+    /// claims nothing more, gives back what it claimed and had not started
+    /// (due again at once, for this host's next start or another node),
+    /// lets the deliveries in flight finish for up to `grace`, and writes
+    /// every settlement. What is still running after `grace` is left to its
+    /// lease, as when a worker is dropped.
+    pub async fn stop(mut self, grace: Duration) -> WorkerStopped {
+        let until = tokio::time::Instant::now() + grace;
+        // The claiming loop has ended (not only been asked to) before its
+        // claims are read: a round still running could add some after.
+        self.task.abort();
+        let _ = (&mut self.task).await;
+        let shared = &self.shared;
+        let now = now_millis();
+        let held: Vec<Claimed> = lock(&shared.claimed).drain().flat_map(|(_, claims)| claims).collect();
+        let given_back = held.len();
+        for claim in held {
+            shared.unsettled.fetch_add(1, Ordering::AcqRel);
+            shared.queue_settlement(
+                claim,
+                Settlement::Deferred { reason: "the host stopped before delivering it".into(), retry_at: now },
+            );
+        }
+        let mut finished = true;
+        while shared.total_in_flight.load(Ordering::Acquire) > 0 || shared.unsettled.load(Ordering::Acquire) > 0 {
+            if tokio::time::Instant::now() >= until {
+                finished = false;
+                break;
+            }
+            tokio::time::sleep(STOP_POLL).await;
+        }
+        WorkerStopped { given_back, finished }
+    }
+}
+
+/// What [`EventWorker::stop`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkerStopped {
+    /// Deliveries claimed and not started, given back to the queue.
+    pub given_back: usize,
+    /// Every delivery in flight finished and every settlement was written
+    /// within the grace.
+    pub finished: bool,
 }
 
 impl Drop for EventWorker {
@@ -315,11 +364,23 @@ impl Shared {
 
     async fn deliver(self: Arc<Self>, claim: Claimed) {
         let settlement = self.attempt(&claim).await;
+        // Counted as unsettled before its slot goes back, so a stop never
+        // sees it as neither in flight nor waiting to be written.
+        self.unsettled.fetch_add(1, Ordering::AcqRel);
         // The lease keeps the delivery this worker's until it is settled,
         // so the slot can go back now: settling is batched.
         self.release(&claim);
-        let _ = self.settlements.send((claim, settlement));
+        self.queue_settlement(claim, settlement);
         self.outbox.wake_signal().notify_one();
+    }
+
+    /// Hands a settlement to the settler; the caller has counted it in
+    /// `unsettled`.
+    fn queue_settlement(&self, claim: Claimed, settlement: Settlement) {
+        if self.settlements.send((claim, settlement)).is_err() {
+            // The settler is gone (the worker was dropped): the lease ends it.
+            self.unsettled.fetch_sub(1, Ordering::AcqRel);
+        }
     }
 
     /// Records settlements in batches: whatever has finished since the
@@ -334,6 +395,7 @@ impl Shared {
                 // are delivered again (the ledger keeps the effect single).
                 tracing::error!(code = e.code(), deliveries = batch.len(), "settling deliveries: {e}");
             }
+            self.unsettled.fetch_sub(batch.len(), Ordering::AcqRel);
             batch.clear();
         }
     }

@@ -6,7 +6,7 @@
 //! being claimed by another worker are skipped.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Notify, Semaphore};
@@ -25,6 +25,8 @@ use crate::tenant::TenantId;
 
 /// How often sent messages past their retention are deleted.
 const CLEANUP_EVERY: Duration = Duration::from_secs(60);
+/// How often a stopping worker looks whether its sends are done.
+const STOP_POLL: Duration = Duration::from_millis(10);
 
 /// Counts since the worker started (for tests, benchmarks and operators).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -57,6 +59,8 @@ struct Shared {
     retried: AtomicU64,
     dead: AtomicU64,
     suppressed: AtomicU64,
+    /// Messages being sent right now (what a stop waits for).
+    sending: AtomicUsize,
 }
 
 impl MailWorker {
@@ -80,6 +84,7 @@ impl MailWorker {
             retried: AtomicU64::new(0),
             dead: AtomicU64::new(0),
             suppressed: AtomicU64::new(0),
+            sending: AtomicUsize::new(0),
         });
         let changes = shared.outbox.storage().changes();
         let woken = WorkWake::observe(changes, WorkQueue::Mail, shared.outbox.wake_signal().clone());
@@ -96,6 +101,26 @@ impl MailWorker {
             dead: s.dead.load(Ordering::Relaxed),
             suppressed: s.suppressed.load(Ordering::Relaxed),
         }
+    }
+}
+
+impl MailWorker {
+    /// Stops the worker: it claims nothing more and lets the messages being
+    /// sent finish and be settled, for up to `grace`; whether they all did.
+    /// (It claims only what it starts sending at once, so nothing claimed
+    /// waits unsent; a send still running after `grace` is left to its
+    /// lease, as when the worker is dropped.)
+    pub async fn stop(mut self, grace: Duration) -> bool {
+        let until = tokio::time::Instant::now() + grace;
+        self.task.abort();
+        let _ = (&mut self.task).await;
+        while self.shared.sending.load(Ordering::Acquire) > 0 {
+            if tokio::time::Instant::now() >= until {
+                return false;
+            }
+            tokio::time::sleep(STOP_POLL).await;
+        }
+        true
     }
 }
 
@@ -129,8 +154,10 @@ async fn run(shared: Arc<Shared>) {
                         let Ok(permit) = sending.clone().try_acquire_owned() else { break };
                         let (shared, finished) = (shared.clone(), finished.clone());
                         started += 1;
+                        shared.sending.fetch_add(1, Ordering::AcqRel);
                         tokio::spawn(async move {
                             shared.deliver(claim).await;
+                            shared.sending.fetch_sub(1, Ordering::AcqRel);
                             drop(permit);
                             finished.notify_one();
                         });
