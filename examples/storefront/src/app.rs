@@ -1,9 +1,9 @@
 //! Putting the storefront together: database, catalogue, engine, data
 //! hooks, modules, the module bridge and the page, on one axum router.
 
+use std::future::{Future, IntoFuture};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::future::{Future, IntoFuture};
 use std::sync::Arc;
 use std::time::Duration;
 

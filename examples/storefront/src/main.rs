@@ -114,8 +114,16 @@ async fn run(args: Args, address: SocketAddr, admin_address: SocketAddr) -> anyh
     let (stop_handle, stop) = stop_channel();
     tokio::spawn(async move {
         let signal = shutdown::signalled().await;
-        println!("\n{signal}: stopping — finishing requests in flight (at most {} s)", SHUTDOWN_GRACE.as_secs());
+        println!(
+            "\n{signal}: stopping — finishing requests in flight (at most {} s; again to stop at once)",
+            SHUTDOWN_GRACE.as_secs()
+        );
         stop_handle.stop();
+        // An operator who will not wait: the second signal ends it now
+        // (commits are safe; what is in flight is left to its lease).
+        let again = shutdown::signalled().await;
+        eprintln!("{again} again: stopping at once");
+        std::process::exit(130);
     });
     let admin = tokio::spawn(Storefront::serve_admin_until(
         storefront.admin_router.clone(),
