@@ -37,6 +37,7 @@ pub mod breaker;
 pub mod capabilities;
 pub mod contract;
 pub mod default_host;
+mod drain;
 pub mod engine;
 pub mod events;
 #[cfg(feature = "fuzzing")]

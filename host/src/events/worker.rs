@@ -22,6 +22,7 @@ use crate::bindings::exports::modgate::host::event_handler::Event as WitEvent;
 use crate::engine::module_log::LogLevel;
 use crate::engine::InvocationError;
 use crate::backoff;
+use crate::drain::done_by;
 use crate::events::config::EventConfig;
 use crate::events::core_event::CoreEvent;
 use crate::events::deliveries::{self, Claimed, Settlement};
@@ -44,8 +45,6 @@ const BUSY_RETRY: Duration = Duration::from_millis(100);
 const SETTLE_BATCH: usize = 256;
 /// How often delivered deliveries past their retention are deleted.
 const CLEANUP_EVERY: Duration = Duration::from_secs(60);
-/// How often a stopping worker looks whether its deliveries are done.
-const STOP_POLL: Duration = Duration::from_millis(10);
 
 /// Installs as (tenant, module).
 type Installs = Arc<Vec<(String, String)>>;
@@ -171,14 +170,10 @@ impl EventWorker {
                 Settlement::Deferred { reason: "the host stopped before delivering it".into(), retry_at: now },
             );
         }
-        let mut finished = true;
-        while shared.total_in_flight.load(Ordering::Acquire) > 0 || shared.unsettled.load(Ordering::Acquire) > 0 {
-            if tokio::time::Instant::now() >= until {
-                finished = false;
-                break;
-            }
-            tokio::time::sleep(STOP_POLL).await;
-        }
+        let finished = done_by(until, || {
+            shared.total_in_flight.load(Ordering::Acquire) == 0 && shared.unsettled.load(Ordering::Acquire) == 0
+        })
+        .await;
         WorkerStopped { given_back, finished }
     }
 }

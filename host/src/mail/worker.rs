@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Notify, Semaphore};
 
 use crate::backoff;
+use crate::drain::done_by;
 use crate::mail::address::check_address;
 use crate::mail::compose::compose;
 use crate::mail::contacts::CustomerContacts;
@@ -25,8 +26,6 @@ use crate::tenant::TenantId;
 
 /// How often sent messages past their retention are deleted.
 const CLEANUP_EVERY: Duration = Duration::from_secs(60);
-/// How often a stopping worker looks whether its sends are done.
-const STOP_POLL: Duration = Duration::from_millis(10);
 
 /// Counts since the worker started (for tests, benchmarks and operators).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -102,9 +101,7 @@ impl MailWorker {
             suppressed: s.suppressed.load(Ordering::Relaxed),
         }
     }
-}
 
-impl MailWorker {
     /// Stops the worker: it claims nothing more and lets the messages being
     /// sent finish and be settled, for up to `grace`; whether they all did.
     /// (It claims only what it starts sending at once, so nothing claimed
@@ -114,13 +111,7 @@ impl MailWorker {
         let until = tokio::time::Instant::now() + grace;
         self.task.abort();
         let _ = (&mut self.task).await;
-        while self.shared.sending.load(Ordering::Acquire) > 0 {
-            if tokio::time::Instant::now() >= until {
-                return false;
-            }
-            tokio::time::sleep(STOP_POLL).await;
-        }
-        true
+        done_by(until, || self.shared.sending.load(Ordering::Acquire) == 0).await
     }
 }
 
